@@ -1,0 +1,119 @@
+/// How bad a diagnostic is.
+public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
+  case note
+  case warning
+  case error
+
+  private var rank: Int {
+    switch self {
+    case .note: 0
+    case .warning: 1
+    case .error: 2
+    }
+  }
+
+  public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A stable identifier of a kind of diagnostic, such as `unknown-key`; printed as `[unknown-key]`.
+public struct DiagnosticID: RawRepresentable, Sendable, Hashable, Comparable, ExpressibleByStringLiteral,
+  CustomStringConvertible
+{
+  public var rawValue: String
+  public init(rawValue: String) { self.rawValue = rawValue }
+  public init(stringLiteral value: String) { self.rawValue = value }
+  public var description: String { rawValue }
+  public static func < (lhs: DiagnosticID, rhs: DiagnosticID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A typed message: each module declares its messages as values of a type conforming to this protocol.
+public protocol DiagnosticMessage: Sendable {
+  var id: DiagnosticID { get }
+  var severity: Severity { get }
+  /// Lowercase, no final period, names in single quotes.
+  var text: String { get }
+}
+
+/// A secondary message attached to a diagnostic, optionally pointing at another place.
+public struct DiagnosticNote: Sendable, Hashable {
+  public var message: String
+  public var range: SourceRange?
+
+  public init(_ message: String, at range: SourceRange? = nil) {
+    self.message = message
+    self.range = range
+  }
+}
+
+/// One finding about the user's input.
+public struct Diagnostic: Sendable, Hashable {
+  public var id: DiagnosticID
+  public var severity: Severity
+  public var message: String
+  public var range: SourceRange?
+  public var notes: [DiagnosticNote]
+  /// What to change; rendered as `help:` lines.
+  public var help: [String]
+
+  public init(
+    _ message: some DiagnosticMessage, at range: SourceRange?, notes: [DiagnosticNote] = [],
+    help: [String] = []
+  ) {
+    self.id = message.id
+    self.severity = message.severity
+    self.message = message.text
+    self.range = range
+    self.notes = notes
+    self.help = help
+  }
+
+  public init(
+    id: DiagnosticID, severity: Severity, message: String, range: SourceRange?,
+    notes: [DiagnosticNote] = [], help: [String] = []
+  ) {
+    self.id = id
+    self.severity = severity
+    self.message = message
+    self.range = range
+    self.notes = notes
+    self.help = help
+  }
+}
+
+/// Collects diagnostics in the order they are found.
+public struct DiagnosticEngine: Sendable {
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  public init() {}
+
+  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+  public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+  public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+
+  public mutating func emit(_ diagnostic: Diagnostic) {
+    diagnostics.append(diagnostic)
+  }
+
+  public mutating func emit(
+    _ message: some DiagnosticMessage, at range: SourceRange?, notes: [DiagnosticNote] = [],
+    help: [String] = []
+  ) {
+    diagnostics.append(Diagnostic(message, at: range, notes: notes, help: help))
+  }
+
+  public mutating func append(contentsOf other: DiagnosticEngine) {
+    diagnostics.append(contentsOf: other.diagnostics)
+  }
+
+  /// The diagnostics in a stable order: by file, line and column; those without a location first.
+  public var sorted: [Diagnostic] {
+    diagnostics.enumerated().sorted { a, b in
+      switch (a.element.range?.start, b.element.range?.start) {
+      case (nil, nil): return a.offset < b.offset
+      case (nil, _): return true
+      case (_, nil): return false
+      case (let x?, let y?): return x == y ? a.offset < b.offset : x < y
+      }
+    }.map(\.element)
+  }
+}

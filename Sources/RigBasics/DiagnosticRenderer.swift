@@ -1,0 +1,128 @@
+/// Whether rendered diagnostics carry ANSI colors.
+public enum ColorMode: String, Sendable, CaseIterable {
+  case auto
+  case always
+  case never
+
+  /// Decides for a stream: `always` and `never` win; `auto` colors a terminal unless `NO_COLOR` is set
+  /// to a non-empty value or `TERM` is `dumb` (https://no-color.org).
+  public func resolve(isTerminal: Bool, environment: [String: String]) -> Bool {
+    switch self {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+      if environment["TERM"] == "dumb" { return false }
+      return isTerminal
+    }
+  }
+}
+
+/// Renders diagnostics the way the Swift compiler does: a `path:line:col: severity: message [id]` header,
+/// the source line under a numbered gutter with a caret under the offending token, then notes and help.
+public struct DiagnosticRenderer: Sendable {
+  public var sources: SourceFiles
+  public var colors: Bool
+
+  public init(sources: SourceFiles, colors: Bool) {
+    self.sources = sources
+    self.colors = colors
+  }
+
+  /// All diagnostics in stable order, each followed by a blank line, then a summary line when any exist.
+  public func render(_ engine: DiagnosticEngine) -> String {
+    var out = ""
+    for diagnostic in engine.sorted {
+      out += render(diagnostic)
+      out += "\n"
+    }
+    if let summary = summary(errors: engine.errorCount, warnings: engine.warningCount) {
+      out += summary + "\n"
+    }
+    return out
+  }
+
+  /// The closing line such as `2 errors, 1 warning`, or nil when there is nothing to report.
+  public func summary(errors: Int, warnings: Int) -> String? {
+    var parts: [String] = []
+    if errors > 0 { parts.append(errors == 1 ? "1 error" : "\(errors) errors") }
+    if warnings > 0 { parts.append(warnings == 1 ? "1 warning" : "\(warnings) warnings") }
+    return parts.isEmpty ? nil : parts.joined(separator: ", ")
+  }
+
+  /// One diagnostic with its snippets, notes and help lines.
+  public func render(_ diagnostic: Diagnostic) -> String {
+    var out = header(
+      range: diagnostic.range, severity: diagnostic.severity.rawValue,
+      color: color(for: diagnostic.severity), message: diagnostic.message,
+      suffix: " [\(diagnostic.id.rawValue)]")
+    if let range = diagnostic.range { out += snippet(range) }
+    for note in diagnostic.notes {
+      out += header(range: note.range, severity: "note", color: Style.note, message: note.message, suffix: "")
+      if let range = note.range { out += snippet(range) }
+    }
+    for help in diagnostic.help {
+      out += paint("help", Style.help) + paint(":", Style.bold) + " " + help + "\n"
+    }
+    return out
+  }
+
+  private func header(range: SourceRange?, severity: String, color: String, message: String, suffix: String)
+    -> String
+  {
+    var out = ""
+    if let range { out += paint("\(range.start):", Style.bold) + " " }
+    out += paint(severity + ":", color) + " " + paint(message, Style.bold) + suffix + "\n"
+    return out
+  }
+
+  private func snippet(_ range: SourceRange) -> String {
+    guard let text = sources.line(range.start.line, of: range.start.file) else { return "" }
+    let line = text.replacingTabs()
+    let number = String(range.start.line)
+    let gutter = String(repeating: " ", count: number.count)
+    let scalars = Array(line.unicodeScalars)
+    let startColumn = min(max(range.start.column, 1), scalars.count + 1)
+    let endColumn: Int
+    if range.end.line == range.start.line {
+      endColumn = min(max(range.end.column, startColumn + 1), max(scalars.count + 1, startColumn + 1))
+    } else {
+      endColumn = max(scalars.count + 1, startColumn + 1)
+    }
+    let marker = "^" + String(repeating: "~", count: endColumn - startColumn - 1)
+    var out = paint(number + " |", Style.gutter) + (line.isEmpty ? "" : " " + line) + "\n"
+    out +=
+      paint(gutter + " |", Style.gutter) + " " + String(repeating: " ", count: startColumn - 1)
+      + paint(marker, Style.caret) + "\n"
+    return out
+  }
+
+  private func color(for severity: Severity) -> String {
+    switch severity {
+    case .error: Style.error
+    case .warning: Style.warning
+    case .note: Style.note
+    }
+  }
+
+  private func paint(_ text: String, _ style: String) -> String {
+    colors ? "\u{1B}[\(style)m\(text)\u{1B}[0m" : text
+  }
+
+  private enum Style {
+    static let bold = "1"
+    static let error = "1;31"
+    static let warning = "1;35"
+    static let note = "1;36"
+    static let help = "1;32"
+    static let caret = "1;32"
+    static let gutter = "34"
+  }
+}
+
+extension String {
+  /// Tabs count as one column in YAML marks, so print them as one space to keep carets aligned.
+  fileprivate func replacingTabs() -> String {
+    String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
+  }
+}

@@ -1,0 +1,147 @@
+/// A JSON document whose objects keep their key order, so serialized output is byte-for-byte stable.
+public indirect enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case string(String)
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    switch (lhs, rhs) {
+    case (.null, .null): true
+    case (.bool(let a), .bool(let b)): a == b
+    case (.int(let a), .int(let b)): a == b
+    case (.string(let a), .string(let b)): a == b
+    case (.array(let a), .array(let b)): a == b
+    case (.object(let a), .object(let b)): a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1)
+    default: false
+    }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    switch self {
+    case .null: hasher.combine(0)
+    case .bool(let b): hasher.combine(b)
+    case .int(let i): hasher.combine(i)
+    case .string(let s): hasher.combine(s)
+    case .array(let a): hasher.combine(a)
+    case .object(let o):
+      for (key, value) in o {
+        hasher.combine(key)
+        hasher.combine(value)
+      }
+    }
+  }
+
+  /// Pretty-printed with two-space indentation and a final newline.
+  public func serialized() -> String {
+    var out = ""
+    write(to: &out, indent: 0)
+    out += "\n"
+    return out
+  }
+
+  private func write(to out: inout String, indent: Int) {
+    let pad = String(repeating: "  ", count: indent + 1)
+    let closePad = String(repeating: "  ", count: indent)
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .string(let s): out += JSONValue.quote(s)
+    case .array(let items):
+      if items.isEmpty {
+        out += "[]"
+        return
+      }
+      out += "[\n"
+      for (index, item) in items.enumerated() {
+        out += pad
+        item.write(to: &out, indent: indent + 1)
+        out += index == items.count - 1 ? "\n" : ",\n"
+      }
+      out += closePad + "]"
+    case .object(let members):
+      if members.isEmpty {
+        out += "{}"
+        return
+      }
+      out += "{\n"
+      for (index, (key, value)) in members.enumerated() {
+        out += pad + JSONValue.quote(key) + ": "
+        value.write(to: &out, indent: indent + 1)
+        out += index == members.count - 1 ? "\n" : ",\n"
+      }
+      out += closePad + "}"
+    }
+  }
+
+  /// A JSON string literal (RFC 8259 escapes).
+  public static func quote(_ string: String) -> String {
+    var out = "\""
+    for scalar in string.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
+
+extension DiagnosticEngine {
+  /// The version of the `--format json` document; bumped on any incompatible change.
+  public static let jsonFormatVersion = 1
+
+  /// The diagnostics as a versioned JSON document (`format_version`, `diagnostics`, counts).
+  public func json(extra: [(String, JSONValue)] = []) -> JSONValue {
+    .object(
+      [("format_version", .int(Self.jsonFormatVersion))] + extra + [
+        ("errors", .int(errorCount)),
+        ("warnings", .int(warningCount)),
+        ("diagnostics", .array(sorted.map(\.json))),
+      ])
+  }
+}
+
+extension Diagnostic {
+  /// This diagnostic as a JSON object.
+  public var json: JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("id", .string(id.rawValue)),
+      ("severity", .string(severity.rawValue)),
+      ("message", .string(message)),
+    ]
+    members.append(("range", range.map(\.json) ?? .null))
+    members.append(
+      ("notes", .array(notes.map { .object([("message", .string($0.message)), ("range", $0.range?.json ?? .null)]) })))
+    members.append(("help", .array(help.map(JSONValue.string))))
+    return .object(members)
+  }
+}
+
+extension SourceRange {
+  /// `{file, line, column, end_line, end_column}`; the end is exclusive.
+  public var json: JSONValue {
+    .object([
+      ("file", .string(start.file)),
+      ("line", .int(start.line)),
+      ("column", .int(start.column)),
+      ("end_line", .int(end.line)),
+      ("end_column", .int(end.column)),
+    ])
+  }
+}

@@ -1,0 +1,140 @@
+import RigBasics
+
+/// The machine rig compiles for.
+public struct Hardware: Sendable, Hashable {
+  public var cpu: CPU
+  public var memory: Located<ByteCount>
+  public var gpus: [GPU]
+  public var os: OperatingSystem
+
+  public init(cpu: CPU, memory: Located<ByteCount>, gpus: [GPU], os: OperatingSystem) {
+    self.cpu = cpu
+    self.memory = memory
+    self.gpus = gpus
+    self.os = os
+  }
+}
+
+/// Performance or efficiency core (Intel hybrid parts); plain CPUs have performance cores only.
+public enum CoreKind: String, Sendable, Hashable, CaseIterable {
+  case performance
+  case efficiency
+}
+
+/// One physical core and the logical CPUs (SMT siblings) it runs.
+public struct Core: Sendable, Hashable {
+  public var kind: CoreKind
+  /// Logical CPU numbers as Linux enumerates them, sorted.
+  public var threads: [Int]
+  public var range: SourceRange?
+
+  public init(kind: CoreKind, threads: [Int], range: SourceRange? = nil) {
+    self.kind = kind
+    self.threads = threads
+    self.range = range
+  }
+}
+
+/// The processor: an explicit per-core topology.
+public struct CPU: Sendable, Hashable {
+  public var model: String?
+  public var cores: [Core]
+  public var bootCPU: Located<Int>
+  /// Where the topology was written (`cores:` or `hybrid:`).
+  public var topologyRange: SourceRange?
+
+  public init(model: String?, cores: [Core], bootCPU: Located<Int>, topologyRange: SourceRange? = nil) {
+    self.model = model
+    self.cores = cores
+    self.bootCPU = bootCPU
+    self.topologyRange = topologyRange
+  }
+
+  /// Every logical CPU, sorted.
+  public var logicalCPUs: CPUList { CPUList(cores.flatMap(\.threads)) }
+
+  /// The numerically last logical CPU (what `N` means in a CPU list), nil without cores.
+  public var lastCPU: Int? { cores.flatMap(\.threads).max() }
+
+  /// The core that runs logical CPU `cpu`.
+  public func core(of cpu: Int) -> Core? { cores.first { $0.threads.contains(cpu) } }
+
+  /// The topology Linux usually enumerates on Intel hybrid parts: each performance core's SMT siblings
+  /// numbered next to each other (0/1, 2/3, …), then one thread per efficiency core.
+  /// (As on an i7-14700K: `lscpu -e` shows CPUs 0–15 on cores 0–7 in pairs and 16–27 on cores 8–19.)
+  public static func hybridTopology(performance: Int, efficiency: Int, threadsPerPerformanceCore: Int)
+    -> [Core]
+  {
+    var cores: [Core] = []
+    var next = 0
+    for _ in 0..<max(0, performance) {
+      cores.append(Core(kind: .performance, threads: Array(next..<next + threadsPerPerformanceCore)))
+      next += threadsPerPerformanceCore
+    }
+    for _ in 0..<max(0, efficiency) {
+      cores.append(Core(kind: .efficiency, threads: [next]))
+      next += 1
+    }
+    return cores
+  }
+}
+
+/// NVIDIA GPU architectures, oldest first.
+public enum GPUArchitecture: String, Sendable, Hashable, CaseIterable, Comparable {
+  case maxwell
+  case pascal
+  case volta
+  case turing
+  case ampere
+  case ada
+  case hopper
+  case blackwell
+
+  public static func < (a: GPUArchitecture, b: GPUArchitecture) -> Bool {
+    (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+  }
+}
+
+/// A GPU's board power range as `nvidia-smi -q -d POWER` reports it.
+public struct PowerRange: Sendable, Hashable {
+  public var defaultLimit: Located<Power>?
+  public var min: Located<Power>
+  public var max: Located<Power>
+
+  public init(defaultLimit: Located<Power>?, min: Located<Power>, max: Located<Power>) {
+    self.defaultLimit = defaultLimit
+    self.min = min
+    self.max = max
+  }
+}
+
+/// One GPU.
+public struct GPU: Sendable, Hashable {
+  public var name: Located<String>
+  public var model: String?
+  public var architecture: Located<GPUArchitecture>?
+  public var memory: Located<ByteCount>
+  public var power: PowerRange?
+
+  public init(
+    name: Located<String>, model: String?, architecture: Located<GPUArchitecture>?, memory: Located<ByteCount>,
+    power: PowerRange?
+  ) {
+    self.name = name
+    self.model = model
+    self.architecture = architecture
+    self.memory = memory
+    self.power = power
+  }
+}
+
+/// The operating system release the machine runs.
+public struct OperatingSystem: Sendable, Hashable {
+  public var distribution: Located<String>
+  public var release: Located<String>
+
+  public init(distribution: Located<String>, release: Located<String>) {
+    self.distribution = distribution
+    self.release = release
+  }
+}

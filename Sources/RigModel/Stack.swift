@@ -1,0 +1,105 @@
+import RigBasics
+
+/// How a component runs on the machine.
+public enum Runtime: String, Sendable, Hashable, CaseIterable {
+  /// A workload in the local Kubernetes node.
+  case kubernetes
+  /// A systemd service on the host.
+  case systemd
+  /// Installed on the host as packages, not supervised by rig.
+  case host
+}
+
+/// Where a component's threads may run.
+public enum Placement: String, Sendable, Hashable, CaseIterable {
+  /// On the housekeeping CPUs, shared with everything else.
+  case shared
+  /// On whole physical cores dedicated to it.
+  case isolated
+}
+
+/// How a component uses a GPU.
+public enum GPUSharing: String, Sendable, Hashable, CaseIterable {
+  /// The GPU is the component's alone while it runs.
+  case exclusive
+  /// Shared with other workloads by time slicing.
+  case timeSliced = "time-sliced"
+}
+
+/// CPU a component asks for.
+public struct CPURequest: Sendable, Hashable {
+  /// Number of whole physical cores (isolated) or CPUs (shared).
+  public var cores: Located<Int>?
+  /// An explicit set of logical CPUs, written by the user.
+  public var cpus: Located<CPUListExpression>?
+  public var placement: Located<Placement>
+
+  public init(cores: Located<Int>?, cpus: Located<CPUListExpression>?, placement: Located<Placement>) {
+    self.cores = cores
+    self.cpus = cpus
+    self.placement = placement
+  }
+}
+
+/// GPU a component asks for.
+public struct GPURequest: Sendable, Hashable {
+  public var memory: Located<ByteCount>
+  public var sharing: Located<GPUSharing>
+
+  public init(memory: Located<ByteCount>, sharing: Located<GPUSharing>) {
+    self.memory = memory
+    self.sharing = sharing
+  }
+}
+
+/// Resources a component needs while it runs.
+public struct Resources: Sendable, Hashable {
+  public var cpu: CPURequest?
+  public var memory: Located<ByteCount>?
+  public var gpu: GPURequest?
+
+  public init(cpu: CPURequest? = nil, memory: Located<ByteCount>? = nil, gpu: GPURequest? = nil) {
+    self.cpu = cpu
+    self.memory = memory
+    self.gpu = gpu
+  }
+}
+
+/// One version of a component and what it needs.
+public struct ComponentVersion: Sendable, Hashable {
+  public var version: Located<Version>
+  public var requires: [Requirement]
+
+  public init(version: Located<Version>, requires: [Requirement]) {
+    self.version = version
+    self.requires = requires
+  }
+}
+
+/// Something that can be installed or run, declared by the stack (`components:`) to extend or override
+/// the built-in catalog.
+public struct Component: Sendable, Hashable {
+  public var name: Located<String>
+  public var description: String?
+  public var versions: [ComponentVersion]
+  public var runtime: Located<Runtime>?
+  public var image: Located<String>?
+  public var ports: [Located<Int>]
+  public var resources: Resources
+  public var exclusiveGroup: Located<String>?
+
+  public init(
+    name: Located<String>, description: String? = nil, versions: [ComponentVersion] = [],
+    runtime: Located<Runtime>? = nil, image: Located<String>? = nil, ports: [Located<Int>] = [],
+    resources: Resources = Resources(), exclusiveGroup: Located<String>? = nil
+  ) {
+    self.name = name
+    self.description = description
+    self.versions = versions
+    self.runtime = runtime
+    self.image = image
+    self.ports = ports
+    self.resources = resources
+    self.exclusiveGroup = exclusiveGroup
+  }
+}
