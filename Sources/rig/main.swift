@@ -1,1 +1,81 @@
-print("rig")
+import ArgumentParser
+import Foundation
+import RigBasics
+import RigCompiler
+
+/// Output format of `check`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text
+  case json
+}
+
+extension ColorMode: ExpressibleByArgument {}
+
+/// Options every command that reports diagnostics takes.
+struct DiagnosticOptions: ParsableArguments {
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  @Option(help: "Color diagnostics: auto, always or never (auto honours NO_COLOR).")
+  var color: ColorMode = .auto
+}
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Validate a rig.yaml without writing anything.",
+    discussion: "Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage error.")
+
+  @Argument(help: "A rig.yaml, or a folder holding one.")
+  var path: String = "."
+
+  @OptionGroup var options: DiagnosticOptions
+
+  func run() throws {
+    let result = RigCompiler.check(path: path)
+    switch options.format {
+    case .json:
+      let summary: [(String, JSONValue)] = [
+        ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
+      ]
+      FileHandle.standardOutput.write(Data(result.diagnostics.json(extra: summary).serialized().utf8))
+    case .text:
+      let colors = options.color.resolve(
+        isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+      let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
+      let report = renderer.render(result.diagnostics)
+      FileHandle.standardError.write(Data(report.utf8))
+      if !result.hasErrors {
+        print("\(result.file): ok")
+      }
+    }
+    if result.hasErrors { throw ExitCode(1) }
+  }
+}
+
+struct Schema: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of rig.yaml.")
+
+  func run() throws {
+    FileHandle.standardOutput.write(Data(RigCompiler.schema().utf8))
+  }
+}
+
+struct Rig: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rig",
+    abstract: "A declarative compiler for AI workstations.",
+    subcommands: [Check.self, Schema.self])
+}
+
+// Usage errors exit 2, as SPEC §5 asks (argument-parser's own default is 64).
+do {
+  var command = try Rig.parseAsRoot()
+  try command.run()
+} catch {
+  let code = Rig.exitCode(for: error)
+  if code == .validationFailure {
+    FileHandle.standardError.write(Data((Rig.fullMessage(for: error) + "\n").utf8))
+    exit(2)
+  }
+  Rig.exit(withError: error)
+}

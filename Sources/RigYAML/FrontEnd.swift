@@ -1,0 +1,292 @@
+import Foundation
+import RigBasics
+import RigModel
+
+/// What reading a project produced: the model when there were no errors, every diagnostic, and the text of
+/// every file read (for snippets).
+public struct FrontEndResult: Sendable {
+  public var spec: RigSpec?
+  public var diagnostics: DiagnosticEngine
+  public var sources: SourceFiles
+  /// Every file read, root first, as displayed in diagnostics.
+  public var files: [String]
+}
+
+/// Reads `rig.yaml` and the files it includes, and lowers them to a `RigSpec`.
+public enum FrontEnd {
+  /// Loads the project whose root file is `path` (as the user wrote it; displayed in diagnostics).
+  public static func load(path: String) -> FrontEndResult {
+    var loader = Loader(rootPath: path)
+    return loader.run()
+  }
+
+  /// Parses YAML text given directly (tests, stdin); includes are resolved relative to `file`'s folder.
+  public static func load(text: String, file: String) -> FrontEndResult {
+    var loader = Loader(rootPath: file)
+    return loader.run(rootText: text)
+  }
+}
+
+/// A section of the merged project, with the file that wrote it.
+private struct Section {
+  var name: String
+  var value: Value
+}
+
+private struct Loader {
+  let rootPath: String
+  var lowerer = Lowerer()
+  var sources = SourceFiles()
+  var files: [String] = []
+  var visited: [String: SourceRange?] = [:]
+  var sections: [Section] = []
+  let projectRoot: String
+
+  init(rootPath: String) {
+    self.rootPath = rootPath
+    self.projectRoot = Paths.directory(of: rootPath)
+  }
+
+  mutating func run(rootText: String? = nil) -> FrontEndResult {
+    let text: String?
+    if let rootText {
+      text = rootText
+    } else {
+      text = read(rootPath, at: nil)
+    }
+    if let text, let document = parse(rootPath, text) {
+      visited.updateValue(nil, forKey: Paths.canonical(rootPath))
+      let root = lowerer.value(document.root, in: document, path: "", keyRange: nil)
+      if let fields = lowerer.object(root, RigSchema.root) {
+        collect(fields, from: document)
+        let spec = lower(fields)
+        return finish(lowerer.diagnostics.hasErrors ? nil : spec)
+      }
+    }
+    return finish(nil)
+  }
+
+  func finish(_ spec: RigSpec?) -> FrontEndResult {
+    FrontEndResult(spec: spec, diagnostics: lowerer.diagnostics, sources: sources, files: files)
+  }
+
+  // MARK: Files
+
+  /// Reads a file within the limits; reports at `range` (the include that named it) or without location.
+  mutating func read(_ path: String, at range: SourceRange?) -> String? {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      lowerer.diagnostics.emit(
+        range == nil ? FrontEndMessage.fileNotFound(path) : FrontEndMessage.includeNotFound(path), at: range)
+      return nil
+    }
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    guard !isDirectory.boolValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
+      lowerer.diagnostics.emit(FrontEndMessage.notAFile(path), at: range)
+      return nil
+    }
+    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    guard size <= InputLimits.fileSize else {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.fileTooLarge(size: size, limit: InputLimits.fileSize),
+        at: range ?? SourceRange(start: SourceLocation(file: path, line: 1, column: 1), length: 1),
+        help: ["split it with 'include:', or remove what rig does not need"])
+      return nil
+    }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      lowerer.diagnostics.emit(FrontEndMessage.fileNotFound(path), at: range)
+      return nil
+    }
+    defer { try? handle.close() }
+    // Read one byte past the limit so a file that grew since the size check is still refused.
+    let data = (try? handle.read(upToCount: InputLimits.fileSize + 1)) ?? Data()
+    guard data.count <= InputLimits.fileSize else {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.fileTooLarge(size: data.count, limit: InputLimits.fileSize),
+        at: range ?? SourceRange(start: SourceLocation(file: path, line: 1, column: 1), length: 1))
+      return nil
+    }
+    guard let text = String(validating: data, as: UTF8.self) else {
+      let (line, column) = Paths.firstInvalidUTF8(in: data)
+      lowerer.diagnostics.emit(
+        FrontEndMessage.notUTF8, at: SourceRange(start: SourceLocation(file: path, line: line, column: column), length: 1),
+        help: ["save the file as UTF-8"])
+      return nil
+    }
+    return text
+  }
+
+  mutating func parse(_ path: String, _ text: String) -> YAMLDocument? {
+    files.append(path)
+    sources.add(file: path, text: text)
+    return YAMLDocument.parse(file: path, text: text, diagnostics: &lowerer.diagnostics)
+  }
+
+  // MARK: Includes and sections
+
+  /// Records the sections of one file, then follows its includes, depth first in the order written.
+  mutating func collect(_ fields: Fields, from document: YAMLDocument) {
+    for (name, value) in fields.entries where name != "include" && name != "apiVersion" && name != "name" {
+      sections.append(Section(name: name, value: value))
+    }
+    guard let includeValue = fields["include"] else { return }
+    for item in lowerer.list(includeValue) ?? [] {
+      guard let path = lowerer.string(item) else { continue }
+      include(path, from: document.file, item: item)
+    }
+  }
+
+  mutating func include(_ path: Located<String>, from file: String, item: Value) {
+    guard let target = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.includeOutsideProject(path.value), at: path.range,
+        notes: [DiagnosticNote("the project folder is '\(projectRoot.isEmpty ? "." : projectRoot)', the folder of '\(rootPath)'")],
+        help: ["move the file into the project folder and include it by a relative path"])
+      return
+    }
+    let canonical = Paths.canonical(target)
+    if visited.keys.contains(canonical) {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.includeCycle(target), at: path.range,
+        notes: visited[canonical].flatMap { $0 }.map { [DiagnosticNote("first included here", at: $0)] } ?? [],
+        help: ["include each file once"])
+      return
+    }
+    guard visited.count < InputLimits.includedFiles else {
+      lowerer.diagnostics.emit(FrontEndMessage.includeLimit(InputLimits.includedFiles), at: path.range)
+      return
+    }
+    if FileManager.default.fileExists(atPath: target), !Paths.isInside(target, projectRoot) {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.includeOutsideProject(path.value), at: path.range,
+        notes: [DiagnosticNote("it is a symbolic link that leads out of the project folder")],
+        help: ["copy the file into the project folder"])
+      return
+    }
+    visited[canonical] = path.range
+    guard let text = read(target, at: path.range), let document = parse(target, text) else { return }
+    let root = lowerer.value(document.root, in: document, path: "", keyRange: nil)
+    guard let fields = lowerer.object(root, RigSchema.fragment) else { return }
+    collect(fields, from: document)
+  }
+
+  /// The one section called `name`; a second one is an error pointing at both.
+  mutating func single(_ name: String) -> Value? {
+    let all = sections.filter { $0.name == name }
+    for extra in all.dropFirst() {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.duplicateDefinition("section '\(name)' is written in more than one file"),
+        at: extra.value.keyRange, notes: [DiagnosticNote("first written here", at: all[0].value.keyRange)],
+        help: ["keep '\(name)' in one file; only 'sources', 'stack' and 'components' add up across files"])
+    }
+    return all.first?.value
+  }
+
+  mutating func lower(_ fields: Fields) -> RigSpec? {
+    let apiVersion = fields["apiVersion"].flatMap { value in
+      lowerer.string(value).flatMap { text -> Located<String>? in
+        guard text.value == RigSpec.apiVersion else {
+          lowerer.diagnostics.emit(
+            FrontEndMessage.invalidValue("unsupported apiVersion '\(text.value)'"), at: text.range,
+            help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
+          return nil
+        }
+        return text
+      }
+    }
+    let name = fields["name"].flatMap { lowerer.patterned($0, "dnsLabel", example: "ai-workstation") }
+    let hardwareValue = single("hardware")
+    let hardware = hardwareValue.flatMap { lowerer.hardware($0) }
+    if hardwareValue == nil {
+      lowerer.missing(RigSchema.root.property("hardware") ?? SchemaProperty("hardware", .string, ""), in: fields.value)
+    }
+    let sources = lowerer.sources(sections.filter { $0.name == "sources" }.map(\.value))
+    let stack = lowerer.stack(sections.filter { $0.name == "stack" }.map(\.value))
+    var components: [Component] = []
+    var componentRanges: [String: SourceRange?] = [:]
+    for section in sections where section.name == "components" {
+      for (key, value) in lowerer.map(section.value) ?? [] {
+        guard lowerer.componentName(key) else { continue }
+        if let first = componentRanges[key.value] {
+          lowerer.diagnostics.emit(
+            FrontEndMessage.duplicateDefinition("component '\(key.value)' is declared twice"), at: key.range,
+            notes: [DiagnosticNote("first declared here", at: first)], help: ["merge the two declarations into one"])
+          continue
+        }
+        componentRanges[key.value] = key.range
+        if let component = lowerer.component(name: key, value) { components.append(component) }
+      }
+    }
+    let policies = single("policies").map { lowerer.policies($0) } ?? Policies()
+    let targets = single("targets").map { lowerer.targets($0) } ?? Targets()
+    guard let apiVersion, let name, let hardware, let policies, let targets else { return nil }
+    return RigSpec(
+      apiVersion: apiVersion, name: name, hardware: hardware, sources: sources, stack: stack, components: components,
+      policies: policies, targets: targets)
+  }
+}
+
+/// Path arithmetic for includes; lexical first, then through symbolic links.
+enum Paths {
+  /// The folder part of `path` (empty for a bare file name).
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return path[..<slash].isEmpty ? "/" : String(path[..<slash])
+  }
+
+  /// `include` resolved against the folder of `file`; nil when it is absolute or climbs out of `projectRoot`.
+  static func resolveInclude(_ include: String, from file: String, projectRoot: String) -> String? {
+    guard !include.hasPrefix("/"), !include.isEmpty else { return nil }
+    let base = directory(of: file)
+    let rootParts = components(projectRoot)
+    var parts = components(base)
+    for part in include.split(separator: "/", omittingEmptySubsequences: true) {
+      switch part {
+      case ".": continue
+      case "..":
+        guard parts.count > rootParts.count else { return nil }
+        parts.removeLast()
+      default: parts.append(String(part))
+      }
+    }
+    let joined = parts.joined(separator: "/")
+    return projectRoot.hasPrefix("/") ? "/" + joined : joined
+  }
+
+  static func components(_ path: String) -> [String] {
+    path.split(separator: "/").filter { $0 != "." }.map(String.init)
+  }
+
+  /// The absolute path with symbolic links resolved (the path itself when it does not exist).
+  static func canonical(_ path: String) -> String {
+    let url = URL(fileURLWithPath: path.isEmpty ? "." : path)
+    return url.resolvingSymlinksInPath().standardizedFileURL.path
+  }
+
+  /// Whether `path`, with links resolved, lies inside `folder`.
+  static func isInside(_ path: String, _ folder: String) -> Bool {
+    let resolved = canonical(path)
+    let root = canonical(folder.isEmpty ? "." : folder)
+    return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+  }
+
+  /// Line and column of the first byte that is not valid UTF-8.
+  static func firstInvalidUTF8(in data: Data) -> (Int, Int) {
+    var line = 1
+    var column = 1
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        if scalar == "\n" {
+          line += 1
+          column = 1
+        } else {
+          column += 1
+        }
+      case .emptyInput, .error: return (line, column)
+      }
+    }
+  }
+}

@@ -1,0 +1,377 @@
+import RigBasics
+import RigModel
+import Yams
+
+/// A YAML node in context: where it is, which key introduced it, and its path for messages.
+struct Value {
+  var node: Node
+  var document: YAMLDocument
+  /// The node's text: a scalar's whole token, or a collection's first character.
+  var range: SourceRange
+  /// The key whose value this is; nil for the root and list items.
+  var keyRange: SourceRange?
+  /// `hardware.cpu`, `components.comfyui.ports[0]`; empty for the root.
+  var path: String
+
+  /// How messages name this value: `'hardware.cpu'`, or `the top level`.
+  var displayName: String { path.isEmpty ? "the top level" : "'\(path)'" }
+
+  func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+}
+
+/// What a scalar means under the YAML 1.2 core schema (what JSON Schema tools such as check-jsonschema see).
+enum ScalarKind: Equatable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case float
+  case string
+
+  /// Quoted and block scalars are strings; plain ones are typed by their text. Tags are not consulted, since
+  /// Yams resolves them in place while hashing keys: write a quoted scalar to force a string.
+  static func of(_ scalar: Node.Scalar) -> ScalarKind {
+    guard scalar.style == .plain || scalar.style == .any else { return .string }
+    let text = scalar.string
+    switch text {
+    case "", "~", "null", "Null", "NULL": return .null
+    case "true", "True", "TRUE": return .bool(true)
+    case "false", "False", "FALSE": return .bool(false)
+    case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN":
+      return .float
+    default: break
+    }
+    if text.wholeMatch(of: /[-+]?[0-9]+/) != nil { return Int(text).map(ScalarKind.int) ?? .float }
+    if text.wholeMatch(of: /0o[0-7]+/) != nil { return Int(text.dropFirst(2), radix: 8).map(ScalarKind.int) ?? .float }
+    if text.wholeMatch(of: /0x[0-9a-fA-F]+/) != nil {
+      return Int(text.dropFirst(2), radix: 16).map(ScalarKind.int) ?? .float
+    }
+    if text.wholeMatch(of: /[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?/) != nil { return .float }
+    return .string
+  }
+}
+
+/// The keys of one mapping, checked against its schema.
+struct Fields {
+  var entries: [(name: String, value: Value)]
+  var value: Value
+
+  subscript(_ name: String) -> Value? { entries.first { $0.name == name }?.value }
+}
+
+/// Lowers Yams nodes to model values, reporting every problem at its exact place and going on after errors.
+struct Lowerer {
+  var diagnostics = DiagnosticEngine()
+
+  // MARK: Ranges
+
+  /// The range of a node's token: quoted and plain scalars are measured in the source line.
+  static func range(of node: Node, in document: YAMLDocument) -> SourceRange {
+    let line = node.mark?.line ?? 1
+    let column = node.mark?.column ?? 1
+    let start = SourceLocation(file: document.file, line: line, column: column)
+    guard case .scalar(let scalar) = node, document.lines.indices.contains(line - 1) else {
+      return SourceRange(start: start, length: 1)
+    }
+    let text = document.lines[line - 1]
+    let from = column - 1
+    guard from < text.count else { return SourceRange(start: start, length: 1) }
+    switch scalar.style {
+    case .singleQuoted, .doubleQuoted:
+      let quote = text[from]
+      var index = from + 1
+      while index < text.count {
+        if quote == "\"", text[index] == "\\" {
+          index += 2
+          continue
+        }
+        if text[index] == quote {
+          if quote == "'", index + 1 < text.count, text[index + 1] == "'" {
+            index += 2
+            continue
+          }
+          return SourceRange(start: start, length: index - from + 1)
+        }
+        index += 1
+      }
+      return SourceRange(start: start, length: text.count - from)
+    case .literal, .folded:
+      return SourceRange(start: start, length: 1)
+    default:
+      let value = Array(scalar.string.unicodeScalars)
+      if !value.isEmpty, from + value.count <= text.count, Array(text[from..<from + value.count]) == value {
+        return SourceRange(start: start, length: value.count)
+      }
+      return SourceRange(start: start, length: max(1, value.count))
+    }
+  }
+
+  /// A part of a scalar's text (offset and length in scalars of its value), when the value stands verbatim in
+  /// one source line; otherwise the whole token.
+  func subrange(of value: Value, offset: Int, length: Int) -> SourceRange {
+    guard case .scalar(let scalar) = value.node, !scalar.string.contains("\n") else { return value.range }
+    let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+    let verbatimLength = scalar.string.unicodeScalars.count + (quoted ? 2 : 0)
+    guard value.range.end.column - value.range.start.column == verbatimLength,
+      scalar.style != .literal, scalar.style != .folded
+    else { return value.range }
+    return value.range.slice(offset: offset + (quoted ? 1 : 0), length: length)
+  }
+
+  // MARK: Shapes
+
+  static func describe(_ node: Node) -> String {
+    switch node {
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    case .scalar(let scalar):
+      switch ScalarKind.of(scalar) {
+      case .null: return "nothing (null)"
+      case .bool(let b): return "the boolean \(b)"
+      case .int, .float: return "the number \(scalar.string)"
+      case .string:
+        let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
+        return "the string '\(text)'"
+      }
+    }
+  }
+
+  mutating func mismatch(_ value: Value, expected: String, help: [String] = []) {
+    diagnostics.emit(
+      FrontEndMessage.typeMismatch(what: value.displayName, expected: expected, found: Self.describe(value.node)),
+      at: value.range, help: help)
+  }
+
+  func value(_ node: Node, in document: YAMLDocument, path: String, keyRange: SourceRange?) -> Value {
+    Value(node: node, document: document, range: Self.range(of: node, in: document), keyRange: keyRange, path: path)
+  }
+
+  /// The entries of a mapping with user-chosen keys, each key a string.
+  mutating func map(_ value: Value) -> [(key: Located<String>, value: Value)]? {
+    guard case .mapping(let mapping) = value.node else {
+      if case .scalar(let s) = value.node, ScalarKind.of(s) == .null { return [] }
+      mismatch(value, expected: "a mapping")
+      return nil
+    }
+    var entries: [(key: Located<String>, value: Value)] = []
+    for (keyNode, valueNode) in mapping {
+      let keyRange = Self.range(of: keyNode, in: value.document)
+      guard case .scalar(let scalar) = keyNode else {
+        diagnostics.emit(FrontEndMessage.complexKey, at: keyRange)
+        continue
+      }
+      let kind = ScalarKind.of(scalar)
+      if kind != .string {
+        let keyValue = self.value(keyNode, in: value.document, path: value.child(scalar.string), keyRange: nil)
+        diagnostics.emit(
+          FrontEndMessage.typeMismatch(what: "a key in \(value.displayName)", expected: "a string", found: Self.describe(keyNode)),
+          at: keyValue.range,
+          help: ["quote it: '\"\(scalar.string)\"'" + (kind == .float || kind == .null || kind.isBool ? " (YAML reads '\(scalar.string)' as \(Self.describe(keyNode).replacingOccurrences(of: "the ", with: "")))" : "")])
+        continue
+      }
+      entries.append(
+        (
+          Located(scalar.string, at: keyRange),
+          self.value(valueNode, in: value.document, path: value.child(scalar.string), keyRange: keyRange)
+        ))
+    }
+    return entries
+  }
+
+  /// A mapping with the keys of `schema`: unknown keys and missing required keys are reported.
+  mutating func object(_ value: Value, _ schema: ObjectSchema, checkRequired: Bool = true) -> Fields? {
+    guard let entries = map(value) else { return nil }
+    var fields: [(name: String, value: Value)] = []
+    for (key, entry) in entries {
+      guard schema.property(key.value) != nil else {
+        var help: [String] = []
+        var notes: [DiagnosticNote] = []
+        if let suggestion = Suggestion.closest(to: key.value, among: schema.keys) {
+          help.append("did you mean '\(suggestion)'?")
+        } else {
+          notes.append(DiagnosticNote("\(value.displayName) takes \(schema.keys.map { "'\($0)'" }.joined(separator: ", "))"))
+        }
+        diagnostics.emit(
+          FrontEndMessage.unknownKey(key: key.value, context: value.displayName), at: key.range, notes: notes,
+          help: help)
+        continue
+      }
+      fields.append((key.value, entry))
+    }
+    if checkRequired {
+      for property in schema.properties where property.required && !fields.contains(where: { $0.name == property.name }) {
+        missing(property, in: value)
+      }
+    }
+    return Fields(entries: fields, value: value)
+  }
+
+  mutating func missing(_ property: SchemaProperty, in value: Value) {
+    diagnostics.emit(
+      FrontEndMessage.missingKey(key: property.name, context: value.displayName),
+      at: value.keyRange ?? (value.path.isEmpty
+        ? SourceRange(start: SourceLocation(file: value.document.file, line: 1, column: 1), length: 1) : value.range),
+      help: ["add '\(property.name):' (\(property.summary))"])
+  }
+
+  // MARK: Scalars
+
+  mutating func list(_ value: Value) -> [Value]? {
+    guard case .sequence(let sequence) = value.node else {
+      if case .scalar(let s) = value.node, ScalarKind.of(s) == .null { return [] }
+      mismatch(value, expected: "a list")
+      return nil
+    }
+    return sequence.enumerated().map { index, node in
+      self.value(node, in: value.document, path: "\(value.path)[\(index)]", keyRange: nil)
+    }
+  }
+
+  mutating func string(_ value: Value) -> Located<String>? {
+    guard case .scalar(let scalar) = value.node else {
+      mismatch(value, expected: "a string")
+      return nil
+    }
+    let kind = ScalarKind.of(scalar)
+    guard kind == .string else {
+      var help: [String] = []
+      if kind != .null {
+        help.append("quote it: '\"\(scalar.string)\"'" + (kind == .float ? " (YAML reads \(scalar.string) as a number)" : ""))
+      }
+      mismatch(value, expected: "a string", help: help)
+      return nil
+    }
+    return Located(scalar.string, at: value.range)
+  }
+
+  /// A string that must match one of the schema's named patterns.
+  mutating func patterned(_ value: Value, _ name: String, example: String) -> Located<String>? {
+    guard let text = string(value) else { return nil }
+    guard let pattern = RigSchema.pattern(name), let regex = try? Regex(pattern),
+      text.value.wholeMatch(of: regex) != nil
+    else {
+      let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("\(value.displayName) must be \(summary), not '\(text.value)'"), at: value.range,
+        help: ["for example '\(example)'"])
+      return nil
+    }
+    return text
+  }
+
+  /// The raw text of a scalar that is a string or a number (quantities, CPU lists).
+  mutating func text(_ value: Value, expected: String) -> Located<String>? {
+    guard case .scalar(let scalar) = value.node else {
+      mismatch(value, expected: expected)
+      return nil
+    }
+    switch ScalarKind.of(scalar) {
+    case .null, .bool:
+      mismatch(value, expected: expected)
+      return nil
+    default:
+      return Located(scalar.string, at: value.range)
+    }
+  }
+
+  mutating func integer(_ value: Value, minimum: Int, maximum: Int) -> Located<Int>? {
+    guard case .scalar(let scalar) = value.node, case .int(let number) = ScalarKind.of(scalar) else {
+      mismatch(value, expected: "a whole number")
+      return nil
+    }
+    guard number >= minimum, number <= maximum else {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("\(value.displayName) must be between \(minimum) and \(maximum), not \(number)"),
+        at: value.range)
+      return nil
+    }
+    return Located(number, at: value.range)
+  }
+
+  mutating func enumeration<E: CaseIterable & RawRepresentable & Sendable>(_ value: Value, _: E.Type) -> Located<E>?
+  where E.RawValue == String {
+    guard let text = string(value) else { return nil }
+    return choice(value, text, E.allCases.map(\.rawValue)).flatMap { E(rawValue: $0.value).map { Located($0, at: text.range) } }
+  }
+
+  mutating func choice(_ value: Value, _ text: Located<String>, _ allowed: [String]) -> Located<String>? {
+    guard allowed.contains(text.value) else {
+      let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+      let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("\(value.displayName) must be one of \(list); not '\(text.value)'"),
+        at: value.range, help: help)
+      return nil
+    }
+    return text
+  }
+
+  /// A value in one of the small grammars (quantities, CPU lists, versions), with the problem located inside it.
+  mutating func parsed<T>(
+    _ value: Value, expected: String, message: (String) -> FrontEndMessage,
+    _ parse: (String) -> Result<T, SyntaxProblem>
+  ) -> Located<T>? {
+    guard let text = text(value, expected: expected) else { return nil }
+    switch parse(text.value) {
+    case .success(let result): return Located(result, at: value.range)
+    case .failure(let problem):
+      let range =
+        problem.length > 0 ? subrange(of: value, offset: problem.offset, length: problem.length) : value.range
+      diagnostics.emit(message(problem.message), at: range, help: problem.help)
+      return nil
+    }
+  }
+
+  mutating func bytes(_ value: Value) -> Located<ByteCount>? {
+    parsed(value, expected: "a size such as '12GiB'", message: FrontEndMessage.badQuantity, ByteCount.parse)
+  }
+
+  mutating func power(_ value: Value) -> Located<Power>? {
+    parsed(value, expected: "a power such as '180W'", message: FrontEndMessage.badQuantity, Power.parse)
+  }
+
+  mutating func temperature(_ value: Value) -> Located<Temperature>? {
+    parsed(value, expected: "a temperature such as '85C'", message: FrontEndMessage.badQuantity, Temperature.parse)
+  }
+
+  mutating func duration(_ value: Value) -> Located<TimeSpan>? {
+    parsed(value, expected: "a duration such as '5m'", message: FrontEndMessage.badQuantity, TimeSpan.parse)
+  }
+
+  mutating func cpuList(_ value: Value) -> Located<CPUListExpression>? {
+    parsed(value, expected: "a CPU list such as '8-15'", message: FrontEndMessage.badCPUList, CPUListExpression.parse)
+  }
+
+  mutating func version(_ value: Value) -> Located<Version>? {
+    parsed(value, expected: "a version", message: { FrontEndMessage.badVersion("invalid version: " + $0) }, Version.parse)
+  }
+
+  /// A requirement such as `ollama >= 0.5`, with its name located inside the text.
+  mutating func requirement(_ value: Value) -> Requirement? {
+    guard let text = string(value) else { return nil }
+    switch Requirement.parse(text.value) {
+    case .success(let parsed):
+      return Requirement(
+        name: Located(parsed.name, at: subrange(of: value, offset: parsed.nameOffset, length: parsed.nameLength)),
+        constraint: parsed.constraint, range: value.range)
+    case .failure(let problem):
+      diagnostics.emit(
+        FrontEndMessage.badConstraint("invalid requirement: " + problem.message),
+        at: subrange(of: value, offset: problem.offset, length: max(1, problem.length)), help: problem.help)
+      return nil
+    }
+  }
+
+  /// `null` or `{}`: a switch with no settings.
+  mutating func emptyObject(_ value: Value) -> Bool {
+    _ = object(value, ObjectSchema([]))
+    return true
+  }
+}
+
+extension ScalarKind {
+  var isBool: Bool {
+    if case .bool = self { return true }
+    return false
+  }
+}

@@ -1,0 +1,87 @@
+import RigBasics
+
+/// Every diagnostic the YAML front end emits, with its stable ID.
+enum FrontEndMessage: DiagnosticMessage {
+  case fileNotFound(String)
+  case notAFile(String)
+  case fileTooLarge(size: Int, limit: Int)
+  case notUTF8
+  case syntax(String)
+  case nestingTooDeep(limit: Int)
+  case aliasBudget(limit: Int)
+  case complexKey
+  case duplicateKey(String)
+  case emptyDocument
+  case unknownKey(key: String, context: String)
+  case missingKey(key: String, context: String)
+  case typeMismatch(what: String, expected: String, found: String)
+  case badQuantity(String)
+  case badCPUList(String)
+  case badConstraint(String)
+  case badVersion(String)
+  case invalidValue(String)
+  case conflictingKeys(String)
+  case duplicateDefinition(String)
+  case topology(String)
+  case includeNotFound(String)
+  case includeOutsideProject(String)
+  case includeCycle(String)
+  case includeLimit(Int)
+
+  var id: DiagnosticID {
+    switch self {
+    case .fileNotFound, .notAFile: "file-not-found"
+    case .fileTooLarge: "file-too-large"
+    case .notUTF8: "not-utf8"
+    case .syntax: "yaml-syntax"
+    case .nestingTooDeep: "nesting-too-deep"
+    case .aliasBudget: "alias-budget"
+    case .complexKey: "complex-key"
+    case .duplicateKey: "duplicate-key"
+    case .emptyDocument: "empty-document"
+    case .unknownKey: "unknown-key"
+    case .missingKey: "missing-key"
+    case .typeMismatch: "type-mismatch"
+    case .badQuantity: "bad-quantity"
+    case .badCPUList: "bad-cpu-list"
+    case .badConstraint: "bad-constraint"
+    case .badVersion: "bad-version"
+    case .invalidValue: "invalid-value"
+    case .conflictingKeys: "conflicting-keys"
+    case .duplicateDefinition: "duplicate-definition"
+    case .topology: "bad-topology"
+    case .includeNotFound: "include-not-found"
+    case .includeOutsideProject: "include-outside-project"
+    case .includeCycle: "include-cycle"
+    case .includeLimit: "include-limit"
+    }
+  }
+
+  var severity: Severity { .error }
+
+  var text: String {
+    switch self {
+    case .fileNotFound(let path): "no such file '\(path)'"
+    case .notAFile(let path): "'\(path)' is not a regular file"
+    case .fileTooLarge(let size, let limit): "file is \(size) bytes, more than the limit of \(limit) bytes"
+    case .notUTF8: "file is not valid UTF-8"
+    case .syntax(let problem): problem
+    case .nestingTooDeep(let limit): "nesting is deeper than the limit of \(limit) levels"
+    case .aliasBudget(let limit): "aliases expand to more than the limit of \(limit) nodes"
+    case .complexKey: "mapping keys must be plain strings, not collections or aliases"
+    case .duplicateKey(let key): "duplicate key '\(key)'"
+    case .emptyDocument: "file holds no YAML document"
+    case .unknownKey(let key, let context): "unknown key '\(key)' in \(context)"
+    case .missingKey(let key, let context): "missing required key '\(key)' in \(context)"
+    case .typeMismatch(let what, let expected, let found): "\(what) must be \(expected), not \(found)"
+    case .badQuantity(let message), .badCPUList(let message), .badConstraint(let message), .badVersion(let message),
+      .invalidValue(let message), .conflictingKeys(let message), .duplicateDefinition(let message),
+      .topology(let message):
+      message
+    case .includeNotFound(let path): "included file '\(path)' does not exist"
+    case .includeOutsideProject(let path): "included file '\(path)' is outside the project folder"
+    case .includeCycle(let path): "'\(path)' is included again: includes form a cycle"
+    case .includeLimit(let limit): "more than \(limit) files are included"
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import RigBasics
+import RigModel
+
+/// The shape of rig.yaml, written once: the lowering reads its keys (unknown-key and missing-key checks,
+/// suggestions) from here, and `rig schema` prints it as JSON Schema.
+public indirect enum SchemaType: Sendable {
+  case object(ObjectSchema)
+  /// A mapping with user-chosen keys (component names, versions).
+  case map(key: String, value: SchemaType)
+  case array(SchemaType)
+  case string
+  case enumeration([String])
+  case integer(minimum: Int?, maximum: Int?)
+  case boolean
+  /// A named definition under `$defs`.
+  case ref(String)
+  case oneOf([SchemaType])
+  /// `null` or an empty mapping: a switch with no settings (`kernel: {}`).
+  case emptyObject
+}
+
+/// One key of an object.
+public struct SchemaProperty: Sendable {
+  public var name: String
+  public var type: SchemaType
+  public var required: Bool
+  public var summary: String
+
+  public init(_ name: String, _ type: SchemaType, required: Bool = false, _ summary: String) {
+    self.name = name
+    self.type = type
+    self.required = required
+    self.summary = summary
+  }
+}
+
+/// A mapping with fixed keys.
+public struct ObjectSchema: Sendable {
+  public var properties: [SchemaProperty]
+  public init(_ properties: [SchemaProperty]) { self.properties = properties }
+  public var keys: [String] { properties.map(\.name) }
+  public func property(_ name: String) -> SchemaProperty? { properties.first { $0.name == name } }
+}
+
+/// The rig.yaml schema (`rig/v1`).
+public enum RigSchema {
+  static let bytes = SchemaType.ref("bytes")
+  static let power = SchemaType.ref("power")
+  static let temperature = SchemaType.ref("temperature")
+  static let duration = SchemaType.ref("duration")
+  static let cpuList = SchemaType.ref("cpuList")
+  static let requirement = SchemaType.ref("requirement")
+  static let version = SchemaType.ref("version")
+  static let componentName = SchemaType.ref("componentName")
+  static let count = SchemaType.integer(minimum: 0, maximum: 4096)
+  static let positive = SchemaType.integer(minimum: 1, maximum: 4096)
+
+  /// Sources rig has catalogs for.
+  public static let knownSources = ["debian-bookworm", "debian-trixie", "nvidia-cuda", "nvidia-container-toolkit"]
+  public static let distributions = ["debian"]
+  public static let releases = ["bookworm", "trixie"]
+
+  static func names<E: CaseIterable & RawRepresentable>(_: E.Type) -> [String] where E.RawValue == String {
+    E.allCases.map(\.rawValue)
+  }
+
+  public static let core = ObjectSchema([
+    .init("type", .enumeration(names(CoreKind.self)), required: true, "performance or efficiency core"),
+    .init("threads", .oneOf([.array(.integer(minimum: 0, maximum: 1 << 20)), cpuList]), required: true,
+      "the logical CPUs (SMT siblings) of this core"),
+  ])
+
+  public static let hybrid = ObjectSchema([
+    .init("performance", count, required: true, "number of performance cores"),
+    .init("efficiency", count, required: true, "number of efficiency cores"),
+    .init("threads_per_performance_core", .integer(minimum: 1, maximum: 8), "SMT threads per performance core (default 2)"),
+  ])
+
+  public static let cpu = ObjectSchema([
+    .init("model", .string, "marketing name, for people"),
+    .init("cores", .array(.object(core)), "explicit topology, one entry per physical core"),
+    .init("hybrid", .object(hybrid), "shorthand for Linux's usual hybrid numbering"),
+    .init("boot_cpu", .integer(minimum: 0, maximum: 1 << 20), "the CPU the kernel boots on (default 0)"),
+  ])
+
+  public static let powerRange = ObjectSchema([
+    .init("default", power, "default power limit"),
+    .init("min", power, required: true, "lowest power limit the board accepts"),
+    .init("max", power, required: true, "highest power limit the board accepts"),
+  ])
+
+  public static let gpu = ObjectSchema([
+    .init("name", .string, required: true, "rig's name for this GPU"),
+    .init("model", .string, "marketing name"),
+    .init("architecture", .enumeration(names(GPUArchitecture.self)), "NVIDIA architecture"),
+    .init("memory", bytes, required: true, "video memory"),
+    .init("power", .object(powerRange), "board power range"),
+  ])
+
+  public static let os = ObjectSchema([
+    .init("distribution", .enumeration(distributions), required: true, "Linux distribution"),
+    .init("release", .enumeration(releases), required: true, "distribution release"),
+  ])
+
+  public static let hardware = ObjectSchema([
+    .init("cpu", .object(cpu), required: true, "processor topology"),
+    .init("memory", bytes, required: true, "installed RAM"),
+    .init("gpus", .array(.object(gpu)), "NVIDIA GPUs"),
+    .init("os", .object(os), required: true, "operating system release"),
+  ])
+
+  public static let cpuRequest = ObjectSchema([
+    .init("cores", positive, "whole cores (isolated) or CPUs (shared)"),
+    .init("cpus", cpuList, "explicit logical CPUs"),
+    .init("placement", .enumeration(names(Placement.self)), "shared (default) or isolated"),
+  ])
+
+  public static let gpuRequest = ObjectSchema([
+    .init("memory", bytes, required: true, "GPU memory the component uses"),
+    .init("sharing", .enumeration(names(GPUSharing.self)), "exclusive (default) or time-sliced"),
+  ])
+
+  public static let resources = ObjectSchema([
+    .init("cpu", .object(cpuRequest), "CPU"),
+    .init("memory", bytes, "RAM"),
+    .init("gpu", .object(gpuRequest), "GPU"),
+  ])
+
+  public static let componentVersion = ObjectSchema([
+    .init("requires", .array(requirement), "what this version needs")
+  ])
+
+  public static let component = ObjectSchema([
+    .init("description", .string, "what it is, for people"),
+    .init("versions", .map(key: "version", value: .oneOf([.object(componentVersion), .emptyObject])), "versions and their requirements"),
+    .init("runtime", .enumeration(names(Runtime.self)), "how it runs"),
+    .init("image", .string, "container image reference"),
+    .init("ports", .array(.integer(minimum: 1, maximum: 65535)), "TCP ports it serves"),
+    .init("resources", .object(resources), "what it needs while running"),
+    .init("exclusive_group", .string, "never runs at the same time as other members"),
+  ])
+
+  public static let cpuPolicy = ObjectSchema([
+    .init("housekeeping_cores", positive, required: true, "whole cores kept for the system")
+  ])
+  public static let memoryPolicy = ObjectSchema([
+    .init("reserve", bytes, required: true, "RAM kept back from every budget")
+  ])
+  public static let thermalPolicy = ObjectSchema([
+    .init("warning", temperature, required: true, "warning threshold"),
+    .init("critical", temperature, required: true, "critical threshold"),
+    .init("for", duration, required: true, "how long a threshold must hold"),
+  ])
+  public static let gpuPolicy = ObjectSchema([
+    .init("reserve", bytes, "GPU memory kept for display and desktop"),
+    .init("power_limit", power, "board power limit to apply"),
+    .init("thermal", .object(thermalPolicy), "temperature alerts"),
+  ])
+  public static let policies = ObjectSchema([
+    .init("cpu", .object(cpuPolicy), "CPU isolation policy"),
+    .init("memory", .object(memoryPolicy), "RAM policy"),
+    .init("gpu", .object(gpuPolicy), "GPU policy"),
+  ])
+
+  public static let targets = ObjectSchema([
+    .init("ansible", .object(ObjectSchema([.init("host", .string, required: true, "inventory host name")])), "Ansible playbook"),
+    .init(
+      "kubernetes",
+      .object(
+        ObjectSchema([
+          .init("version", .ref("kubernetesVersion"), required: true, "Kubernetes minor version, such as \"1.30\""),
+          .init("namespace", .ref("dnsLabel"), required: true, "namespace for the workloads"),
+        ])), "Kubernetes manifests"),
+    .init("nix", .object(ObjectSchema([.init("release", .ref("nixosRelease"), required: true, "NixOS release, such as \"24.11\"")])), "NixOS module"),
+    .init("kernel", .emptyObject, "kernel command line and GRUB drop-in"),
+    .init("systemd", .emptyObject, "systemd slices and units"),
+    .init("prometheus", .emptyObject, "Prometheus alert rules"),
+  ])
+
+  /// Keys every file may hold.
+  static let sectionProperties: [SchemaProperty] = [
+    .init("include", .array(.string), "other YAML files (relative to this one) whose sections are merged in"),
+    .init("hardware", .object(hardware), "the machine"),
+    .init("sources", .array(.enumeration(knownSources)), "catalog sources whose versions may be used"),
+    .init("stack", .array(requirement), "what to install or run, with version constraints"),
+    .init("components", .map(key: "componentName", value: .object(component)), "components that extend or override the catalog"),
+    .init("policies", .object(policies), "machine-wide budgets and limits"),
+    .init("targets", .object(targets), "artifacts to emit"),
+  ]
+
+  /// The root file.
+  public static let root = ObjectSchema(
+    [
+      .init("apiVersion", .enumeration([RigSpec.apiVersion]), required: true, "input format version"),
+      .init("name", .ref("dnsLabel"), required: true, "name of this machine description"),
+    ] + sectionProperties)
+
+  /// A file pulled in with `include:`; sections only.
+  public static let fragment = ObjectSchema(sectionProperties)
+
+  /// Named string grammars: (name, pattern, description).
+  static let patterns: [(String, String, String)] = [
+    ("bytes", #"^[0-9]+(\.[0-9]+)?(B|KiB|MiB|GiB|TiB|Ki|Mi|Gi|Ti)?$"#, "a size in bytes: plain bytes or binary units, such as 12GiB"),
+    ("power", #"^[0-9]+(\.[0-9]{1,3})?W$"#, "power in watts, such as 180W"),
+    ("temperature", #"^-?[0-9]+(\.[0-9]{1,3})?(C|°C)$"#, "temperature in degrees Celsius, such as 85C"),
+    ("duration", #"^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"#, "a duration such as 30s, 5m or 1h30m"),
+    ("cpuList", #"^(all|(([0-9]+|N)(-([0-9]+|N)(:[0-9]+/[0-9]+)?)?)(,([0-9]+|N)(-([0-9]+|N)(:[0-9]+/[0-9]+)?)?)*)$"#, "a CPU list in the kernel's cpulist grammar, such as 0-7,16-27"),
+    ("componentName", #"^[a-z0-9][a-z0-9+.-]*$"#, "a component name (Debian package-name rules)"),
+    ("version", #"^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$"#, "a Debian version, such as 550.54.14-1"),
+    ("requirement", #"^\s*[a-z0-9][a-z0-9+.-]*\s*((\^|=|>=|>|<=|<)\s*([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\s*(,\s*(=|>=|>|<=|<)\s*([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\s*)*)?$"#, "a component with an optional version constraint, such as 'ollama >= 0.5'"),
+    ("kubernetesVersion", #"^1\.[0-9]+$"#, "a Kubernetes minor version, such as \"1.30\""),
+    ("nixosRelease", #"^[0-9]{2}\.(05|11)$"#, "a NixOS release, such as \"24.11\""),
+    ("dnsLabel", #"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"#, "a DNS label: lowercase letters, digits and '-', at most 63 characters"),
+  ]
+
+  /// The pattern a named string grammar must match (the same one the JSON Schema carries).
+  static func pattern(_ name: String) -> String? { patterns.first { $0.0 == name }?.1 }
+}

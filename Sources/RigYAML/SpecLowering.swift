@@ -1,0 +1,408 @@
+import RigBasics
+import RigModel
+
+/// Lowers the merged sections of a project to a `RigSpec`.
+extension Lowerer {
+  // MARK: Hardware
+
+  mutating func hardware(_ value: Value) -> Hardware? {
+    guard let fields = object(value, RigSchema.hardware) else { return nil }
+    let cpu = fields["cpu"].flatMap { self.cpu($0) }
+    let memory = fields["memory"].flatMap { bytes($0) }
+    if let memory, memory.value.bytes == 0 {
+      diagnostics.emit(FrontEndMessage.invalidValue("'hardware.memory' must be more than 0"), at: memory.range)
+    }
+    var gpus: [GPU] = []
+    if let list = fields["gpus"].flatMap({ list($0) }) {
+      var names: [String: SourceRange?] = [:]
+      for item in list {
+        guard let gpu = gpu(item) else { continue }
+        if let first = names[gpu.name.value] {
+          diagnostics.emit(
+            FrontEndMessage.duplicateDefinition("GPU '\(gpu.name.value)' is declared twice"), at: gpu.name.range,
+            notes: [DiagnosticNote("first declared here", at: first)], help: ["give each GPU its own name"])
+        }
+        names[gpu.name.value] = gpu.name.range
+        gpus.append(gpu)
+      }
+    }
+    let os = fields["os"].flatMap { self.os($0) }
+    guard let cpu, let memory, let os else { return nil }
+    return Hardware(cpu: cpu, memory: memory, gpus: gpus, os: os)
+  }
+
+  mutating func cpu(_ value: Value) -> CPU? {
+    guard let fields = object(value, RigSchema.cpu) else { return nil }
+    let model = fields["model"].flatMap { string($0) }?.value
+    var cores: [Core]?
+    var topologyRange: SourceRange?
+    switch (fields["cores"], fields["hybrid"]) {
+    case (let coresValue?, let hybridValue?):
+      diagnostics.emit(
+        FrontEndMessage.conflictingKeys("'hardware.cpu' has both 'cores' and 'hybrid'"),
+        at: hybridValue.keyRange ?? hybridValue.range,
+        notes: [DiagnosticNote("'cores' is written here", at: coresValue.keyRange)],
+        help: ["keep one: 'cores' lists every core, 'hybrid' is a shorthand for the same list"])
+    case (let coresValue?, nil):
+      topologyRange = coresValue.keyRange
+      cores = self.cores(coresValue)
+    case (nil, let hybridValue?):
+      topologyRange = hybridValue.keyRange
+      cores = hybrid(hybridValue)
+    case (nil, nil):
+      diagnostics.emit(
+        FrontEndMessage.missingKey(key: "cores' or 'hybrid", context: value.displayName),
+        at: value.keyRange ?? value.range,
+        help: ["add 'hybrid: { performance: 8, efficiency: 12 }' or list every core under 'cores:'"])
+    }
+    var bootCPU = Located(0, at: nil)
+    if let bootValue = fields["boot_cpu"] {
+      guard let parsed = integer(bootValue, minimum: 0, maximum: 1 << 20) else { return nil }
+      bootCPU = parsed
+    }
+    guard let cores else { return nil }
+    let all = CPUList(cores.flatMap(\.threads))
+    if !all.contains(bootCPU.value) {
+      diagnostics.emit(
+        FrontEndMessage.topology("boot CPU \(bootCPU.value) is not one of this CPU's logical CPUs (\(all))"),
+        at: bootCPU.range ?? topologyRange, help: ["set 'boot_cpu' to the CPU the kernel boots on, usually 0"])
+      return nil
+    }
+    return CPU(model: model, cores: cores, bootCPU: bootCPU, topologyRange: topologyRange)
+  }
+
+  mutating func cores(_ value: Value) -> [Core]? {
+    guard let items = list(value) else { return nil }
+    if items.isEmpty {
+      diagnostics.emit(FrontEndMessage.topology("'hardware.cpu.cores' is empty"), at: value.keyRange ?? value.range)
+      return nil
+    }
+    var cores: [Core] = []
+    var owner: [Int: SourceRange?] = [:]
+    var failed = false
+    for item in items {
+      guard let fields = object(item, RigSchema.core) else {
+        failed = true
+        continue
+      }
+      let kind = fields["type"].flatMap { enumeration($0, CoreKind.self) }
+      var threads: [Int]?
+      var threadRanges: [SourceRange?] = []
+      if let threadsValue = fields["threads"] {
+        if case .sequence = threadsValue.node {
+          let numbers = (list(threadsValue) ?? []).map { integer($0, minimum: 0, maximum: 1 << 20) }
+          if numbers.allSatisfy({ $0 != nil }) {
+            threads = numbers.compactMap { $0?.value }
+            threadRanges = numbers.map { $0?.range }
+          }
+        } else if let expression = cpuList(threadsValue) {
+          switch expression.value.resolve(lastCPU: nil) {
+          case .success(let list):
+            threads = list.cpus
+            threadRanges = list.cpus.map { _ in threadsValue.range }
+          case .failure(let problem):
+            diagnostics.emit(
+              FrontEndMessage.badCPUList(problem.message), at: threadsValue.range,
+              help: ["a core's threads are listed by number"])
+          }
+        }
+        if let list = threads, list.isEmpty {
+          diagnostics.emit(FrontEndMessage.topology("a core needs at least one thread"), at: threadsValue.range)
+          threads = nil
+        }
+      }
+      guard let kind, let threads else {
+        failed = true
+        continue
+      }
+      for (thread, range) in zip(threads, threadRanges) {
+        if let first = owner[thread] {
+          diagnostics.emit(
+            FrontEndMessage.topology("CPU \(thread) belongs to two cores"), at: range,
+            notes: [DiagnosticNote("first listed here", at: first)],
+            help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
+          failed = true
+        } else {
+          owner[thread] = range
+        }
+      }
+      cores.append(Core(kind: kind.value, threads: threads.sorted(), range: item.range))
+    }
+    return failed ? nil : cores
+  }
+
+  mutating func hybrid(_ value: Value) -> [Core]? {
+    guard let fields = object(value, RigSchema.hybrid) else { return nil }
+    let performance = fields["performance"].flatMap { integer($0, minimum: 0, maximum: 4096) }
+    let efficiency = fields["efficiency"].flatMap { integer($0, minimum: 0, maximum: 4096) }
+    var threadsPerCore = Located(2, at: nil)
+    if let threadsValue = fields["threads_per_performance_core"] {
+      guard let parsed = integer(threadsValue, minimum: 1, maximum: 8) else { return nil }
+      threadsPerCore = parsed
+    }
+    guard let performance, let efficiency else { return nil }
+    if performance.value + efficiency.value == 0 {
+      diagnostics.emit(
+        FrontEndMessage.topology("'hardware.cpu.hybrid' describes a CPU with no cores"), at: value.keyRange ?? value.range)
+      return nil
+    }
+    return CPU.hybridTopology(
+      performance: performance.value, efficiency: efficiency.value, threadsPerPerformanceCore: threadsPerCore.value)
+  }
+
+  mutating func gpu(_ value: Value) -> GPU? {
+    guard let fields = object(value, RigSchema.gpu) else { return nil }
+    let name = fields["name"].flatMap { patterned($0, "dnsLabel", example: "gpu0") }
+    let model = fields["model"].flatMap { string($0) }?.value
+    let architecture = fields["architecture"].flatMap { enumeration($0, GPUArchitecture.self) }
+    let memory = fields["memory"].flatMap { bytes($0) }
+    var power: PowerRange?
+    if let powerValue = fields["power"] {
+      guard let parsed = powerRange(powerValue) else { return nil }
+      power = parsed
+    }
+    guard let name, let memory else { return nil }
+    return GPU(name: name, model: model, architecture: architecture, memory: memory, power: power)
+  }
+
+  mutating func powerRange(_ value: Value) -> PowerRange? {
+    guard let fields = object(value, RigSchema.powerRange) else { return nil }
+    let defaultLimit = fields["default"].flatMap { power($0) }
+    let min = fields["min"].flatMap { power($0) }
+    let max = fields["max"].flatMap { power($0) }
+    guard let min, let max else { return nil }
+    if min.value > max.value {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("power range is empty: min \(min.value) is above max \(max.value)"), at: min.range,
+        notes: [DiagnosticNote("max is written here", at: max.range)])
+      return nil
+    }
+    if let defaultLimit, defaultLimit.value < min.value || defaultLimit.value > max.value {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("default power \(defaultLimit.value) is outside \(min.value)...\(max.value)"),
+        at: defaultLimit.range, help: ["copy the range from 'nvidia-smi -q -d POWER'"])
+      return nil
+    }
+    return PowerRange(defaultLimit: defaultLimit, min: min, max: max)
+  }
+
+  mutating func os(_ value: Value) -> OperatingSystem? {
+    guard let fields = object(value, RigSchema.os) else { return nil }
+    let distribution = fields["distribution"].flatMap { v in string(v).flatMap { choice(v, $0, RigSchema.distributions) } }
+    let release = fields["release"].flatMap { v in string(v).flatMap { choice(v, $0, RigSchema.releases) } }
+    guard let distribution, let release else { return nil }
+    return OperatingSystem(distribution: distribution, release: release)
+  }
+
+  // MARK: Stack and components
+
+  mutating func sources(_ values: [Value]) -> [Located<String>] {
+    var result: [Located<String>] = []
+    for value in values {
+      for item in list(value) ?? [] {
+        guard let text = string(item), let source = choice(item, text, RigSchema.knownSources) else { continue }
+        if let first = result.first(where: { $0.value == source.value }) {
+          diagnostics.emit(
+            FrontEndMessage.duplicateDefinition("source '\(source.value)' is listed twice"), at: source.range,
+            notes: [DiagnosticNote("first listed here", at: first.range)])
+          continue
+        }
+        result.append(source)
+      }
+    }
+    return result
+  }
+
+  mutating func stack(_ values: [Value]) -> [Requirement] {
+    values.flatMap { list($0) ?? [] }.compactMap { requirement($0) }
+  }
+
+  mutating func componentName(_ key: Located<String>) -> Bool {
+    guard let problem = Requirement.checkName(key.value) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("invalid component name '\(key.value)': \(problem.message)"),
+      at: key.range.map { $0.slice(offset: problem.offset, length: max(1, problem.length)) }, help: problem.help)
+    return false
+  }
+
+  mutating func component(name: Located<String>, _ value: Value) -> Component? {
+    guard let fields = object(value, RigSchema.component) else { return nil }
+    var component = Component(name: name)
+    var ok = true
+    component.description = fields["description"].flatMap { string($0) }?.value
+    if let versionsValue = fields["versions"] {
+      for (key, versionValue) in map(versionsValue) ?? [] {
+        let keyValue = Value(node: versionValue.node, document: versionValue.document, range: key.range ?? versionValue.range, keyRange: nil, path: versionValue.path)
+        guard case .success(let version) = Version.parse(key.value) else {
+          if case .failure(let problem) = Version.parse(key.value) {
+            diagnostics.emit(
+              FrontEndMessage.badVersion("invalid version '\(key.value)': \(problem.message)"),
+              at: (key.range ?? keyValue.range).slice(offset: problem.offset + keyQuoteOffset(key), length: max(1, problem.length)),
+              help: problem.help)
+          }
+          ok = false
+          continue
+        }
+        var requires: [Requirement] = []
+        if let versionFields = object(versionValue, RigSchema.componentVersion), let list = versionFields["requires"] {
+          requires = (self.list(list) ?? []).compactMap { requirement($0) }
+        }
+        component.versions.append(ComponentVersion(version: Located(version, at: key.range), requires: requires))
+      }
+    }
+    component.runtime = fields["runtime"].flatMap { enumeration($0, Runtime.self) }
+    if let imageValue = fields["image"], let image = string(imageValue) {
+      if image.value.isEmpty || image.value.contains(where: \.isWhitespace) {
+        diagnostics.emit(
+          FrontEndMessage.invalidValue("'\(image.value)' is not a container image reference"), at: image.range,
+          help: ["write an image such as 'ghcr.io/example/comfyui:0.3.10'"])
+        ok = false
+      } else {
+        component.image = image
+      }
+    }
+    if let portsValue = fields["ports"] {
+      for item in list(portsValue) ?? [] {
+        guard let port = integer(item, minimum: 1, maximum: 65535) else { continue }
+        if let first = component.ports.first(where: { $0.value == port.value }) {
+          diagnostics.emit(
+            FrontEndMessage.duplicateDefinition("port \(port.value) is listed twice"), at: port.range,
+            notes: [DiagnosticNote("first listed here", at: first.range)])
+          continue
+        }
+        component.ports.append(port)
+      }
+    }
+    if let resourcesValue = fields["resources"] {
+      if let resources = resources(resourcesValue) { component.resources = resources } else { ok = false }
+    }
+    if let groupValue = fields["exclusive_group"] {
+      component.exclusiveGroup = patterned(groupValue, "dnsLabel", example: "gpu-heavy")
+    }
+    return ok ? component : nil
+  }
+
+  func keyQuoteOffset(_ key: Located<String>) -> Int {
+    guard let range = key.range else { return 0 }
+    return range.end.column - range.start.column == key.value.unicodeScalars.count + 2 ? 1 : 0
+  }
+
+  mutating func resources(_ value: Value) -> Resources? {
+    guard let fields = object(value, RigSchema.resources) else { return nil }
+    var resources = Resources()
+    var ok = true
+    if let cpuValue = fields["cpu"] {
+      if let request = cpuRequest(cpuValue) { resources.cpu = request } else { ok = false }
+    }
+    if let memoryValue = fields["memory"] {
+      if let memory = bytes(memoryValue) { resources.memory = memory } else { ok = false }
+    }
+    if let gpuValue = fields["gpu"] {
+      if let request = gpuRequest(gpuValue) { resources.gpu = request } else { ok = false }
+    }
+    return ok ? resources : nil
+  }
+
+  mutating func cpuRequest(_ value: Value) -> CPURequest? {
+    guard let fields = object(value, RigSchema.cpuRequest) else { return nil }
+    let cores = fields["cores"].flatMap { integer($0, minimum: 1, maximum: 4096) }
+    let cpus = fields["cpus"].flatMap { cpuList($0) }
+    var placement = Located(Placement.shared, at: nil)
+    if let placementValue = fields["placement"] {
+      guard let parsed = enumeration(placementValue, Placement.self) else { return nil }
+      placement = parsed
+    }
+    switch (fields["cores"], fields["cpus"]) {
+    case (let coresValue?, let cpusValue?):
+      diagnostics.emit(
+        FrontEndMessage.conflictingKeys("\(value.displayName) has both 'cores' and 'cpus'"),
+        at: cpusValue.keyRange ?? cpusValue.range, notes: [DiagnosticNote("'cores' is written here", at: coresValue.keyRange)],
+        help: ["keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself"])
+      return nil
+    case (nil, nil):
+      diagnostics.emit(
+        FrontEndMessage.missingKey(key: "cores' or 'cpus", context: value.displayName), at: value.keyRange ?? value.range,
+        help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
+      return nil
+    default:
+      guard cores != nil || cpus != nil else { return nil }
+      return CPURequest(cores: cores, cpus: cpus, placement: placement)
+    }
+  }
+
+  mutating func gpuRequest(_ value: Value) -> GPURequest? {
+    guard let fields = object(value, RigSchema.gpuRequest) else { return nil }
+    let memory = fields["memory"].flatMap { bytes($0) }
+    var sharing = Located(GPUSharing.exclusive, at: nil)
+    if let sharingValue = fields["sharing"] {
+      guard let parsed = enumeration(sharingValue, GPUSharing.self) else { return nil }
+      sharing = parsed
+    }
+    guard let memory else { return nil }
+    return GPURequest(memory: memory, sharing: sharing)
+  }
+
+  // MARK: Policies and targets
+
+  mutating func policies(_ value: Value) -> Policies? {
+    guard let fields = object(value, RigSchema.policies) else { return nil }
+    var policies = Policies()
+    if let cpu = fields["cpu"].flatMap({ object($0, RigSchema.cpuPolicy) }) {
+      policies.housekeepingCores = cpu["housekeeping_cores"].flatMap { integer($0, minimum: 1, maximum: 4096) }
+    }
+    if let memory = fields["memory"].flatMap({ object($0, RigSchema.memoryPolicy) }) {
+      policies.memoryReserve = memory["reserve"].flatMap { bytes($0) }
+    }
+    if let gpu = fields["gpu"].flatMap({ object($0, RigSchema.gpuPolicy) }) {
+      policies.gpuReserve = gpu["reserve"].flatMap { bytes($0) }
+      policies.gpuPowerLimit = gpu["power_limit"].flatMap { power($0) }
+      if let thermal = gpu["thermal"].flatMap({ object($0, RigSchema.thermalPolicy) }) {
+        let warning = thermal["warning"].flatMap { temperature($0) }
+        let critical = thermal["critical"].flatMap { temperature($0) }
+        let duration = thermal["for"].flatMap { self.duration($0) }
+        if let warning, let critical, let duration {
+          if warning.value >= critical.value {
+            diagnostics.emit(
+              FrontEndMessage.invalidValue("thermal warning \(warning.value) must be below critical \(critical.value)"),
+              at: warning.range, notes: [DiagnosticNote("critical is written here", at: critical.range)])
+          } else {
+            policies.thermal = ThermalPolicy(warning: warning, critical: critical, duration: duration)
+          }
+        }
+      }
+    }
+    return policies
+  }
+
+  mutating func targets(_ value: Value) -> Targets? {
+    guard let fields = object(value, RigSchema.targets) else { return nil }
+    var targets = Targets()
+    if let ansible = fields["ansible"].flatMap({ object($0, RigSchema.targets.nestedObject("ansible")) }),
+      let host = ansible["host"].flatMap({ string($0) })
+    {
+      targets.ansible = .init(host: host)
+    }
+    if let kubernetes = fields["kubernetes"].flatMap({ object($0, RigSchema.targets.nestedObject("kubernetes")) }) {
+      let version = kubernetes["version"].flatMap { patterned($0, "kubernetesVersion", example: "1.30") }
+      let namespace = kubernetes["namespace"].flatMap { patterned($0, "dnsLabel", example: "ai") }
+      if let version, let namespace { targets.kubernetes = .init(version: version, namespace: namespace) }
+    }
+    if let nix = fields["nix"].flatMap({ object($0, RigSchema.targets.nestedObject("nix")) }),
+      let release = nix["release"].flatMap({ patterned($0, "nixosRelease", example: "24.11") })
+    {
+      targets.nix = .init(release: release)
+    }
+    targets.kernel = fields["kernel"].map { emptyObject($0) } ?? false
+    targets.systemd = fields["systemd"].map { emptyObject($0) } ?? false
+    targets.prometheus = fields["prometheus"].map { emptyObject($0) } ?? false
+    return targets
+  }
+}
+
+extension ObjectSchema {
+  /// The object schema of property `name` (for nested objects declared inline).
+  func nestedObject(_ name: String) -> ObjectSchema {
+    if case .object(let schema)? = property(name)?.type { return schema }
+    return ObjectSchema([])
+  }
+}
