@@ -76,19 +76,32 @@ public struct DiagnosticRenderer: Sendable {
     return out
   }
 
+  /// Longest source line quoted whole; longer ones are cut to a window around the caret.
+  static let maxSnippetWidth = 120
+
   private func snippet(_ range: SourceRange) -> String {
     guard let text = sources.line(range.start.line, of: range.start.file) else { return "" }
-    let line = text.replacingTabs()
+    var scalars = Array(text.replacingTabs().unicodeScalars)
     let number = String(range.start.line)
     let gutter = String(repeating: " ", count: number.count)
-    let scalars = Array(line.unicodeScalars)
-    let startColumn = min(max(range.start.column, 1), scalars.count + 1)
-    let endColumn: Int
+    var startColumn = min(max(range.start.column, 1), scalars.count + 1)
+    var endColumn: Int
     if range.end.line == range.start.line {
       endColumn = min(max(range.end.column, startColumn + 1), max(scalars.count + 1, startColumn + 1))
     } else {
       endColumn = max(scalars.count + 1, startColumn + 1)
     }
+    if scalars.count > Self.maxSnippetWidth {
+      let from = max(0, min(startColumn - 1 - 40, scalars.count - 100))
+      let to = min(scalars.count, from + 100)
+      let prefix: [Unicode.Scalar] = from > 0 ? ["…"] : []
+      let suffix: [Unicode.Scalar] = to < scalars.count ? ["…"] : []
+      scalars = prefix + scalars[from..<to] + suffix
+      startColumn = startColumn - from + prefix.count
+      endColumn = min(endColumn - from + prefix.count, prefix.count + (to - from) + 1)
+      endColumn = max(endColumn, startColumn + 1)
+    }
+    let line = String(String.UnicodeScalarView(scalars))
     let marker = "^" + String(repeating: "~", count: endColumn - startColumn - 1)
     var out = paint(number + " |", Style.gutter) + (line.isEmpty ? "" : " " + line) + "\n"
     out +=

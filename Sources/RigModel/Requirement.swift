@@ -140,7 +140,7 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
       let versionText = String(String.UnicodeScalarView(scalars[versionStart..<index]))
       if versionText.isEmpty {
         return .failure(
-          SyntaxProblem("expected a version after '\(opText)'", help: [help], offset: max(opStart, versionStart - 1), length: 1))
+          SyntaxProblem("expected a version after '\(opText)'", help: [help], offset: opStart, length: opText.unicodeScalars.count))
       }
       switch Version.parse(versionText) {
       case .success(let version): clauses.append(VersionClause(op, version))

@@ -57,7 +57,7 @@ struct YAMLDocument {
           return nil
         }
         var notes: [DiagnosticNote] = []
-        if let context, !context.text.isEmpty {
+        if let context, !context.text.isEmpty, context.mark.line != mark.line || context.mark.column != mark.column {
           notes.append(DiagnosticNote(context.text, at: location(context.mark)))
         }
         var help: [String] = []
@@ -275,7 +275,8 @@ enum NodeGuard {
         }
       case .sequence(let sequence):
         for item in sequence {
-          let m = walk(item, depth: depth + 1, context: item.mark ?? node.mark)
+          // An alias item's mark is its anchor's; the list it stands in is where the expansion happens.
+          let m = walk(item, depth: depth + 1, context: node.mark)
           measure.size += m.size
           measure.height = max(measure.height, 1 + m.height)
         }
