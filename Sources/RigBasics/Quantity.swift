@@ -103,6 +103,14 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
         SyntaxProblem("'\(text)' is not a size", help: ["write a size such as '12GiB'; " + binaryHelp], length: length))
     }
     let unitLength = number.unit.unicodeScalars.count
+    if number.unit.hasPrefix(" ") {
+      let unit = number.unit.trimmingPrefix(while: { $0 == " " })
+      let binary = unit.isEmpty ? number.numberText : "\(number.numberText)\(unit.prefix(1).uppercased())iB"
+      return .failure(
+        SyntaxProblem(
+          "'\(text)' has a space before its unit", help: ["write '\(binary)'; " + binaryHelp], offset: number.unitOffset,
+          length: 1))
+    }
     let scale: Int
     switch number.unit {
     case "", "B": scale = 1

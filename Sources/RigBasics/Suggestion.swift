@@ -1,9 +1,9 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestion {
   /// The candidate closest to `word` when it is close enough to be a likely typo, else nil.
-  /// Close enough: at most a third of the word's length in edits (at least one), ties broken by order.
+  /// Close enough: at most half the word's length in edits (at least one), ties broken by order.
   public static func closest(to word: String, among candidates: [String]) -> String? {
-    let limit = max(1, word.count / 3)
+    let limit = max(1, word.count / 2)
     var best: (String, Int)?
     for candidate in candidates {
       let distance = editDistance(word.lowercased(), candidate.lowercased())

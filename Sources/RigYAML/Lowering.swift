@@ -16,6 +16,9 @@ struct Value {
   /// How messages name this value: `'hardware.cpu'`, or `the top level`.
   var displayName: String { path.isEmpty ? "the top level" : "'\(path)'" }
 
+  /// `in 'hardware.cpu'`, or `at the top level`.
+  var within: String { path.isEmpty ? "at the top level" : "in '\(path)'" }
+
   func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 }
 
@@ -136,6 +139,16 @@ struct Lowerer {
     }
   }
 
+  /// How to make a plain scalar that YAML types as a number, boolean or null into a string.
+  static func quoteHelp(_ scalar: Node.Scalar) -> [String] {
+    switch ScalarKind.of(scalar) {
+    case .string: return []
+    case .null where scalar.string.isEmpty: return []
+    case .int, .float: return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as a number)"]
+    case .bool, .null: return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as \(describe(.scalar(scalar))))"]
+    }
+  }
+
   mutating func mismatch(_ value: Value, expected: String, help: [String] = []) {
     diagnostics.emit(
       FrontEndMessage.typeMismatch(what: value.displayName, expected: expected, found: Self.describe(value.node)),
@@ -165,8 +178,7 @@ struct Lowerer {
         let keyValue = self.value(keyNode, in: value.document, path: value.child(scalar.string), keyRange: nil)
         diagnostics.emit(
           FrontEndMessage.typeMismatch(what: "a key in \(value.displayName)", expected: "a string", found: Self.describe(keyNode)),
-          at: keyValue.range,
-          help: ["quote it: '\"\(scalar.string)\"'" + (kind == .float || kind == .null || kind.isBool ? " (YAML reads '\(scalar.string)' as \(Self.describe(keyNode).replacingOccurrences(of: "the ", with: "")))" : "")])
+          at: keyValue.range, help: Self.quoteHelp(scalar))
         continue
       }
       entries.append(
@@ -192,7 +204,7 @@ struct Lowerer {
           notes.append(DiagnosticNote("\(value.displayName) takes \(schema.keys.map { "'\($0)'" }.joined(separator: ", "))"))
         }
         diagnostics.emit(
-          FrontEndMessage.unknownKey(key: key.value, context: value.displayName), at: key.range, notes: notes,
+          FrontEndMessage.unknownKey(key: key.value, context: value.within), at: key.range, notes: notes,
           help: help)
         continue
       }
@@ -208,7 +220,7 @@ struct Lowerer {
 
   mutating func missing(_ property: SchemaProperty, in value: Value) {
     diagnostics.emit(
-      FrontEndMessage.missingKey(key: property.name, context: value.displayName),
+      FrontEndMessage.missingKey(key: property.name, context: value.within),
       at: value.keyRange ?? (value.path.isEmpty
         ? SourceRange(start: SourceLocation(file: value.document.file, line: 1, column: 1), length: 1) : value.range),
       help: ["add '\(property.name):' (\(property.summary))"])
@@ -234,11 +246,7 @@ struct Lowerer {
     }
     let kind = ScalarKind.of(scalar)
     guard kind == .string else {
-      var help: [String] = []
-      if kind != .null {
-        help.append("quote it: '\"\(scalar.string)\"'" + (kind == .float ? " (YAML reads \(scalar.string) as a number)" : ""))
-      }
-      mismatch(value, expected: "a string", help: help)
+      mismatch(value, expected: "a string", help: Self.quoteHelp(scalar))
       return nil
     }
     return Located(scalar.string, at: value.range)

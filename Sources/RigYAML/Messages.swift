@@ -71,8 +71,8 @@ enum FrontEndMessage: DiagnosticMessage {
     case .complexKey: "mapping keys must be plain strings, not collections or aliases"
     case .duplicateKey(let key): "duplicate key '\(key)'"
     case .emptyDocument: "file holds no YAML document"
-    case .unknownKey(let key, let context): "unknown key '\(key)' in \(context)"
-    case .missingKey(let key, let context): "missing required key '\(key)' in \(context)"
+    case .unknownKey(let key, let context): "unknown key '\(key)' \(context)"
+    case .missingKey(let key, let context): "missing required key '\(key)' \(context)"
     case .typeMismatch(let what, let expected, let found): "\(what) must be \(expected), not \(found)"
     case .badQuantity(let message), .badCPUList(let message), .badConstraint(let message), .badVersion(let message),
       .invalidValue(let message), .conflictingKeys(let message), .duplicateDefinition(let message),

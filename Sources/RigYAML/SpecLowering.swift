@@ -51,7 +51,7 @@ extension Lowerer {
       cores = hybrid(hybridValue)
     case (nil, nil):
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "cores' or 'hybrid", context: value.displayName),
+        FrontEndMessage.missingKey(key: "cores' or 'hybrid", context: value.within),
         at: value.keyRange ?? value.range,
         help: ["add 'hybrid: { performance: 8, efficiency: 12 }' or list every core under 'cores:'"])
     }
@@ -321,7 +321,7 @@ extension Lowerer {
       return nil
     case (nil, nil):
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "cores' or 'cpus", context: value.displayName), at: value.keyRange ?? value.range,
+        FrontEndMessage.missingKey(key: "cores' or 'cpus", context: value.within), at: value.keyRange ?? value.range,
         help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
       return nil
     default:

@@ -56,6 +56,12 @@ struct YAMLDocument {
             help: ["rig files nest a few levels; flatten the structure"])
           return nil
         }
+        if problem == "but found another document" {
+          diagnostics.emit(
+            FrontEndMessage.syntax("a second YAML document starts here; a rig file holds one"), at: location(mark),
+            help: ["remove this '---' and what follows, or move it to a file of its own and list it under 'include:'"])
+          return nil
+        }
         var notes: [DiagnosticNote] = []
         if let context, !context.text.isEmpty, context.mark.line != mark.line || context.mark.column != mark.column {
           notes.append(DiagnosticNote(context.text, at: location(context.mark)))
@@ -64,9 +70,6 @@ struct YAMLDocument {
         let offending = lines.indices.contains(mark.line - 1) ? lines[mark.line - 1] : []
         if offending.indices.contains(mark.column - 1), offending[mark.column - 1] == "\t" {
           help.append("YAML indents with spaces; replace the tab")
-        }
-        if problem == "expected a single document in the stream" {
-          help.append("a rig file holds one document: remove the second '---' and what follows, or move it to a file of its own")
         }
         diagnostics.emit(FrontEndMessage.syntax(problem), at: location(mark), notes: notes, help: help)
       case .reader(let problem, let offset, _, _):

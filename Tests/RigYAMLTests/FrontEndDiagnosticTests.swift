@@ -1,0 +1,973 @@
+import RigBasics
+import RigCompiler
+import Testing
+
+/// One test per diagnostic kind: each asserts the whole rendered output, so any unexpected extra diagnostic,
+/// a moved caret or a reworded message fails.
+@Suite struct FrontEndDiagnosticTests {
+  @Test func unknownKeyWithSuggestion() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [neovim]
+      policy:
+        cpu: { housekeeping_cores: 1 }
+
+      """,
+      """
+      rig.yaml:9:1: error: unknown key 'policy' at the top level [unknown-key]
+      9 | policy:
+        | ^~~~~~
+      help: did you mean 'policies'?
+
+      1 error
+
+      """)
+  }
+
+  @Test func unknownKeyListsValidKeys() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        disks: 2
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:7:3: error: unknown key 'disks' in 'hardware' [unknown-key]
+      7 |   disks: 2
+        |   ^~~~~
+      note: 'hardware' takes 'cpu', 'memory', 'gpus', 'os'
+
+      1 error
+
+      """)
+  }
+
+  @Test func wrongTypeNumberForString() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      targets:
+        kubernetes: { version: 1.30, namespace: ai }
+
+      """,
+      """
+      rig.yaml:9:26: error: 'targets.kubernetes.version' must be a string, not the number 1.30 [type-mismatch]
+      9 |   kubernetes: { version: 1.30, namespace: ai }
+        |                          ^~~~
+      help: quote it: '"1.30"' (YAML reads 1.30 as a number)
+
+      1 error
+
+      """)
+  }
+
+  @Test func wrongTypeListForMapping() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      policies:
+        - cpu
+
+      """,
+      """
+      rig.yaml:9:3: error: 'policies' must be a mapping, not a list [type-mismatch]
+      9 |   - cpu
+        |   ^
+
+      1 error
+
+      """)
+  }
+
+  @Test func wrongTypeStringForInteger() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      policies:
+        cpu: { housekeeping_cores: two }
+
+      """,
+      """
+      rig.yaml:9:30: error: 'policies.cpu.housekeeping_cores' must be a whole number, not the string 'two' [type-mismatch]
+      9 |   cpu: { housekeeping_cores: two }
+        |                              ^~~
+
+      1 error
+
+      """)
+  }
+
+  @Test func duplicateKey() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [neovim]
+      stack: [steam]
+
+      """,
+      """
+      rig.yaml:9:1: error: duplicate key 'stack' [duplicate-key]
+      9 | stack: [steam]
+        | ^~~~~
+      rig.yaml:8:1: note: first written here
+      8 | stack: [neovim]
+        | ^~~~~
+      help: keep one of them; YAML readers disagree on which one wins
+
+      1 error
+
+      """)
+  }
+
+  @Test func duplicateKeyInFlowMapping() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      targets:
+        kubernetes: { version: "1.30", version: "1.31", namespace: ai }
+
+      """,
+      """
+      rig.yaml:9:34: error: duplicate key 'version' [duplicate-key]
+      9 |   kubernetes: { version: "1.30", version: "1.31", namespace: ai }
+        |                                  ^~~~~~~
+      rig.yaml:9:17: note: first written here
+      9 |   kubernetes: { version: "1.30", version: "1.31", namespace: ai }
+        |                 ^~~~~~~
+      help: keep one of them; YAML readers disagree on which one wins
+
+      1 error
+
+      """)
+  }
+
+  @Test func missingRequiredKey() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:3:1: error: missing required key 'memory' in 'hardware' [missing-key]
+      3 | hardware:
+        | ^~~~~~~~
+      help: add 'memory:' (installed RAM)
+
+      1 error
+
+      """)
+  }
+
+  @Test func missingHardware() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      stack: [neovim]
+
+      """,
+      """
+      rig.yaml:1:1: error: missing required key 'hardware' at the top level [missing-key]
+      1 | apiVersion: rig/v1
+        | ^
+      help: add 'hardware:' (the machine)
+
+      1 error
+
+      """)
+  }
+
+  @Test func badQuantityDecimalUnit() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:6:13: error: 'GB' is ambiguous: rig takes binary units for sizes [bad-quantity]
+      6 |   memory: 32GB
+        |             ^~
+      help: write '32GiB' if you mean 32GiB; binary units are B, KiB, MiB, GiB and TiB (or Ki, Mi, Gi, Ti)
+
+      1 error
+
+      """)
+  }
+
+  @Test func badQuantityFahrenheit() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      policies:
+        gpu:
+          thermal: { warning: 80C, critical: 185F, for: 5m }
+
+      """,
+      """
+      rig.yaml:10:43: error: temperatures are in degrees Celsius, not Fahrenheit [bad-quantity]
+      10 |     thermal: { warning: 80C, critical: 185F, for: 5m }
+         |                                           ^
+      help: write '85C' for 185F
+
+      1 error
+
+      """)
+  }
+
+  @Test func badQuantityNoUnit() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      policies:
+        gpu: { power_limit: 180 }
+
+      """,
+      """
+      rig.yaml:9:23: error: power '180' has no unit [bad-quantity]
+      9 |   gpu: { power_limit: 180 }
+        |                       ^~~
+      help: write '180W' for 180 watts
+
+      1 error
+
+      """)
+  }
+
+  @Test func badCPUListDescending() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          resources:
+            cpu: { cpus: "15-8", placement: isolated }
+
+      """,
+      """
+      rig.yaml:11:21: error: range 15-8 is descending [bad-cpu-list]
+      11 |       cpu: { cpus: "15-8", placement: isolated }
+         |                     ^~~~
+      help: write '8-15'; ranges must be ascending
+
+      1 error
+
+      """)
+  }
+
+  @Test func badCPUListStride() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          resources:
+            cpu: { cpus: 0-7:3/2 }
+
+      """,
+      """
+      rig.yaml:11:20: error: used size 3 must be between 1 and the group size 2 [bad-cpu-list]
+      11 |       cpu: { cpus: 0-7:3/2 }
+         |                    ^~~~~~~
+      help: a CPU list is a comma-separated list of CPUs 'a', ascending ranges 'a-b' or strided ranges 'a-b:used/group', such as '0-7,16-27'
+
+      1 error
+
+      """)
+  }
+
+  @Test func badConstraintOperator() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack:
+        - ollama >> 0.5
+
+      """,
+      """
+      rig.yaml:9:12: error: invalid requirement: unknown operator '>>' [bad-constraint]
+      9 |   - ollama >> 0.5
+        |            ^~
+      help: operators are =, >=, >, <=, < and ^
+
+      1 error
+
+      """)
+  }
+
+  @Test func badConstraintMissingVersion() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack:
+        - "kubelet >= 1.30, <"
+
+      """,
+      """
+      rig.yaml:9:23: error: invalid requirement: expected a version after '<' [bad-constraint]
+      9 |   - "kubelet >= 1.30, <"
+        |                       ^
+      help: write a requirement as 'name', 'name = 1.2', 'name >= 1.2', 'name >= 1.2, < 2' or 'name ^12'
+
+      1 error
+
+      """)
+  }
+
+  @Test func badConstraintInRequires() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          versions:
+            "1.0":
+              requires: [cuda-runtime => 12.4]
+
+      """,
+      """
+      rig.yaml:12:33: error: invalid requirement: unknown operator '=>' [bad-constraint]
+      12 |         requires: [cuda-runtime => 12.4]
+         |                                 ^~
+      help: write '>='
+
+      1 error
+
+      """)
+  }
+
+  @Test func badVersionKey() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          versions:
+            v1.0: {}
+
+      """,
+      """
+      rig.yaml:11:7: error: invalid version 'v1.0': version must start with a digit [bad-version]
+      11 |       v1.0: {}
+         |       ^
+      help: a version looks like '1.2.3', '550.54.14-1' or '1:2.0~rc1'
+
+      1 error
+
+      """)
+  }
+
+  @Test func versionKeyThatIsANumber() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          versions:
+            12.4: {}
+
+      """,
+      """
+      rig.yaml:11:7: error: a key in 'components.app.versions' must be a string, not the number 12.4 [type-mismatch]
+      11 |       12.4: {}
+         |       ^~~~
+      help: quote it: '"12.4"' (YAML reads 12.4 as a number)
+
+      1 error
+
+      """)
+  }
+
+  @Test func unsupportedApiVersion() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v2
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:1:13: error: unsupported apiVersion 'rig/v2' [invalid-value]
+      1 | apiVersion: rig/v2
+        |             ^~~~~~
+      help: this rig reads 'apiVersion: rig/v1'
+
+      1 error
+
+      """)
+  }
+
+  @Test func badComponentName() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        ComfyUI: {}
+
+      """,
+      """
+      rig.yaml:9:3: error: invalid component name 'ComfyUI': component names are lowercase [invalid-value]
+      9 |   ComfyUI: {}
+        |   ^~~~~~~
+      help: write 'comfyui'
+
+      1 error
+
+      """)
+  }
+
+  @Test func unknownEnumValueWithSuggestion() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          runtime: kubernete
+
+      """,
+      """
+      rig.yaml:10:14: error: 'components.app.runtime' must be one of 'kubernetes', 'systemd', 'host'; not 'kubernete' [invalid-value]
+      10 |     runtime: kubernete
+         |              ^~~~~~~~~
+      help: did you mean 'kubernetes'?
+
+      1 error
+
+      """)
+  }
+
+  @Test func unknownSource() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      sources: [debian-bookworm, nvidia-cudaa]
+
+      """,
+      """
+      rig.yaml:8:28: error: 'sources[1]' must be one of 'debian-bookworm', 'debian-trixie', 'nvidia-cuda', 'nvidia-container-toolkit'; not 'nvidia-cudaa' [invalid-value]
+      8 | sources: [debian-bookworm, nvidia-cudaa]
+        |                            ^~~~~~~~~~~~
+      help: did you mean 'nvidia-cuda'?
+
+      1 error
+
+      """)
+  }
+
+  @Test func conflictingTopology() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+          cores:
+            - { type: performance, threads: [0, 1] }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:5:5: error: 'hardware.cpu' has both 'cores' and 'hybrid' [conflicting-keys]
+      5 |     hybrid: { performance: 8, efficiency: 12 }
+        |     ^~~~~~
+      rig.yaml:6:5: note: 'cores' is written here
+      6 |     cores:
+        |     ^~~~~
+      help: keep one: 'cores' lists every core, 'hybrid' is a shorthand for the same list
+
+      1 error
+
+      """)
+  }
+
+  @Test func threadInTwoCores() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          cores:
+            - { type: performance, threads: [0, 1] }
+            - { type: performance, threads: [1, 2] }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:7:40: error: CPU 1 belongs to two cores [bad-topology]
+      7 |       - { type: performance, threads: [1, 2] }
+        |                                        ^
+      rig.yaml:6:43: note: first listed here
+      6 |       - { type: performance, threads: [0, 1] }
+        |                                           ^
+      help: each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology
+
+      1 error
+
+      """)
+  }
+
+  @Test func bootCPUMissing() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+          boot_cpu: 28
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:6:15: error: boot CPU 28 is not one of this CPU's logical CPUs (0-27) [bad-topology]
+      6 |     boot_cpu: 28
+        |               ^~
+      help: set 'boot_cpu' to the CPU the kernel boots on, usually 0
+
+      1 error
+
+      """)
+  }
+
+  @Test func conflictingCPURequest() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          resources:
+            cpu: { cores: 2, cpus: "8-11" }
+
+      """,
+      """
+      rig.yaml:11:24: error: 'components.app.resources.cpu' has both 'cores' and 'cpus' [conflicting-keys]
+      11 |       cpu: { cores: 2, cpus: "8-11" }
+         |                        ^~~~
+      rig.yaml:11:14: note: 'cores' is written here
+      11 |       cpu: { cores: 2, cpus: "8-11" }
+         |              ^~~~~
+      help: keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself
+
+      1 error
+
+      """)
+  }
+
+  @Test func powerRangeDefaultOutside() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        gpus:
+          - { name: gpu0, memory: 12GiB, power: { default: 250W, min: 100W, max: 215W } }
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:8:54: error: default power 250W is outside 100W...215W [invalid-value]
+      8 |     - { name: gpu0, memory: 12GiB, power: { default: 250W, min: 100W, max: 215W } }
+        |                                                      ^~~~
+      help: copy the range from 'nvidia-smi -q -d POWER'
+
+      1 error
+
+      """)
+  }
+
+  @Test func thermalOrder() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      policies:
+        gpu:
+          thermal: { warning: 90C, critical: 85C, for: 5m }
+
+      """,
+      """
+      rig.yaml:10:25: error: thermal warning 90C must be below critical 85C [invalid-value]
+      10 |     thermal: { warning: 90C, critical: 85C, for: 5m }
+         |                         ^~~
+      rig.yaml:10:40: note: critical is written here
+      10 |     thermal: { warning: 90C, critical: 85C, for: 5m }
+         |                                        ^~~
+
+      1 error
+
+      """)
+  }
+
+  @Test func yamlSyntaxError() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [neovim
+
+      """,
+      """
+      rig.yaml:9:1: error: did not find expected ',' or ']' [yaml-syntax]
+      9 |
+        | ^
+      rig.yaml:8:8: note: while parsing a flow sequence
+      8 | stack: [neovim
+        |        ^
+
+      1 error
+
+      """)
+  }
+
+  @Test func tabIndentation() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      policies:
+      \tcpu: {}
+
+      """,
+      """
+      rig.yaml:9:1: error: found character that cannot start any token [yaml-syntax]
+      9 |  cpu: {}
+        | ^
+      help: YAML indents with spaces; replace the tab
+
+      1 error
+
+      """)
+  }
+
+  @Test func emptyFile() {
+    expectDiagnostics(
+      """
+
+      """,
+      """
+      rig.yaml:1:1: error: file holds no YAML document [empty-document]
+      1 |
+        | ^
+      help: start from 'examples/minimal/rig.yaml'
+
+      1 error
+
+      """)
+  }
+
+  @Test func twoDocuments() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      ---
+      name: other
+
+      """,
+      """
+      rig.yaml:8:1: error: a second YAML document starts here; a rig file holds one [yaml-syntax]
+      8 | ---
+        | ^
+      help: remove this '---' and what follows, or move it to a file of its own and list it under 'include:'
+
+      1 error
+
+      """)
+  }
+
+  @Test func aliasBudget() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      x0: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+      x1: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+      x2: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+      x3: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+
+      """,
+      """
+      rig.yaml:11:5: error: aliases expand to more than the limit of 10000 nodes [alias-budget]
+      11 | x3: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+         |     ^
+      help: write the repeated parts out, or use fewer levels of aliases
+
+      1 error
+
+      """)
+  }
+
+  @Test func aliasAsKey() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      x: &k [a, b]
+      *k : 1
+
+      """,
+      """
+      rig.yaml:9:1: error: mapping keys must be plain strings, not collections or aliases [complex-key]
+      9 | *k : 1
+        | ^~
+      help: rig keys are names; write the key as a plain string
+
+      1 error
+
+      """)
+  }
+
+  @Test func nestingDepth() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+
+      """,
+      """
+      rig.yaml:8:71: error: nesting is deeper than the limit of 64 levels [nesting-too-deep]
+      8 | …[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]…
+        |                                          ^
+      help: rig files nest a few levels; flatten the structure
+
+      1 error
+
+      """)
+  }
+
+  @Test func severalErrorsInOneRun() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32 GB
+        os: { distribution: debian, release: buster }
+      stack: [Steam]
+
+      """,
+      """
+      rig.yaml:6:13: error: '32 GB' has a space before its unit [bad-quantity]
+      6 |   memory: 32 GB
+        |             ^
+      help: write '32GiB'; binary units are B, KiB, MiB, GiB and TiB (or Ki, Mi, Gi, Ti)
+
+      rig.yaml:7:40: error: 'hardware.os.release' must be one of 'bookworm', 'trixie'; not 'buster' [invalid-value]
+      7 |   os: { distribution: debian, release: buster }
+        |                                        ^~~~~~
+
+      rig.yaml:8:9: error: invalid requirement: component names are lowercase [bad-constraint]
+      8 | stack: [Steam]
+        |         ^~~~~
+      help: write 'steam'
+
+      3 errors
+
+      """)
+  }
+
+  @Test func undefinedAlias() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: *nothing
+
+      """,
+      """
+      rig.yaml:8:8: error: found undefined alias [yaml-syntax]
+      8 | stack: *nothing
+        |        ^
+
+      1 error
+
+      """)
+  }
+
+}
