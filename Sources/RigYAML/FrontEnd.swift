@@ -108,6 +108,7 @@ private struct Loader {
     }
     guard let text = String(validating: data, as: UTF8.self) else {
       let (line, column) = Paths.firstInvalidUTF8(in: data)
+      sources.add(file: path, text: String(decoding: data, as: UTF8.self))
       lowerer.diagnostics.emit(
         FrontEndMessage.notUTF8, at: SourceRange(start: SourceLocation(file: path, line: line, column: column), length: 1),
         help: ["save the file as UTF-8"])

@@ -1,0 +1,263 @@
+import Foundation
+import RigBasics
+import RigCompiler
+import Testing
+
+/// A temporary project folder; files are written relative to it and checks run with it as the working folder's
+/// stand-in (paths are passed as `root/…`).
+struct Project {
+  let root: String
+
+  init() throws {
+    root = NSTemporaryDirectory() + "rig-test-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+  }
+
+  func write(_ path: String, _ text: String) throws {
+    let full = root + "/" + path
+    try FileManager.default.createDirectory(
+      atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: full, atomically: true, encoding: .utf8)
+  }
+
+  func writeData(_ path: String, _ data: Data) throws {
+    try data.write(to: URL(fileURLWithPath: root + "/" + path))
+  }
+
+  /// Rendered diagnostics with the project folder shown as `P`.
+  func check(_ path: String = "rig.yaml") -> (String, CheckResult) {
+    let result = RigCompiler.check(path: root + "/" + path)
+    let text = DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
+    return (text.replacingOccurrences(of: root, with: "P"), result)
+  }
+}
+
+let header = """
+  apiVersion: rig/v1
+  name: t
+
+  """
+
+let hardware = """
+  hardware:
+    cpu: { hybrid: { performance: 2, efficiency: 0 } }
+    memory: 8GiB
+    os: { distribution: debian, release: bookworm }
+
+  """
+
+@Suite struct IncludeTests {
+  @Test func sectionsFromIncludedFilesAreMerged() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + "include: [machine.yaml, apps/stack.yaml]\nstack: [neovim]\n")
+    try p.write("machine.yaml", hardware)
+    try p.write("apps/stack.yaml", "include: [more.yaml]\nstack: [steam]\ncomponents:\n  app: { runtime: host }\n")
+    try p.write("apps/more.yaml", "stack: [blender]\nsources: [debian-bookworm]\n")
+    let (text, result) = p.check()
+    #expect(text == "")
+    #expect(result.spec?.stack.map(\.name.value) == ["neovim", "steam", "blender"])
+    #expect(result.spec?.components.map(\.name.value) == ["app"])
+    #expect(result.spec?.hardware.memory.value == .gib(8))
+    #expect(result.spec?.stack[1].name.range?.start.description == p.root + "/apps/stack.yaml:2:9")
+  }
+
+  @Test func includeOutsideProject() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include:\n  - ../secrets.yaml\n  - /etc/passwd\n  - sub/../../x.yaml\n")
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/rig.yaml:8:5: error: included file '../secrets.yaml' is outside the project folder [include-outside-project]
+        8 |   - ../secrets.yaml
+          |     ^~~~~~~~~~~~~~~
+        note: the project folder is 'P', the folder of 'P/rig.yaml'
+        help: move the file into the project folder and include it by a relative path
+
+        P/rig.yaml:9:5: error: included file '/etc/passwd' is outside the project folder [include-outside-project]
+        9 |   - /etc/passwd
+          |     ^~~~~~~~~~~
+        note: the project folder is 'P', the folder of 'P/rig.yaml'
+        help: move the file into the project folder and include it by a relative path
+
+        P/rig.yaml:10:5: error: included file 'sub/../../x.yaml' is outside the project folder [include-outside-project]
+        10 |   - sub/../../x.yaml
+           |     ^~~~~~~~~~~~~~~~
+        note: the project folder is 'P', the folder of 'P/rig.yaml'
+        help: move the file into the project folder and include it by a relative path
+
+        3 errors
+
+        """)
+  }
+
+  @Test func includeThroughSymlinkLeavingProject() throws {
+    let p = try Project()
+    let outside = try Project()
+    try outside.write("x.yaml", "stack: [steam]\n")
+    try FileManager.default.createSymbolicLink(atPath: p.root + "/link.yaml", withDestinationPath: outside.root + "/x.yaml")
+    try p.write("rig.yaml", header + hardware + "include: [link.yaml]\n")
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/rig.yaml:7:11: error: included file 'link.yaml' is outside the project folder [include-outside-project]
+        7 | include: [link.yaml]
+          |           ^~~~~~~~~
+        note: it is a symbolic link that leads out of the project folder
+        help: copy the file into the project folder
+
+        1 error
+
+        """)
+  }
+
+  @Test func includeMissingFile() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [nope.yaml]\n")
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/rig.yaml:7:11: error: included file 'P/nope.yaml' does not exist [include-not-found]
+        7 | include: [nope.yaml]
+          |           ^~~~~~~~~
+
+        1 error
+
+        """)
+  }
+
+  @Test func includeCycle() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [a.yaml]\n")
+    try p.write("a.yaml", "include: [b.yaml]\n")
+    try p.write("b.yaml", "include: [a.yaml]\n")
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/b.yaml:1:11: error: 'P/a.yaml' is included again: includes form a cycle [include-cycle]
+        1 | include: [a.yaml]
+          |           ^~~~~~
+        P/rig.yaml:7:11: note: first included here
+        7 | include: [a.yaml]
+          |           ^~~~~~
+        help: include each file once
+
+        1 error
+
+        """)
+  }
+
+  @Test func sectionInTwoFiles() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [more.yaml]\n")
+    try p.write("more.yaml", hardware)
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/more.yaml:1:1: error: section 'hardware' is written in more than one file [duplicate-definition]
+        1 | hardware:
+          | ^~~~~~~~
+        P/rig.yaml:3:1: note: first written here
+        3 | hardware:
+          | ^~~~~~~~
+        help: keep 'hardware' in one file; only 'sources', 'stack' and 'components' add up across files
+
+        1 error
+
+        """)
+  }
+
+  @Test func fragmentsHoldSectionsOnly() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [more.yaml]\n")
+    try p.write("more.yaml", "apiVersion: rig/v1\n")
+    let (text, _) = p.check()
+    #expect(text.hasPrefix("P/more.yaml:1:1: error: unknown key 'apiVersion' at the top level [unknown-key]\n"))
+  }
+}
+
+@Suite struct FileLimitTests {
+  @Test func fileTooLarge() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + String(repeating: "#" + String(repeating: "x", count: 1023) + "\n", count: 1024))
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/rig.yaml:1:1: error: file is 1049627 bytes, more than the limit of 1048576 bytes [file-too-large]
+        help: split it with 'include:', or remove what rig does not need
+
+        1 error
+
+        """)
+  }
+
+  @Test func fileAtTheLimitIsRead() throws {
+    let p = try Project()
+    let body = header + hardware
+    let padding = 1 << 20 - body.utf8.count - 2
+    try p.write("rig.yaml", body + "#" + String(repeating: "x", count: padding) + "\n")
+    let (text, result) = p.check()
+    #expect(text == "")
+    #expect(result.spec != nil)
+  }
+
+  @Test func notUTF8() throws {
+    let p = try Project()
+    var data = Data((header + "# caf").utf8)
+    data.append(contentsOf: [0xE9, 0x0A])
+    try p.writeData("rig.yaml", data)
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/rig.yaml:3:6: error: file is not valid UTF-8 [not-utf8]
+        3 | # caf\u{FFFD}
+          |      ^
+        help: save the file as UTF-8
+
+        1 error
+
+        """)
+  }
+
+  @Test func missingFileAndFolder() throws {
+    let p = try Project()
+    let (text, result) = p.check("nothing.yaml")
+    #expect(text == "error: no such file 'P/nothing.yaml' [file-not-found]\n\n1 error\n")
+    #expect(result.hasErrors)
+    let (folderText, _) = p.check("")
+    #expect(folderText == "error: no such file 'P/rig.yaml' [file-not-found]\n\n1 error\n")
+  }
+
+  @Test func deepNestingWithinYAMLsOwnLimitDoesNotOverflowTheStack() {
+    let yaml = header + "stack: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999) + "\n"
+    let result = RigCompiler.check(text: yaml, file: "rig.yaml")
+    #expect(result.diagnostics.diagnostics.map(\.id) == ["nesting-too-deep"])
+    let deeper = header + "stack:\n  " + String(repeating: "- ", count: 5000) + "x\n"
+    #expect(RigCompiler.check(text: deeper, file: "rig.yaml").diagnostics.diagnostics.map(\.id) == ["nesting-too-deep"])
+  }
+
+  @Test func aliasesWithinBudgetAreExpanded() {
+    let yaml = header + hardware + "x-common: &apps [neovim, steam]\nstack: *apps\n"
+    let result = RigCompiler.check(text: yaml, file: "rig.yaml")
+    // 'x-common' is not a rig key: anchors must live in a known place.
+    #expect(result.diagnostics.diagnostics.map(\.id) == ["unknown-key"])
+    let inPlace = header + hardware + "stack: &apps [neovim, steam]\ncomponents:\n  a: { versions: { \"1.0\": { requires: *apps } } }\n"
+    let ok = RigCompiler.check(text: inPlace, file: "rig.yaml")
+    #expect(ok.diagnostics.diagnostics.isEmpty)
+    #expect(ok.spec?.components.first?.versions.first?.requires.map(\.name.value) == ["neovim", "steam"])
+  }
+
+  /// No prefix of a valid file may crash or hang the front end; each either passes or reports errors.
+  @Test func everyTruncationOfTheExampleIsHandled() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("examples/workstation/rig.yaml")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    let scalars = Array(text.unicodeScalars)
+    var stride = 0
+    while stride < scalars.count {
+      let prefix = String(String.UnicodeScalarView(scalars[0..<stride]))
+      let result = RigCompiler.check(text: prefix, file: "rig.yaml")
+      #expect(result.hasErrors == (result.spec == nil))
+      stride += 7
+    }
+  }
+}
