@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// End-to-end runs of the built `rig` binary: exit codes, streams and formats.
+@Suite struct CommandLineTests {
+  @Test func checkValidExampleExitsZero() throws {
+    let result = try run(try rigBinary(), ["check", "examples/workstation"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "examples/workstation/rig.yaml: ok\n")
+    #expect(result.stderr == "")
+  }
+
+  @Test func checkDefaultsToTheCurrentFolder() throws {
+    let result = try run(try rigBinary(), ["check"], in: packageRoot + "/examples/minimal")
+    #expect(result.status == 0)
+    #expect(result.stdout == "rig.yaml: ok\n")
+  }
+
+  @Test func checkWithErrorsExitsOneAndPrintsDiagnostics() throws {
+    let directory = NSTemporaryDirectory() + "rig-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try "apiVersion: rig/v1\nname: t\nhardware: {}\n".write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    let result = try run(try rigBinary(), ["check", "--color", "never", "rig.yaml"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stdout == "")
+    #expect(
+      result.stderr == """
+        rig.yaml:3:1: error: missing required key 'cpu' in 'hardware' [missing-key]
+        3 | hardware: {}
+          | ^~~~~~~~
+        help: add 'cpu:' (processor topology)
+
+        rig.yaml:3:1: error: missing required key 'memory' in 'hardware' [missing-key]
+        3 | hardware: {}
+          | ^~~~~~~~
+        help: add 'memory:' (installed RAM)
+
+        rig.yaml:3:1: error: missing required key 'os' in 'hardware' [missing-key]
+        3 | hardware: {}
+          | ^~~~~~~~
+        help: add 'os:' (operating system release)
+
+        3 errors
+
+        """)
+    let colored = try run(try rigBinary(), ["check", "--color", "always", "rig.yaml"], in: directory)
+    #expect(colored.stderr.contains("\u{1B}[1;31merror:\u{1B}[0m"))
+    let auto = try run(try rigBinary(), ["check", "rig.yaml"], in: directory, environment: ["NO_COLOR": "1"])
+    #expect(!auto.stderr.contains("\u{1B}["))
+  }
+
+  @Test func jsonFormat() throws {
+    let result = try run(try rigBinary(), ["check", "--format", "json", "examples/workstation"])
+    #expect(result.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    #expect(object?["format_version"] as? Int == 1)
+    #expect(object?["valid"] as? Bool == true)
+    #expect((object?["diagnostics"] as? [Any])?.isEmpty == true)
+
+    let directory = NSTemporaryDirectory() + "rig-json-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try "apiVersion: rig/v1\nname: t\nhardwre: {}\n".write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    let bad = try run(try rigBinary(), ["check", "--format", "json"], in: directory)
+    #expect(bad.status == 1)
+    let document = try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [String: Any]
+    #expect(document?["valid"] as? Bool == false)
+    let diagnostics = document?["diagnostics"] as? [[String: Any]]
+    #expect(diagnostics?.map { $0["id"] as? String } == ["missing-key", "unknown-key"])
+    let range = diagnostics?.last?["range"] as? [String: Any]
+    #expect(range?["line"] as? Int == 3)
+    #expect(range?["column"] as? Int == 1)
+    #expect(range?["end_column"] as? Int == 8)
+    #expect(diagnostics?.last?["help"] as? [String] == ["did you mean 'hardware'?"])
+  }
+
+  @Test(arguments: [["check", "--bogus"], ["frobnicate"], ["check", "--color", "sometimes"], ["check", "a", "b"]])
+  func usageErrorsExitTwo(arguments: [String]) throws {
+    let result = try run(try rigBinary(), arguments)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("Error:") || result.stderr.contains("Usage:"))
+  }
+
+  @Test func helpExitsZero() throws {
+    #expect(try run(try rigBinary(), ["--help"]).status == 0)
+    #expect(try run(try rigBinary(), ["check", "--help"]).status == 0)
+  }
+
+  @Test func missingPathExitsOne() throws {
+    let result = try run(try rigBinary(), ["check", "--color", "never", "no/such/place.yaml"])
+    #expect(result.status == 1)
+    #expect(result.stderr == "error: no such file 'no/such/place.yaml' [file-not-found]\n\n1 error\n")
+  }
+
+  @Test func schemaCommandPrintsTheCommittedSchema() throws {
+    let result = try run(try rigBinary(), ["schema"])
+    #expect(result.status == 0)
+    #expect(result.stdout == (try String(contentsOfFile: packageRoot + "/schemas/rig.schema.json", encoding: .utf8)))
+  }
+}
