@@ -89,7 +89,8 @@ public struct CPUListExpression: Sendable, Hashable {
       let itemStart = index
       var item: Item
       switch number("a CPU number") {
-      case .success(let first): item = Item(first: first, last: first, used: nil, group: nil, offset: itemStart, length: 0)
+      case .success(let first):
+        item = Item(first: first, last: first, used: nil, group: nil, offset: itemStart, length: 0)
       case .failure(let problem): return .failure(problem)
       }
       if index < scalars.count, scalars[index] == "-" {
@@ -102,17 +103,20 @@ public struct CPUListExpression: Sendable, Hashable {
           index += 1
           switch number("the used size of a group") {
           case .success(.number(let used)): item.used = used
-          case .success(.last): return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
+          case .success(.last):
+            return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
           case .failure(let problem): return .failure(problem)
           }
           guard index < scalars.count, scalars[index] == "/" else {
             let found = index < scalars.count ? "'\(scalars[index])'" : "the end"
-            return .failure(SyntaxProblem("expected '/' and a group size, found \(found)", help: [help], offset: index, length: 1))
+            return .failure(
+              SyntaxProblem("expected '/' and a group size, found \(found)", help: [help], offset: index, length: 1))
           }
           index += 1
           switch number("a group size") {
           case .success(.number(let group)): item.group = group
-          case .success(.last): return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
+          case .success(.last):
+            return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
           case .failure(let problem): return .failure(problem)
           }
         }
@@ -120,21 +124,27 @@ public struct CPUListExpression: Sendable, Hashable {
       item.length = index - itemStart
       if let used = item.used, let group = item.group {
         if group == 0 {
-          return .failure(SyntaxProblem("group size must be at least 1", help: [help], offset: itemStart, length: item.length))
+          return .failure(
+            SyntaxProblem("group size must be at least 1", help: [help], offset: itemStart, length: item.length))
         }
         if used == 0 || used > group {
           return .failure(
-            SyntaxProblem("used size \(used) must be between 1 and the group size \(group)", help: [help], offset: itemStart, length: item.length))
+            SyntaxProblem(
+              "used size \(used) must be between 1 and the group size \(group)", help: [help], offset: itemStart,
+              length: item.length))
         }
       }
       if case .number(let a) = item.first, case .number(let b) = item.last, a > b {
         return .failure(
-          SyntaxProblem("range \(a)-\(b) is descending", help: ["write '\(b)-\(a)'; ranges must be ascending"], offset: itemStart, length: item.length))
+          SyntaxProblem(
+            "range \(a)-\(b) is descending", help: ["write '\(b)-\(a)'; ranges must be ascending"], offset: itemStart,
+            length: item.length))
       }
       items.append(item)
       if index == scalars.count { break }
       guard scalars[index] == "," else {
-        return .failure(SyntaxProblem("unexpected '\(scalars[index])' in CPU list", help: [help], offset: index, length: 1))
+        return .failure(
+          SyntaxProblem("unexpected '\(scalars[index])' in CPU list", help: [help], offset: index, length: 1))
       }
       index += 1
     }

@@ -108,7 +108,8 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
       let binary = unit.isEmpty ? number.numberText : "\(number.numberText)\(unit.prefix(1).uppercased())iB"
       return .failure(
         SyntaxProblem(
-          "'\(text)' has a space before its unit", help: ["write '\(binary)'; " + binaryHelp], offset: number.unitOffset,
+          "'\(text)' has a space before its unit", help: ["write '\(binary)'; " + binaryHelp],
+          offset: number.unitOffset,
           length: 1))
     }
     let scale: Int
@@ -206,7 +207,8 @@ public struct Temperature: Sendable, Hashable, Comparable, CustomStringConvertib
           offset: number.unitOffset, length: unitLength))
     case "":
       return .failure(
-        SyntaxProblem("temperature '\(text)' has no unit", help: ["write '\(text)C' for \(text) degrees Celsius"], length: length))
+        SyntaxProblem(
+          "temperature '\(text)' has no unit", help: ["write '\(text)C' for \(text) degrees Celsius"], length: length))
     default:
       return .failure(
         SyntaxProblem(
@@ -251,21 +253,28 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
       let start = index
       while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
       guard index > start else {
-        return .failure(SyntaxProblem("'\(text)' is not a duration", help: [help], offset: start, length: scalars.count - start))
+        return .failure(
+          SyntaxProblem("'\(text)' is not a duration", help: [help], offset: start, length: scalars.count - start))
       }
       let digits = Int(String(String.UnicodeScalarView(scalars[start..<index])))
       let unitStart = index
       while index < scalars.count, !("0"..."9").contains(scalars[index]) { index += 1 }
       let unit = String(String.UnicodeScalarView(scalars[unitStart..<index]))
       if unit.isEmpty {
-        return .failure(SyntaxProblem("duration '\(text)' has no unit", help: ["write '\(text)s' for \(text) seconds; " + help], length: scalars.count))
+        return .failure(
+          SyntaxProblem(
+            "duration '\(text)' has no unit", help: ["write '\(text)s' for \(text) seconds; " + help],
+            length: scalars.count))
       }
       guard let rank = units.firstIndex(where: { $0.0 == unit }) else {
-        return .failure(SyntaxProblem("unknown duration unit '\(unit)'", help: [help], offset: unitStart, length: index - unitStart))
+        return .failure(
+          SyntaxProblem("unknown duration unit '\(unit)'", help: [help], offset: unitStart, length: index - unitStart))
       }
       guard rank > lastUnitRank else {
         return .failure(
-          SyntaxProblem("duration units must go from largest to smallest, each once", help: [help], offset: unitStart, length: index - unitStart))
+          SyntaxProblem(
+            "duration units must go from largest to smallest, each once", help: [help], offset: unitStart,
+            length: index - unitStart))
       }
       lastUnitRank = rank
       guard let value = digits, case let (product, false) = value.multipliedReportingOverflow(by: units[rank].1),

@@ -32,7 +32,9 @@ public struct VersionConstraint: Sendable, Hashable, CustomStringConvertible {
 
   public static let any = VersionConstraint()
 
-  public var description: String { clauses.isEmpty ? "any version" : clauses.map(\.description).joined(separator: ", ") }
+  public var description: String {
+    clauses.isEmpty ? "any version" : clauses.map(\.description).joined(separator: ", ")
+  }
 }
 
 /// "This component, at a version in this set": a stack item or an entry in `requires`.
@@ -78,7 +80,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
       return SyntaxProblem(
         "component name must start with a lowercase letter or a digit", help: [help], offset: 0, length: 1)
     }
-    for (index, c) in scalars.enumerated() where !(c.isASCIIDigit || ("a"..."z").contains(c) || "+-.".unicodeScalars.contains(c)) {
+    for (index, c) in scalars.enumerated()
+    where !(c.isASCIIDigit || ("a"..."z").contains(c) || "+-.".unicodeScalars.contains(c)) {
       if ("A"..."Z").contains(c) {
         return SyntaxProblem(
           "component names are lowercase", help: ["write '\(name.lowercased())'"], offset: 0, length: scalars.count)
@@ -116,11 +119,14 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
           return .failure(
             SyntaxProblem(
               "expected an operator before version '\(rest.trimmingSpaces)'",
-              help: ["write '\(name) = \(rest.trimmingSpaces)' for exactly that version or '\(name) >= \(rest.trimmingSpaces)' for it or newer"],
+              help: [
+                "write '\(name) = \(rest.trimmingSpaces)' for exactly that version or '\(name) >= \(rest.trimmingSpaces)' for it or newer"
+              ],
               offset: opStart, length: scalars.count - opStart))
         }
         return .failure(
-          SyntaxProblem("expected an operator such as '>=', found '\(scalars[opStart])'", help: [help], offset: opStart, length: 1))
+          SyntaxProblem(
+            "expected an operator such as '>=', found '\(scalars[opStart])'", help: [help], offset: opStart, length: 1))
       } else if let known = VersionOperator(rawValue: opText) {
         op = known
       } else {
@@ -132,7 +138,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
             offset: opStart, length: opText.unicodeScalars.count))
       }
       if op == .caret, !clauses.isEmpty {
-        return .failure(SyntaxProblem("'^' cannot be combined with other clauses", help: [help], offset: opStart, length: 1))
+        return .failure(
+          SyntaxProblem("'^' cannot be combined with other clauses", help: [help], offset: opStart, length: 1))
       }
       skipSpaces()
       let versionStart = index
@@ -140,7 +147,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
       let versionText = String(String.UnicodeScalarView(scalars[versionStart..<index]))
       if versionText.isEmpty {
         return .failure(
-          SyntaxProblem("expected a version after '\(opText)'", help: [help], offset: opStart, length: opText.unicodeScalars.count))
+          SyntaxProblem(
+            "expected a version after '\(opText)'", help: [help], offset: opStart, length: opText.unicodeScalars.count))
       }
       switch Version.parse(versionText) {
       case .success(let version): clauses.append(VersionClause(op, version))
@@ -152,10 +160,12 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
       if index < scalars.count {
         guard scalars[index] == "," else {
           return .failure(
-            SyntaxProblem("expected ',' between clauses, found '\(scalars[index])'", help: [help], offset: index, length: 1))
+            SyntaxProblem(
+              "expected ',' between clauses, found '\(scalars[index])'", help: [help], offset: index, length: 1))
         }
         if clauses.last?.op == .caret {
-          return .failure(SyntaxProblem("'^' cannot be combined with other clauses", help: [help], offset: index, length: 1))
+          return .failure(
+            SyntaxProblem("'^' cannot be combined with other clauses", help: [help], offset: index, length: 1))
         }
         index += 1
         skipSpaces()
@@ -165,7 +175,9 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
       }
     }
     return .success(
-      Parsed(name: name, nameOffset: nameStart, nameLength: name.unicodeScalars.count, constraint: VersionConstraint(clauses)))
+      Parsed(
+        name: name, nameOffset: nameStart, nameLength: name.unicodeScalars.count, constraint: VersionConstraint(clauses)
+      ))
   }
 }
 

@@ -39,7 +39,8 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     }
     if let hyphen {
       guard hyphen + 1 < scalars.count else {
-        return .failure(SyntaxProblem("version has an empty revision after '-'", help: [help], offset: hyphen, length: 1))
+        return .failure(
+          SyntaxProblem("version has an empty revision after '-'", help: [help], offset: hyphen, length: 1))
       }
       for index in hyphen + 1..<scalars.count {
         let c = scalars[index]

@@ -110,7 +110,8 @@ private struct Loader {
       let (line, column) = Paths.firstInvalidUTF8(in: data)
       sources.add(file: path, text: String(decoding: data, as: UTF8.self))
       lowerer.diagnostics.emit(
-        FrontEndMessage.notUTF8, at: SourceRange(start: SourceLocation(file: path, line: line, column: column), length: 1),
+        FrontEndMessage.notUTF8,
+        at: SourceRange(start: SourceLocation(file: path, line: line, column: column), length: 1),
         help: ["save the file as UTF-8"])
       return nil
     }
@@ -141,7 +142,10 @@ private struct Loader {
     guard let target = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
       lowerer.diagnostics.emit(
         FrontEndMessage.includeOutsideProject(path.value), at: path.range,
-        notes: [DiagnosticNote("the project folder is '\(projectRoot.isEmpty ? "." : projectRoot)', the folder of '\(rootPath)'")],
+        notes: [
+          DiagnosticNote(
+            "the project folder is '\(projectRoot.isEmpty ? "." : projectRoot)', the folder of '\(rootPath)'")
+        ],
         help: ["move the file into the project folder and include it by a relative path"])
       return
     }

@@ -14,7 +14,9 @@ extension RigSchema {
           ])
         )
       }
-      return (name, .object([("description", .string(summary)), ("type", .string("string")), ("pattern", .string(pattern))]))
+      return (
+        name, .object([("description", .string(summary)), ("type", .string("string")), ("pattern", .string(pattern))])
+      )
     }
     definitions.sort { $0.0 < $1.0 }
     var document: [(String, JSONValue)] = [

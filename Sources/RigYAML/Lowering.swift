@@ -145,7 +145,8 @@ struct Lowerer {
     case .string: return []
     case .null where scalar.string.isEmpty: return []
     case .int, .float: return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as a number)"]
-    case .bool, .null: return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as \(describe(.scalar(scalar))))"]
+    case .bool, .null:
+      return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as \(describe(.scalar(scalar))))"]
     }
   }
 
@@ -177,7 +178,8 @@ struct Lowerer {
       if kind != .string {
         let keyValue = self.value(keyNode, in: value.document, path: value.child(scalar.string), keyRange: nil)
         diagnostics.emit(
-          FrontEndMessage.typeMismatch(what: "a key in \(value.displayName)", expected: "a string", found: Self.describe(keyNode)),
+          FrontEndMessage.typeMismatch(
+            what: "a key in \(value.displayName)", expected: "a string", found: Self.describe(keyNode)),
           at: keyValue.range, help: Self.quoteHelp(scalar))
         continue
       }
@@ -201,7 +203,8 @@ struct Lowerer {
         if let suggestion = Suggestion.closest(to: key.value, among: schema.keys) {
           help.append("did you mean '\(suggestion)'?")
         } else {
-          notes.append(DiagnosticNote("\(value.displayName) takes \(schema.keys.map { "'\($0)'" }.joined(separator: ", "))"))
+          notes.append(
+            DiagnosticNote("\(value.displayName) takes \(schema.keys.map { "'\($0)'" }.joined(separator: ", "))"))
         }
         diagnostics.emit(
           FrontEndMessage.unknownKey(key: key.value, context: value.within), at: key.range, notes: notes,
@@ -211,7 +214,8 @@ struct Lowerer {
       fields.append((key.value, entry))
     }
     if checkRequired {
-      for property in schema.properties where property.required && !fields.contains(where: { $0.name == property.name }) {
+      for property in schema.properties where property.required && !fields.contains(where: { $0.name == property.name })
+      {
         missing(property, in: value)
       }
     }
@@ -221,8 +225,9 @@ struct Lowerer {
   mutating func missing(_ property: SchemaProperty, in value: Value) {
     diagnostics.emit(
       FrontEndMessage.missingKey(key: property.name, context: value.within),
-      at: value.keyRange ?? (value.path.isEmpty
-        ? SourceRange(start: SourceLocation(file: value.document.file, line: 1, column: 1), length: 1) : value.range),
+      at: value.keyRange
+        ?? (value.path.isEmpty
+          ? SourceRange(start: SourceLocation(file: value.document.file, line: 1, column: 1), length: 1) : value.range),
       help: ["add '\(property.name):' (\(property.summary))"])
   }
 
@@ -299,7 +304,9 @@ struct Lowerer {
   mutating func enumeration<E: CaseIterable & RawRepresentable & Sendable>(_ value: Value, _: E.Type) -> Located<E>?
   where E.RawValue == String {
     guard let text = string(value) else { return nil }
-    return choice(value, text, E.allCases.map(\.rawValue)).flatMap { E(rawValue: $0.value).map { Located($0, at: text.range) } }
+    return choice(value, text, E.allCases.map(\.rawValue)).flatMap {
+      E(rawValue: $0.value).map { Located($0, at: text.range) }
+    }
   }
 
   mutating func choice(_ value: Value, _ text: Located<String>, _ allowed: [String]) -> Located<String>? {
@@ -351,7 +358,8 @@ struct Lowerer {
   }
 
   mutating func version(_ value: Value) -> Located<Version>? {
-    parsed(value, expected: "a version", message: { FrontEndMessage.badVersion("invalid version: " + $0) }, Version.parse)
+    parsed(
+      value, expected: "a version", message: { FrontEndMessage.badVersion("invalid version: " + $0) }, Version.parse)
   }
 
   /// A requirement such as `ollama >= 0.5`, with its name located inside the text.

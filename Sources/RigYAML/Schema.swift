@@ -66,14 +66,16 @@ public enum RigSchema {
 
   public static let core = ObjectSchema([
     .init("type", .enumeration(names(CoreKind.self)), required: true, "performance or efficiency core"),
-    .init("threads", .oneOf([.array(.integer(minimum: 0, maximum: 1 << 20)), cpuList]), required: true,
+    .init(
+      "threads", .oneOf([.array(.integer(minimum: 0, maximum: 1 << 20)), cpuList]), required: true,
       "the logical CPUs (SMT siblings) of this core"),
   ])
 
   public static let hybrid = ObjectSchema([
     .init("performance", count, required: true, "number of performance cores"),
     .init("efficiency", count, required: true, "number of efficiency cores"),
-    .init("threads_per_performance_core", .integer(minimum: 1, maximum: 8), "SMT threads per performance core (default 2)"),
+    .init(
+      "threads_per_performance_core", .integer(minimum: 1, maximum: 8), "SMT threads per performance core (default 2)"),
   ])
 
   public static let cpu = ObjectSchema([
@@ -132,7 +134,9 @@ public enum RigSchema {
 
   public static let component = ObjectSchema([
     .init("description", .string, "what it is, for people"),
-    .init("versions", .map(key: "version", value: .oneOf([.object(componentVersion), .emptyObject])), "versions and their requirements"),
+    .init(
+      "versions", .map(key: "version", value: .oneOf([.object(componentVersion), .emptyObject])),
+      "versions and their requirements"),
     .init("runtime", .enumeration(names(Runtime.self)), "how it runs"),
     .init("image", .string, "container image reference"),
     .init("ports", .array(.integer(minimum: 1, maximum: 65535)), "TCP ports it serves"),
@@ -163,7 +167,9 @@ public enum RigSchema {
   ])
 
   public static let targets = ObjectSchema([
-    .init("ansible", .object(ObjectSchema([.init("host", .string, required: true, "inventory host name")])), "Ansible playbook"),
+    .init(
+      "ansible", .object(ObjectSchema([.init("host", .string, required: true, "inventory host name")])),
+      "Ansible playbook"),
     .init(
       "kubernetes",
       .object(
@@ -171,7 +177,11 @@ public enum RigSchema {
           .init("version", .ref("kubernetesVersion"), required: true, "Kubernetes minor version, such as \"1.30\""),
           .init("namespace", .ref("dnsLabel"), required: true, "namespace for the workloads"),
         ])), "Kubernetes manifests"),
-    .init("nix", .object(ObjectSchema([.init("release", .ref("nixosRelease"), required: true, "NixOS release, such as \"24.11\"")])), "NixOS module"),
+    .init(
+      "nix",
+      .object(
+        ObjectSchema([.init("release", .ref("nixosRelease"), required: true, "NixOS release, such as \"24.11\"")])),
+      "NixOS module"),
     .init("kernel", .emptyObject, "kernel command line and GRUB drop-in"),
     .init("systemd", .emptyObject, "systemd slices and units"),
     .init("prometheus", .emptyObject, "Prometheus alert rules"),
@@ -183,7 +193,9 @@ public enum RigSchema {
     .init("hardware", .object(hardware), "the machine"),
     .init("sources", .array(.enumeration(knownSources)), "catalog sources whose versions may be used"),
     .init("stack", .array(requirement), "what to install or run, with version constraints"),
-    .init("components", .map(key: "componentName", value: .object(component)), "components that extend or override the catalog"),
+    .init(
+      "components", .map(key: "componentName", value: .object(component)),
+      "components that extend or override the catalog"),
     .init("policies", .object(policies), "machine-wide budgets and limits"),
     .init("targets", .object(targets), "artifacts to emit"),
   ]
@@ -200,17 +212,33 @@ public enum RigSchema {
 
   /// Named string grammars: (name, pattern, description).
   static let patterns: [(String, String, String)] = [
-    ("bytes", #"^[0-9]+(\.[0-9]+)?(B|KiB|MiB|GiB|TiB|Ki|Mi|Gi|Ti)?$"#, "a size in bytes: plain bytes or binary units, such as 12GiB"),
+    (
+      "bytes", #"^[0-9]+(\.[0-9]+)?(B|KiB|MiB|GiB|TiB|Ki|Mi|Gi|Ti)?$"#,
+      "a size in bytes: plain bytes or binary units, such as 12GiB"
+    ),
     ("power", #"^[0-9]+(\.[0-9]{1,3})?W$"#, "power in watts, such as 180W"),
     ("temperature", #"^-?[0-9]+(\.[0-9]{1,3})?(C|°C)$"#, "temperature in degrees Celsius, such as 85C"),
-    ("duration", #"^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"#, "a duration such as 30s, 5m or 1h30m"),
-    ("cpuList", #"^(all|(([0-9]+|N)(-([0-9]+|N)(:[0-9]+/[0-9]+)?)?)(,([0-9]+|N)(-([0-9]+|N)(:[0-9]+/[0-9]+)?)?)*)$"#, "a CPU list in the kernel's cpulist grammar, such as 0-7,16-27"),
+    (
+      "duration", #"^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"#,
+      "a duration such as 30s, 5m or 1h30m"
+    ),
+    (
+      "cpuList", #"^(all|(([0-9]+|N)(-([0-9]+|N)(:[0-9]+/[0-9]+)?)?)(,([0-9]+|N)(-([0-9]+|N)(:[0-9]+/[0-9]+)?)?)*)$"#,
+      "a CPU list in the kernel's cpulist grammar, such as 0-7,16-27"
+    ),
     ("componentName", #"^[a-z0-9][a-z0-9+.-]*$"#, "a component name (Debian package-name rules)"),
     ("version", #"^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$"#, "a Debian version, such as 550.54.14-1"),
-    ("requirement", #"^\s*[a-z0-9][a-z0-9+.-]*\s*((\^|=|>=|>|<=|<)\s*([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\s*(,\s*(=|>=|>|<=|<)\s*([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\s*)*)?$"#, "a component with an optional version constraint, such as 'ollama >= 0.5'"),
+    (
+      "requirement",
+      #"^\s*[a-z0-9][a-z0-9+.-]*\s*((\^|=|>=|>|<=|<)\s*([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\s*(,\s*(=|>=|>|<=|<)\s*([0-9]+:)?[0-9][A-Za-z0-9.+~-]*\s*)*)?$"#,
+      "a component with an optional version constraint, such as 'ollama >= 0.5'"
+    ),
     ("kubernetesVersion", #"^1\.[0-9]+$"#, "a Kubernetes minor version, such as \"1.30\""),
     ("nixosRelease", #"^[0-9]{2}\.(05|11)$"#, "a NixOS release, such as \"24.11\""),
-    ("dnsLabel", #"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"#, "a DNS label: lowercase letters, digits and '-', at most 63 characters"),
+    (
+      "dnsLabel", #"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"#,
+      "a DNS label: lowercase letters, digits and '-', at most 63 characters"
+    ),
   ]
 
   /// The pattern a named string grammar must match (the same one the JSON Schema carries).

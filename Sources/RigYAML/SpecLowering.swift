@@ -143,7 +143,8 @@ extension Lowerer {
     guard let performance, let efficiency else { return nil }
     if performance.value + efficiency.value == 0 {
       diagnostics.emit(
-        FrontEndMessage.topology("'hardware.cpu.hybrid' describes a CPU with no cores"), at: value.keyRange ?? value.range)
+        FrontEndMessage.topology("'hardware.cpu.hybrid' describes a CPU with no cores"),
+        at: value.keyRange ?? value.range)
       return nil
     }
     return CPU.hybridTopology(
@@ -188,7 +189,9 @@ extension Lowerer {
 
   mutating func os(_ value: Value) -> OperatingSystem? {
     guard let fields = object(value, RigSchema.os) else { return nil }
-    let distribution = fields["distribution"].flatMap { v in string(v).flatMap { choice(v, $0, RigSchema.distributions) } }
+    let distribution = fields["distribution"].flatMap { v in
+      string(v).flatMap { choice(v, $0, RigSchema.distributions) }
+    }
     let release = fields["release"].flatMap { v in string(v).flatMap { choice(v, $0, RigSchema.releases) } }
     guard let distribution, let release else { return nil }
     return OperatingSystem(distribution: distribution, release: release)
@@ -232,12 +235,15 @@ extension Lowerer {
     component.description = fields["description"].flatMap { string($0) }?.value
     if let versionsValue = fields["versions"] {
       for (key, versionValue) in map(versionsValue) ?? [] {
-        let keyValue = Value(node: versionValue.node, document: versionValue.document, range: key.range ?? versionValue.range, keyRange: nil, path: versionValue.path)
+        let keyValue = Value(
+          node: versionValue.node, document: versionValue.document, range: key.range ?? versionValue.range,
+          keyRange: nil, path: versionValue.path)
         guard case .success(let version) = Version.parse(key.value) else {
           if case .failure(let problem) = Version.parse(key.value) {
             diagnostics.emit(
               FrontEndMessage.badVersion("invalid version '\(key.value)': \(problem.message)"),
-              at: (key.range ?? keyValue.range).slice(offset: problem.offset + keyQuoteOffset(key), length: max(1, problem.length)),
+              at: (key.range ?? keyValue.range).slice(
+                offset: problem.offset + keyQuoteOffset(key), length: max(1, problem.length)),
               help: problem.help)
           }
           ok = false
@@ -316,7 +322,8 @@ extension Lowerer {
     case (let coresValue?, let cpusValue?):
       diagnostics.emit(
         FrontEndMessage.conflictingKeys("\(value.displayName) has both 'cores' and 'cpus'"),
-        at: cpusValue.keyRange ?? cpusValue.range, notes: [DiagnosticNote("'cores' is written here", at: coresValue.keyRange)],
+        at: cpusValue.keyRange ?? cpusValue.range,
+        notes: [DiagnosticNote("'cores' is written here", at: coresValue.keyRange)],
         help: ["keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself"])
       return nil
     case (nil, nil):

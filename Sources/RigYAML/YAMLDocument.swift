@@ -31,7 +31,8 @@ struct YAMLDocument {
     if let problem = AliasKeyScan.firstAliasedComplexKey(in: lines) {
       diagnostics.emit(
         FrontEndMessage.complexKey,
-        at: SourceRange(start: SourceLocation(file: file, line: problem.line, column: problem.column), length: problem.length),
+        at: SourceRange(
+          start: SourceLocation(file: file, line: problem.line, column: problem.column), length: problem.length),
         help: ["rig keys are names; write the key as a plain string"])
       return nil
     }
@@ -39,7 +40,8 @@ struct YAMLDocument {
       let parser = try Parser(yaml: text)
       guard let root = try parser.singleRoot() else {
         diagnostics.emit(
-          FrontEndMessage.emptyDocument, at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1),
+          FrontEndMessage.emptyDocument,
+          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1),
           help: ["start from 'examples/minimal/rig.yaml'"])
         return nil
       }
@@ -75,15 +77,21 @@ struct YAMLDocument {
       case .reader(let problem, let offset, _, _):
         let (line, column) = offset.map { Self.position(ofByteOffset: $0, in: text) } ?? (1, 1)
         diagnostics.emit(
-          FrontEndMessage.syntax(problem), at: SourceRange(start: SourceLocation(file: file, line: line, column: column), length: 1))
+          FrontEndMessage.syntax(problem),
+          at: SourceRange(start: SourceLocation(file: file, line: line, column: column), length: 1))
       case .duplicatedKeysInMapping(let duplicates, let context):
         let key = duplicates.first ?? ""
         let first = location(context.mark)
         if let second = DuplicateKeyScan.secondOccurrence(of: key, after: context.mark, in: lines) {
           diagnostics.emit(
             FrontEndMessage.duplicateKey(key),
-            at: SourceRange(start: SourceLocation(file: file, line: second.line, column: second.column), length: key.unicodeScalars.count),
-            notes: [DiagnosticNote("first written here", at: SourceRange(start: first.start, length: key.unicodeScalars.count))],
+            at: SourceRange(
+              start: SourceLocation(file: file, line: second.line, column: second.column),
+              length: key.unicodeScalars.count),
+            notes: [
+              DiagnosticNote(
+                "first written here", at: SourceRange(start: first.start, length: key.unicodeScalars.count))
+            ],
             help: ["keep one of them; YAML readers disagree on which one wins"])
         } else {
           diagnostics.emit(
@@ -92,12 +100,14 @@ struct YAMLDocument {
         }
       default:
         diagnostics.emit(
-          FrontEndMessage.syntax("\(error)"), at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
+          FrontEndMessage.syntax("\(error)"),
+          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
       }
       return nil
     } catch {
       diagnostics.emit(
-        FrontEndMessage.syntax("\(error)"), at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
+        FrontEndMessage.syntax("\(error)"),
+        at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
       return nil
     }
   }
@@ -158,7 +168,9 @@ enum AliasKeyScan {
           continue
         }
         if firstComplexKey == nil {
-          if c == "?", isTokenStart(line, index), index + 1 == line.count || line[index + 1] == " " || line[index + 1] == "\t" {
+          if c == "?", isTokenStart(line, index),
+            index + 1 == line.count || line[index + 1] == " " || line[index + 1] == "\t"
+          {
             firstComplexKey = Hit(line: lineIndex + 1, column: index + 1, length: 1)
           } else if c == "]" || c == "}", followedByColon(line, index + 1) {
             firstComplexKey = Hit(line: lineIndex + 1, column: index + 1, length: 1)
@@ -182,7 +194,9 @@ enum AliasKeyScan {
 /// Finds the second occurrence of a duplicated key, which Yams does not report: the next line at the same
 /// indentation that starts with the key (block mappings), or the next `key:` on the first key's line (flow).
 enum DuplicateKeyScan {
-  static func secondOccurrence(of key: String, after mark: Mark, in lines: [[Unicode.Scalar]]) -> (line: Int, column: Int)? {
+  static func secondOccurrence(of key: String, after mark: Mark, in lines: [[Unicode.Scalar]]) -> (
+    line: Int, column: Int
+  )? {
     let keyScalars = Array(key.unicodeScalars)
     let candidates = [keyScalars, ["\""] + keyScalars + ["\""], ["'"] + keyScalars + ["'"]]
     func keyAt(_ line: [Unicode.Scalar], _ index: Int) -> Bool {

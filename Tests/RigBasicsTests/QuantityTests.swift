@@ -46,7 +46,11 @@ import Testing
     } else {
       Issue.record("'180' was accepted")
     }
-    if case .failure(let p) = Power.parse("180kW") { #expect(p.message == "unknown power unit 'kW'") } else { Issue.record() }
+    if case .failure(let p) = Power.parse("180kW") {
+      #expect(p.message == "unknown power unit 'kW'")
+    } else {
+      Issue.record()
+    }
   }
 
   @Test func temperature() throws {
@@ -67,10 +71,16 @@ import Testing
   }
 
   @Test func temperatureWithoutUnit() {
-    if case .failure(let p) = Temperature.parse("85") { #expect(p.message == "temperature '85' has no unit") } else { Issue.record() }
+    if case .failure(let p) = Temperature.parse("85") {
+      #expect(p.message == "temperature '85' has no unit")
+    } else {
+      Issue.record()
+    }
   }
 
-  @Test(arguments: [("30s", 30_000), ("5m", 300_000), ("1h", 3_600_000), ("1h30m", 5_400_000), ("250ms", 250), ("1d", 86_400_000)])
+  @Test(arguments: [
+    ("30s", 30_000), ("5m", 300_000), ("1h", 3_600_000), ("1h30m", 5_400_000), ("250ms", 250), ("1d", 86_400_000),
+  ])
   func durations(text: String, milliseconds: Int) throws {
     #expect(try TimeSpan.parse(text).get().milliseconds == milliseconds)
   }
@@ -87,6 +97,10 @@ import Testing
     ("99999999999999w", "duration '99999999999999w' is too long"),
   ])
   func badDurations(text: String, message: String) {
-    if case .failure(let p) = TimeSpan.parse(text) { #expect(p.message == message) } else { Issue.record("\(text) accepted") }
+    if case .failure(let p) = TimeSpan.parse(text) {
+      #expect(p.message == message)
+    } else {
+      Issue.record("\(text) accepted")
+    }
   }
 }

@@ -20,7 +20,8 @@ struct TestMessage: DiagnosticMessage {
 
   @Test func headerSnippetNotesAndHelp() {
     let d = Diagnostic(
-      TestMessage(), at: at(2, 6, length: 5), notes: [DiagnosticNote("see here", at: at(1, 1)), DiagnosticNote("plain note")],
+      TestMessage(), at: at(2, 6, length: 5),
+      notes: [DiagnosticNote("see here", at: at(1, 1)), DiagnosticNote("plain note")],
       help: ["do this"])
     let text = DiagnosticRenderer(sources: sources, colors: false).render(d)
     #expect(
@@ -51,7 +52,11 @@ struct TestMessage: DiagnosticMessage {
     engine.emit(TestMessage(severity: .warning, text: "warn"), at: at(2, 1))
     let text = DiagnosticRenderer(sources: sources, colors: false).render(engine)
     let headers = text.split(separator: "\n").filter { $0.hasPrefix("rig.yaml") }
-    #expect(headers == ["rig.yaml:1:1: error: first [test-message]", "rig.yaml:2:1: warning: warn [test-message]", "rig.yaml:3:1: error: second [test-message]"])
+    #expect(
+      headers == [
+        "rig.yaml:1:1: error: first [test-message]", "rig.yaml:2:1: warning: warn [test-message]",
+        "rig.yaml:3:1: error: second [test-message]",
+      ])
     #expect(text.hasSuffix("\n2 errors, 1 warning\n"))
   }
 

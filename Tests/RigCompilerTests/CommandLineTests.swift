@@ -19,7 +19,8 @@ import Testing
   @Test func checkWithErrorsExitsOneAndPrintsDiagnostics() throws {
     let directory = NSTemporaryDirectory() + "rig-cli-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    try "apiVersion: rig/v1\nname: t\nhardware: {}\n".write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    try "apiVersion: rig/v1\nname: t\nhardware: {}\n".write(
+      toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
     let result = try run(try rigBinary(), ["check", "--color", "never", "rig.yaml"], in: directory)
     #expect(result.status == 1)
     #expect(result.stdout == "")
@@ -59,7 +60,8 @@ import Testing
 
     let directory = NSTemporaryDirectory() + "rig-json-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    try "apiVersion: rig/v1\nname: t\nhardwre: {}\n".write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    try "apiVersion: rig/v1\nname: t\nhardwre: {}\n".write(
+      toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
     let bad = try run(try rigBinary(), ["check", "--format", "json"], in: directory)
     #expect(bad.status == 1)
     let document = try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [String: Any]

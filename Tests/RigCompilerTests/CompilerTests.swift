@@ -21,7 +21,9 @@ import Testing
     #expect(cpu.logicalCPUs.count == 28)
     #expect(cpu.logicalCPUs.description == "0-27")
     // The explicit topology is the one the hybrid shorthand expands to.
-    #expect(cpu.cores.map(\.threads) == CPU.hybridTopology(performance: 8, efficiency: 12, threadsPerPerformanceCore: 2).map(\.threads))
+    #expect(
+      cpu.cores.map(\.threads)
+        == CPU.hybridTopology(performance: 8, efficiency: 12, threadsPerPerformanceCore: 2).map(\.threads))
     #expect(spec.hardware.memory.value == .gib(32))
     #expect(spec.hardware.gpus.map(\.memory.value) == [.gib(12)])
     #expect(spec.hardware.gpus.first?.architecture?.value == .ada)
@@ -36,17 +38,20 @@ import Testing
     let comfyui = try #require(spec.components.first { $0.name.value == "comfyui" })
     #expect(comfyui.resources.cpu?.placement.value == .isolated)
     #expect(comfyui.resources.gpu?.sharing.value == .timeSliced)
-    #expect(comfyui.versions.first?.requires.map(\.description) == ["cuda-runtime >= 12.4", "nvidia-container-toolkit"])
+    #expect(
+      comfyui.versions.first?.requires.map(\.description) == ["cuda-runtime >= 12.4", "nvidia-container-toolkit"])
     #expect(spec.policies.thermal?.duration.value == .minutes(5))
     #expect(spec.targets.kubernetes?.version.value == "1.30")
   }
 
   @Test func keyOrderDoesNotChangeTheModel() throws {
     let a = RigCompiler.check(
-      text: "apiVersion: rig/v1\nname: t\nhardware:\n  memory: 8GiB\n  os: { release: bookworm, distribution: debian }\n  cpu: { hybrid: { efficiency: 1, performance: 1 } }\n",
+      text:
+        "apiVersion: rig/v1\nname: t\nhardware:\n  memory: 8GiB\n  os: { release: bookworm, distribution: debian }\n  cpu: { hybrid: { efficiency: 1, performance: 1 } }\n",
       file: "a.yaml")
     let b = RigCompiler.check(
-      text: "name: t\napiVersion: rig/v1\nhardware:\n  cpu: { hybrid: { performance: 1, efficiency: 1 } }\n  os: { distribution: debian, release: bookworm }\n  memory: 8GiB\n",
+      text:
+        "name: t\napiVersion: rig/v1\nhardware:\n  cpu: { hybrid: { performance: 1, efficiency: 1 } }\n  os: { distribution: debian, release: bookworm }\n  memory: 8GiB\n",
       file: "a.yaml")
     let left = try #require(a.spec)
     let right = try #require(b.spec)
@@ -65,7 +70,8 @@ import Testing
       try generated.write(toFile: committedPath, atomically: true, encoding: .utf8)
     }
     let committed = try String(contentsOfFile: committedPath, encoding: .utf8)
-    #expect(committed == generated, "schemas/rig.schema.json is stale: run 'RIG_RECORD=1 swift test' and review the diff")
+    #expect(
+      committed == generated, "schemas/rig.schema.json is stale: run 'RIG_RECORD=1 swift test' and review the diff")
   }
 
   @Test func schemaIsAValidJSONSchema() throws {
@@ -85,7 +91,8 @@ import Testing
 
   /// The schema is not vacuous: files rig refuses for their shape are refused by check-jsonschema too.
   @Test(arguments: [
-    "memory: 32GiB", "memory: 32GB", "memroy: 32GiB", "memory: 32GiB\n  gpus: [{ name: gpu0, memory: 12GiB, architecture: adaa }]",
+    "memory: 32GiB", "memory: 32GB", "memroy: 32GiB",
+    "memory: 32GiB\n  gpus: [{ name: gpu0, memory: 12GiB, architecture: adaa }]",
   ])
   func schemaRefusesWhatRigRefuses(memoryLine: String) throws {
     let tool = try validator("check-jsonschema")

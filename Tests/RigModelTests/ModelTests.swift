@@ -3,7 +3,9 @@ import RigModel
 import Testing
 
 @Suite struct VersionSyntaxTests {
-  @Test(arguments: ["1.0", "550.54.14", "550.54.14-1", "1:2.0~rc1-3", "0.3.10", "12.4.1-1~deb12u1", "3.3.9-3.6.1", "1.0+dfsg-1"])
+  @Test(arguments: [
+    "1.0", "550.54.14", "550.54.14-1", "1:2.0~rc1-3", "0.3.10", "12.4.1-1~deb12u1", "3.3.9-3.6.1", "1.0+dfsg-1",
+  ])
   func valid(text: String) {
     #expect((try? Version.parse(text).get())?.text == text)
   }
@@ -48,8 +50,10 @@ import Testing
   @Test(arguments: [
     ("ollama >> 0.5", "unknown operator '>>'", 7), ("ollama 0.5", "expected an operator before version '0.5'", 7),
     ("ollama >=", "expected a version after '>='", 7), ("Ollama", "component names are lowercase", 0),
-    ("ollama >= 0.5,", "expected a clause after ','", 13), ("ollama >= 0.5 < 1", "expected ',' between clauses, found '<'", 14),
-    ("x ^12, < 13", "'^' cannot be combined with other clauses", 5), ("x >= 1, ^2", "'^' cannot be combined with other clauses", 8),
+    ("ollama >= 0.5,", "expected a clause after ','", 13),
+    ("ollama >= 0.5 < 1", "expected ',' between clauses, found '<'", 14),
+    ("x ^12, < 13", "'^' cannot be combined with other clauses", 5),
+    ("x >= 1, ^2", "'^' cannot be combined with other clauses", 8),
     ("ollama >= v1", "version must start with a digit", 10), ("", "expected a component name", 0),
     ("ol_lama", "'_' is not allowed in a component name", 2), ("x == 1", "unknown operator '=='", 2),
     (">= 1", "expected a component name", 0),

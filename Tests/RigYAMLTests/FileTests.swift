@@ -63,7 +63,8 @@ let hardware = """
 
   @Test func includeOutsideProject() throws {
     let p = try Project()
-    try p.write("rig.yaml", header + hardware + "include:\n  - ../secrets.yaml\n  - /etc/passwd\n  - sub/../../x.yaml\n")
+    try p.write(
+      "rig.yaml", header + hardware + "include:\n  - ../secrets.yaml\n  - /etc/passwd\n  - sub/../../x.yaml\n")
     let (text, _) = p.check()
     #expect(
       text == """
@@ -94,7 +95,8 @@ let hardware = """
     let p = try Project()
     let outside = try Project()
     try outside.write("x.yaml", "stack: [steam]\n")
-    try FileManager.default.createSymbolicLink(atPath: p.root + "/link.yaml", withDestinationPath: outside.root + "/x.yaml")
+    try FileManager.default.createSymbolicLink(
+      atPath: p.root + "/link.yaml", withDestinationPath: outside.root + "/x.yaml")
     try p.write("rig.yaml", header + hardware + "include: [link.yaml]\n")
     let (text, _) = p.check()
     #expect(
@@ -240,7 +242,9 @@ let hardware = """
     let result = RigCompiler.check(text: yaml, file: "rig.yaml")
     // 'x-common' is not a rig key: anchors must live in a known place.
     #expect(result.diagnostics.diagnostics.map(\.id) == ["unknown-key"])
-    let inPlace = header + hardware + "stack: &apps [neovim, steam]\ncomponents:\n  a: { versions: { \"1.0\": { requires: *apps } } }\n"
+    let inPlace =
+      header + hardware
+      + "stack: &apps [neovim, steam]\ncomponents:\n  a: { versions: { \"1.0\": { requires: *apps } } }\n"
     let ok = RigCompiler.check(text: inPlace, file: "rig.yaml")
     #expect(ok.diagnostics.diagnostics.isEmpty)
     #expect(ok.spec?.components.first?.versions.first?.requires.map(\.name.value) == ["neovim", "steam"])
