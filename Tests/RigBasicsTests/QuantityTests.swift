@@ -29,7 +29,13 @@ import Testing
     #expect(p?.offset == 2 && p?.length == 2)
   }
 
-  @Test func unknownUnit() { #expect(problem("12 GiB")?.message == "unknown size unit ' GiB'") }
+  @Test func unknownUnit() { #expect(problem("12XiB")?.message == "unknown size unit 'XiB'") }
+
+  @Test func spaceBeforeUnit() {
+    let p = problem("12 GiB")
+    #expect(p?.message == "'12 GiB' has a space before its unit")
+    #expect(p?.help.first?.hasPrefix("write '12GiB'") == true)
+  }
   @Test func negative() { #expect(problem("-1GiB")?.message == "a size cannot be negative") }
   @Test func notANumber() { #expect(problem("lots")?.message == "'lots' is not a size") }
   @Test func fractionOfAByte() { #expect(problem("0.5")?.message == "'0.5' is not a whole number of bytes") }
