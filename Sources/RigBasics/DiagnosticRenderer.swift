@@ -80,8 +80,8 @@ public struct DiagnosticRenderer: Sendable {
   static let maxSnippetWidth = 120
 
   private func snippet(_ range: SourceRange) -> String {
-    guard let text = sources.line(range.start.line, of: range.start.file) else { return "" }
-    var scalars = Array(text.replacingTabs().unicodeScalars)
+    guard let all = sources.scalars(ofLine: range.start.line, in: range.start.file) else { return "" }
+    var scalars = all[...]
     let number = String(range.start.line)
     let gutter = String(repeating: " ", count: number.count)
     var startColumn = min(max(range.start.column, 1), scalars.count + 1)
@@ -96,12 +96,13 @@ public struct DiagnosticRenderer: Sendable {
       let to = min(scalars.count, from + 100)
       let prefix: [Unicode.Scalar] = from > 0 ? ["…"] : []
       let suffix: [Unicode.Scalar] = to < scalars.count ? ["…"] : []
-      scalars = prefix + scalars[from..<to] + suffix
+      scalars = (prefix + scalars[from..<to] + suffix)[...]
       startColumn = startColumn - from + prefix.count
       endColumn = min(endColumn - from + prefix.count, prefix.count + (to - from) + 1)
       endColumn = max(endColumn, startColumn + 1)
     }
-    let line = String(String.UnicodeScalarView(scalars))
+    // Tabs count as one column in YAML marks, so print them as one space to keep carets aligned.
+    let line = String(String.UnicodeScalarView(scalars.map { $0 == "\t" ? " " : $0 }))
     let marker = "^" + String(repeating: "~", count: endColumn - startColumn - 1)
     var out = paint(number + " |", Style.gutter) + (line.isEmpty ? "" : " " + line) + "\n"
     out +=
@@ -130,12 +131,5 @@ public struct DiagnosticRenderer: Sendable {
     static let help = "1;32"
     static let caret = "1;32"
     static let gutter = "34"
-  }
-}
-
-extension String {
-  /// Tabs count as one column in YAML marks, so print them as one space to keep carets aligned.
-  fileprivate func replacingTabs() -> String {
-    String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
   }
 }

@@ -43,12 +43,8 @@ enum ScalarKind: Equatable {
       return .float
     default: break
     }
-    if text.wholeMatch(of: /[-+]?[0-9]+/) != nil { return Int(text).map(ScalarKind.int) ?? .float }
-    if text.wholeMatch(of: /0o[0-7]+/) != nil { return Int(text.dropFirst(2), radix: 8).map(ScalarKind.int) ?? .float }
-    if text.wholeMatch(of: /0x[0-9a-fA-F]+/) != nil {
-      return Int(text.dropFirst(2), radix: 16).map(ScalarKind.int) ?? .float
-    }
-    if text.wholeMatch(of: /[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?/) != nil { return .float }
+    if let number = Self.integer(text) { return number }
+    if Self.isFloat(text) { return .float }
     return .string
   }
 }
@@ -64,6 +60,7 @@ struct Fields {
 /// Lowers Yams nodes to model values, reporting every problem at its exact place and going on after errors.
 struct Lowerer {
   var diagnostics = DiagnosticEngine()
+  var patternCache: [String: Regex<AnyRegexOutput>] = [:]
 
   // MARK: Ranges
 
@@ -260,9 +257,7 @@ struct Lowerer {
   /// A string that must match one of the schema's named patterns.
   mutating func patterned(_ value: Value, _ name: String, example: String) -> Located<String>? {
     guard let text = string(value) else { return nil }
-    guard let pattern = RigSchema.pattern(name), let regex = try? Regex(pattern),
-      text.value.wholeMatch(of: regex) != nil
-    else {
+    guard let regex = compiledPattern(name), text.value.wholeMatch(of: regex) != nil else {
       let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
       diagnostics.emit(
         FrontEndMessage.invalidValue("\(value.displayName) must be \(summary), not '\(text.value)'"), at: value.range,
@@ -270,6 +265,14 @@ struct Lowerer {
       return nil
     }
     return text
+  }
+
+  /// The schema's pattern `name`, compiled once per run.
+  mutating func compiledPattern(_ name: String) -> Regex<AnyRegexOutput>? {
+    if let regex = patternCache[name] { return regex }
+    guard let pattern = RigSchema.pattern(name), let regex = try? Regex(pattern) else { return nil }
+    patternCache[name] = regex
+    return regex
   }
 
   /// The raw text of a scalar that is a string or a number (quantities, CPU lists).
@@ -386,6 +389,51 @@ struct Lowerer {
 }
 
 extension ScalarKind {
+  /// YAML 1.2 core integers: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+` (too large for Int: a float).
+  static func integer(_ text: String) -> ScalarKind? {
+    let scalars = Array(text.unicodeScalars)
+    func all(_ from: Int, _ allowed: (Unicode.Scalar) -> Bool) -> Bool {
+      from < scalars.count && scalars[from...].allSatisfy(allowed)
+    }
+    let digit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
+    if text.hasPrefix("0o"), all(2, { ("0"..."7").contains($0) }) {
+      return Int(text.dropFirst(2), radix: 8).map(ScalarKind.int) ?? .float
+    }
+    if text.hasPrefix("0x"), all(2, { digit($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0) }) {
+      return Int(text.dropFirst(2), radix: 16).map(ScalarKind.int) ?? .float
+    }
+    let sign = scalars.first == "-" || scalars.first == "+" ? 1 : 0
+    if all(sign, digit) { return Int(text).map(ScalarKind.int) ?? .float }
+    return nil
+  }
+
+  /// YAML 1.2 core floats: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
+  static func isFloat(_ text: String) -> Bool {
+    let s = Array(text.unicodeScalars)
+    var i = 0
+    func digits() -> Int {
+      let start = i
+      while i < s.count, ("0"..."9").contains(s[i]) { i += 1 }
+      return i - start
+    }
+    if i < s.count, s[i] == "-" || s[i] == "+" { i += 1 }
+    let whole = digits()
+    var fraction = 0
+    if i < s.count, s[i] == "." {
+      i += 1
+      fraction = digits()
+      if whole == 0 && fraction == 0 { return false }
+    } else if whole == 0 {
+      return false
+    }
+    if i < s.count, s[i] == "e" || s[i] == "E" {
+      i += 1
+      if i < s.count, s[i] == "-" || s[i] == "+" { i += 1 }
+      if digits() == 0 { return false }
+    }
+    return i == s.count
+  }
+
   var isBool: Bool {
     if case .bool = self { return true }
     return false

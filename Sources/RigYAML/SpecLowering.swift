@@ -201,15 +201,17 @@ extension Lowerer {
 
   mutating func sources(_ values: [Value]) -> [Located<String>] {
     var result: [Located<String>] = []
+    var seen: [String: SourceRange?] = [:]
     for value in values {
       for item in list(value) ?? [] {
         guard let text = string(item), let source = choice(item, text, RigSchema.knownSources) else { continue }
-        if let first = result.first(where: { $0.value == source.value }) {
+        if let first = seen[source.value] {
           diagnostics.emit(
             FrontEndMessage.duplicateDefinition("source '\(source.value)' is listed twice"), at: source.range,
-            notes: [DiagnosticNote("first listed here", at: first.range)])
+            notes: [DiagnosticNote("first listed here", at: first)])
           continue
         }
+        seen[source.value] = source.range
         result.append(source)
       }
     }
@@ -268,14 +270,16 @@ extension Lowerer {
       }
     }
     if let portsValue = fields["ports"] {
+      var seen: [Int: SourceRange?] = [:]
       for item in list(portsValue) ?? [] {
         guard let port = integer(item, minimum: 1, maximum: 65535) else { continue }
-        if let first = component.ports.first(where: { $0.value == port.value }) {
+        if let first = seen[port.value] {
           diagnostics.emit(
             FrontEndMessage.duplicateDefinition("port \(port.value) is listed twice"), at: port.range,
-            notes: [DiagnosticNote("first listed here", at: first.range)])
+            notes: [DiagnosticNote("first listed here", at: first)])
           continue
         }
+        seen[port.value] = port.range
         component.ports.append(port)
       }
     }
