@@ -1,11 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
   name: "rig",
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "rig", targets: ["rig"]),
+    // The model and the compiler facade, for tools that embed rig.
     .library(name: "Rig", targets: ["RigModel", "RigCompiler"]),
   ],
   dependencies: [
@@ -13,34 +16,28 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
   ],
   targets: [
-    .target(
-      name: "RigBasics",
-      path: "Sources/RigBasics",
-      swiftSettings: [.swiftLanguageMode(.v6)]
-    ),
-    .target(
-      name: "RigModel",
-      dependencies: ["RigBasics"],
-      swiftSettings: [.swiftLanguageMode(.v6)]
-    ),
+    // Source locations, diagnostics and their rendering, quantities, CPU lists: no domain logic.
+    .target(name: "RigBasics", swiftSettings: swift6),
+    // Sendable value types: hardware, components, requirements, policies, targets.
+    .target(name: "RigModel", dependencies: ["RigBasics"], swiftSettings: swift6),
+    // rig.yaml: Yams nodes with their marks lowered to the model; the schema and its JSON Schema.
     .target(
       name: "RigYAML",
       dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
-      swiftSettings: [.swiftLanguageMode(.v6)]
-    ),
-    .target(
-      name: "RigCompiler",
-      dependencies: ["RigBasics", "RigModel", "RigYAML"],
-      swiftSettings: [.swiftLanguageMode(.v6)]
-    ),
+      swiftSettings: swift6),
+    // The facade every command calls: check (and later plan, render).
+    .target(name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML"], swiftSettings: swift6),
+    // The command line: thin commands over RigCompiler.
     .executableTarget(
       name: "rig",
       dependencies: ["RigCompiler", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-      swiftSettings: [.swiftLanguageMode(.v6)]
-    ),
-    .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"]),
-    .testTarget(name: "RigModelTests", dependencies: ["RigModel"]),
-    .testTarget(name: "RigYAMLTests", dependencies: ["RigYAML", "RigCompiler"]),
-    .testTarget(name: "RigCompilerTests", dependencies: ["RigCompiler"]),
+      swiftSettings: swift6),
+    .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
+    .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
+    .testTarget(
+      name: "RigYAMLTests",
+      dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],
+      swiftSettings: swift6),
+    .testTarget(name: "RigCompilerTests", dependencies: ["RigCompiler"], swiftSettings: swift6),
   ]
 )
