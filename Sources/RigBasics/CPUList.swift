@@ -85,6 +85,16 @@ public struct CPUListExpression: Sendable, Hashable {
       return .success(.number(value))
     }
 
+    /// A number of CPUs in a stride (`used` or `group`), which cannot be `N`.
+    func size(_ what: String) -> Result<Int, SyntaxProblem> {
+      switch number(what) {
+      case .success(.number(let value)): return .success(value)
+      case .success(.last):
+        return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
+      case .failure(let problem): return .failure(problem)
+      }
+    }
+
     while true {
       let itemStart = index
       var item: Item
@@ -101,10 +111,8 @@ public struct CPUListExpression: Sendable, Hashable {
         }
         if index < scalars.count, scalars[index] == ":" {
           index += 1
-          switch number("the used size of a group") {
-          case .success(.number(let used)): item.used = used
-          case .success(.last):
-            return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
+          switch size("the used size of a group") {
+          case .success(let used): item.used = used
           case .failure(let problem): return .failure(problem)
           }
           guard index < scalars.count, scalars[index] == "/" else {
@@ -113,10 +121,8 @@ public struct CPUListExpression: Sendable, Hashable {
               SyntaxProblem("expected '/' and a group size, found \(found)", help: [help], offset: index, length: 1))
           }
           index += 1
-          switch number("a group size") {
-          case .success(.number(let group)): item.group = group
-          case .success(.last):
-            return .failure(SyntaxProblem("'N' cannot be a group size", help: [help], offset: index - 1, length: 1))
+          switch size("a group size") {
+          case .success(let group): item.group = group
           case .failure(let problem): return .failure(problem)
           }
         }

@@ -383,8 +383,13 @@ struct Lowerer {
 
   /// `null` or `{}`: a switch with no settings.
   mutating func emptyObject(_ value: Value) -> Bool {
-    _ = object(value, ObjectSchema([]))
-    return true
+    if case .scalar(let scalar) = value.node, ScalarKind.of(scalar) != .null {
+      let name = value.path.split(separator: ".").last.map(String.init) ?? value.path
+      mismatch(
+        value, expected: "a mapping", help: ["write '\(name): {}' to emit this target; leave the key out to skip it"])
+      return false
+    }
+    return object(value, ObjectSchema([])) != nil
   }
 }
 

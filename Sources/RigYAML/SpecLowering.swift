@@ -36,24 +36,13 @@ extension Lowerer {
     let model = fields["model"].flatMap { string($0) }?.value
     var cores: [Core]?
     var topologyRange: SourceRange?
-    switch (fields["cores"], fields["hybrid"]) {
-    case (let coresValue?, let hybridValue?):
-      diagnostics.emit(
-        FrontEndMessage.conflictingKeys("'hardware.cpu' has both 'cores' and 'hybrid'"),
-        at: hybridValue.keyRange ?? hybridValue.range,
-        notes: [DiagnosticNote("'cores' is written here", at: coresValue.keyRange)],
-        help: ["keep one: 'cores' lists every core, 'hybrid' is a shorthand for the same list"])
-    case (let coresValue?, nil):
-      topologyRange = coresValue.keyRange
-      cores = self.cores(coresValue)
-    case (nil, let hybridValue?):
-      topologyRange = hybridValue.keyRange
-      cores = hybrid(hybridValue)
-    case (nil, nil):
-      diagnostics.emit(
-        FrontEndMessage.missingKey(key: "cores' or 'hybrid", context: value.within),
-        at: value.keyRange ?? value.range,
-        help: ["add 'hybrid: { performance: 8, efficiency: 12 }' or list every core under 'cores:'"])
+    let topology = exactlyOne(
+      of: "cores", "hybrid", in: fields,
+      conflictHelp: "keep one: 'cores' lists every core, 'hybrid' is a shorthand for the same list",
+      missingHelp: "add 'hybrid: { performance: 8, efficiency: 12 }' or list every core under 'cores:'")
+    if let (key, topologyValue) = topology {
+      topologyRange = topologyValue.keyRange
+      cores = key == "cores" ? self.cores(topologyValue) : hybrid(topologyValue)
     }
     var bootCPU = Located(0, at: nil)
     if let bootValue = fields["boot_cpu"] {
@@ -322,22 +311,33 @@ extension Lowerer {
       guard let parsed = enumeration(placementValue, Placement.self) else { return nil }
       placement = parsed
     }
-    switch (fields["cores"], fields["cpus"]) {
-    case (let coresValue?, let cpusValue?):
+    guard
+      exactlyOne(
+        of: "cores", "cpus", in: fields,
+        conflictHelp: "keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself",
+        missingHelp: "add 'cores: 4' or 'cpus: \"8-15\"'") != nil, cores != nil || cpus != nil
+    else { return nil }
+    return CPURequest(cores: cores, cpus: cpus, placement: placement)
+  }
+
+  /// The one of two alternative keys that `fields` holds; both or neither is an error.
+  mutating func exactlyOne(
+    of first: String, _ second: String, in fields: Fields, conflictHelp: String, missingHelp: String
+  ) -> (String, Value)? {
+    switch (fields[first], fields[second]) {
+    case (let a?, let b?):
       diagnostics.emit(
-        FrontEndMessage.conflictingKeys("\(value.displayName) has both 'cores' and 'cpus'"),
-        at: cpusValue.keyRange ?? cpusValue.range,
-        notes: [DiagnosticNote("'cores' is written here", at: coresValue.keyRange)],
-        help: ["keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself"])
+        FrontEndMessage.conflictingKeys("\(fields.value.displayName) has both '\(first)' and '\(second)'"),
+        at: b.keyRange ?? b.range, notes: [DiagnosticNote("'\(first)' is written here", at: a.keyRange)],
+        help: [conflictHelp])
       return nil
+    case (let a?, nil): return (first, a)
+    case (nil, let b?): return (second, b)
     case (nil, nil):
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "cores' or 'cpus", context: value.within), at: value.keyRange ?? value.range,
-        help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
+        FrontEndMessage.missingKey(key: "\(first)' or '\(second)", context: fields.value.within),
+        at: fields.value.keyRange ?? fields.value.range, help: [missingHelp])
       return nil
-    default:
-      guard cores != nil || cpus != nil else { return nil }
-      return CPURequest(cores: cores, cpus: cpus, placement: placement)
     }
   }
 

@@ -970,4 +970,79 @@ import Testing
       """)
   }
 
+  @Test func missingTopology() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          model: Some CPU
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:4:3: error: missing required key 'cores' or 'hybrid' in 'hardware.cpu' [missing-key]
+      4 |   cpu:
+        |   ^~~
+      help: add 'hybrid: { performance: 8, efficiency: 12 }' or list every core under 'cores:'
+
+      1 error
+
+      """)
+  }
+
+  @Test func missingCPURequest() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          resources:
+            cpu: { placement: isolated }
+
+      """,
+      """
+      rig.yaml:11:7: error: missing required key 'cores' or 'cpus' in 'components.app.resources.cpu' [missing-key]
+      11 |       cpu: { placement: isolated }
+         |       ^~~
+      help: add 'cores: 4' or 'cpus: "8-15"'
+
+      1 error
+
+      """)
+  }
+
+  @Test func targetSwitchIsAMapping() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      targets:
+        kernel: true
+
+      """,
+      """
+      rig.yaml:9:11: error: 'targets.kernel' must be a mapping, not the boolean true [type-mismatch]
+      9 |   kernel: true
+        |           ^~~~
+      help: write 'kernel: {}' to emit this target; leave the key out to skip it
+
+      1 error
+
+      """)
+  }
+
 }
