@@ -38,6 +38,7 @@ let package = Package(
       name: "RigYAMLTests",
       dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
-    .testTarget(name: "RigCompilerTests", dependencies: ["RigCompiler"], swiftSettings: swift6),
+    // Depends on the executable too, so `swift test` builds the binary its command-line tests run.
+    .testTarget(name: "RigCompilerTests", dependencies: ["RigCompiler", "rig"], swiftSettings: swift6),
   ]
 )

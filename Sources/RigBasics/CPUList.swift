@@ -3,6 +3,10 @@
 /// (ascending), or `a-b:used/group` (from each group of `group` CPUs starting at `a`, the first `used`);
 /// `N` stands for the numerically last CPU and `all` for every CPU.
 public struct CPUList: Sendable, Hashable, CustomStringConvertible {
+  /// The highest CPU number rig accepts: Linux's largest `CONFIG_NR_CPUS` on x86-64 is 8192
+  /// (arch/x86/Kconfig, `NR_CPUS_RANGE_END` with `MAXSMP`), so CPUs are numbered 0...8191.
+  public static let maxCPU = 8191
+
   /// The CPUs, sorted and unique.
   public private(set) var cpus: [Int]
 
@@ -79,8 +83,11 @@ public struct CPUListExpression: Sendable, Hashable {
         let found = index < scalars.count ? "'\(scalars[index])'" : "the end"
         return .failure(SyntaxProblem("expected \(what), found \(found)", help: [help], offset: start, length: 1))
       }
-      guard let value = Int(String(String.UnicodeScalarView(scalars[start..<index]))), value <= 1 << 20 else {
-        return .failure(SyntaxProblem("CPU number is too large", offset: start, length: index - start))
+      guard let value = Int(String(String.UnicodeScalarView(scalars[start..<index]))), value <= CPUList.maxCPU else {
+        return .failure(
+          SyntaxProblem(
+            "CPU number is larger than \(CPUList.maxCPU), the most Linux supports", offset: start, length: index - start
+          ))
       }
       return .success(.number(value))
     }

@@ -100,15 +100,16 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
     guard let number = NumberWithUnit(text) else {
       if text.hasPrefix("-") { return .failure(SyntaxProblem("a size cannot be negative", length: length)) }
       return .failure(
-        SyntaxProblem("'\(text)' is not a size", help: ["write a size such as '12GiB'; " + binaryHelp], length: length))
+        SyntaxProblem(
+          "'\(text.excerpt)' is not a size", help: ["write a size such as '12GiB'; " + binaryHelp], length: length))
     }
     let unitLength = number.unit.unicodeScalars.count
     if number.unit.hasPrefix(" ") {
       let unit = number.unit.trimmingPrefix(while: { $0 == " " })
-      let binary = unit.isEmpty ? number.numberText : "\(number.numberText)\(unit.prefix(1).uppercased())iB"
+      let binary = unit.isEmpty ? number.numberText : "\(number.numberText.excerpt)\(unit.prefix(1).uppercased())iB"
       return .failure(
         SyntaxProblem(
-          "'\(text)' has a space before its unit", help: ["write '\(binary)'; " + binaryHelp],
+          "'\(text.excerpt)' has a space before its unit", help: ["write '\(binary)'; " + binaryHelp],
           offset: number.unitOffset,
           length: 1))
     }
@@ -121,7 +122,7 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
     case "TiB", "Ti": scale = 1 << 40
     case "kB", "KB", "K", "k", "MB", "M", "GB", "G", "TB", "T", "kb", "mb", "gb", "tb", "Mb", "Gb", "Tb":
       let letter = number.unit.uppercased().prefix(1)
-      let binary = "\(number.numberText)\(letter)iB"
+      let binary = "\(number.numberText.excerpt)\(letter)iB"
       return .failure(
         SyntaxProblem(
           "'\(number.unit)' is ambiguous: rig takes binary units for sizes",
@@ -130,14 +131,16 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
     default:
       return .failure(
         SyntaxProblem(
-          "unknown size unit '\(number.unit)'", help: [binaryHelp], offset: number.unitOffset, length: unitLength))
+          "unknown size unit '\(number.unit.excerpt)'", help: [binaryHelp], offset: number.unitOffset,
+          length: unitLength))
     }
     guard let bytes = number.scaled(by: scale) else {
       let wholeFits = Int(number.whole).map { !$0.multipliedReportingOverflow(by: scale).overflow } ?? false
       if wholeFits, !number.fraction.isEmpty {
-        return .failure(SyntaxProblem("'\(text)' is not a whole number of bytes", help: [binaryHelp], length: length))
+        return .failure(
+          SyntaxProblem("'\(text.excerpt)' is not a whole number of bytes", help: [binaryHelp], length: length))
       }
-      return .failure(SyntaxProblem("'\(text)' is too large", length: length))
+      return .failure(SyntaxProblem("'\(text.excerpt)' is too large", length: length))
     }
     return .success(ByteCount(bytes: bytes))
   }
@@ -155,22 +158,25 @@ public struct Power: Sendable, Hashable, Comparable, CustomStringConvertible {
   public static func parse(_ text: String) -> Result<Power, SyntaxProblem> {
     let length = text.unicodeScalars.count
     guard let number = NumberWithUnit(text) else {
-      return .failure(SyntaxProblem("'\(text)' is not a power", help: ["write watts such as '180W'"], length: length))
+      return .failure(
+        SyntaxProblem("'\(text.excerpt)' is not a power", help: ["write watts such as '180W'"], length: length))
     }
     switch number.unit {
     case "W":
       guard let value = number.scaled(by: 1000) else {
-        return .failure(SyntaxProblem("'\(text)' has more precision than a milliwatt or is too large", length: length))
+        return .failure(
+          SyntaxProblem("'\(text.excerpt)' has more precision than a milliwatt or is too large", length: length))
       }
       return .success(Power(milliwatts: value))
     case "":
       return .failure(
         SyntaxProblem(
-          "power '\(text)' has no unit", help: ["write '\(text)W' for \(text) watts"], offset: 0, length: length))
+          "power '\(text.excerpt)' has no unit", help: ["write '\(text.excerpt)W' for \(text.excerpt) watts"],
+          offset: 0, length: length))
     default:
       return .failure(
         SyntaxProblem(
-          "unknown power unit '\(number.unit)'", help: ["write watts such as '\(number.numberText)W'"],
+          "unknown power unit '\(number.unit.excerpt)'", help: ["write watts such as '\(number.numberText.excerpt)W'"],
           offset: number.unitOffset, length: number.unit.unicodeScalars.count))
     }
   }
@@ -189,13 +195,14 @@ public struct Temperature: Sendable, Hashable, Comparable, CustomStringConvertib
     let length = text.unicodeScalars.count
     guard let number = NumberWithUnit(text, allowNegative: true) else {
       return .failure(
-        SyntaxProblem("'\(text)' is not a temperature", help: ["write degrees Celsius such as '85C'"], length: length))
+        SyntaxProblem(
+          "'\(text.excerpt)' is not a temperature", help: ["write degrees Celsius such as '85C'"], length: length))
     }
     let unitLength = number.unit.unicodeScalars.count
     switch number.unit {
     case "C", "°C":
       guard let value = number.scaled(by: 1000) else {
-        return .failure(SyntaxProblem("'\(text)' is too precise or too large", length: length))
+        return .failure(SyntaxProblem("'\(text.excerpt)' is too precise or too large", length: length))
       }
       return .success(Temperature(millicelsius: value))
     case "F", "°F":
@@ -203,16 +210,18 @@ public struct Temperature: Sendable, Hashable, Comparable, CustomStringConvertib
       return .failure(
         SyntaxProblem(
           "temperatures are in degrees Celsius, not Fahrenheit",
-          help: ["write '\(Fixed.format(celsius, scale: 1000, maxFractionDigits: 1))C' for \(text)"],
+          help: ["write '\(Fixed.format(celsius, scale: 1000, maxFractionDigits: 1))C' for \(text.excerpt)"],
           offset: number.unitOffset, length: unitLength))
     case "":
       return .failure(
         SyntaxProblem(
-          "temperature '\(text)' has no unit", help: ["write '\(text)C' for \(text) degrees Celsius"], length: length))
+          "temperature '\(text.excerpt)' has no unit",
+          help: ["write '\(text.excerpt)C' for \(text.excerpt) degrees Celsius"], length: length))
     default:
       return .failure(
         SyntaxProblem(
-          "unknown temperature unit '\(number.unit)'", help: ["write degrees Celsius such as '\(number.numberText)C'"],
+          "unknown temperature unit '\(number.unit.excerpt)'",
+          help: ["write degrees Celsius such as '\(number.numberText.excerpt)C'"],
           offset: number.unitOffset, length: unitLength))
     }
   }
@@ -254,7 +263,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
       while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
       guard index > start else {
         return .failure(
-          SyntaxProblem("'\(text)' is not a duration", help: [help], offset: start, length: scalars.count - start))
+          SyntaxProblem(
+            "'\(text.excerpt)' is not a duration", help: [help], offset: start, length: scalars.count - start))
       }
       let digits = Int(String(String.UnicodeScalarView(scalars[start..<index])))
       let unitStart = index
@@ -263,12 +273,14 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
       if unit.isEmpty {
         return .failure(
           SyntaxProblem(
-            "duration '\(text)' has no unit", help: ["write '\(text)s' for \(text) seconds; " + help],
+            "duration '\(text.excerpt)' has no unit",
+            help: ["write '\(text.excerpt)s' for \(text.excerpt) seconds; " + help],
             length: scalars.count))
       }
       guard let rank = units.firstIndex(where: { $0.0 == unit }) else {
         return .failure(
-          SyntaxProblem("unknown duration unit '\(unit)'", help: [help], offset: unitStart, length: index - unitStart))
+          SyntaxProblem(
+            "unknown duration unit '\(unit.excerpt)'", help: [help], offset: unitStart, length: index - unitStart))
       }
       guard rank > lastUnitRank else {
         return .failure(
@@ -280,7 +292,7 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
       guard let value = digits, case let (product, false) = value.multipliedReportingOverflow(by: units[rank].1),
         case let (sum, false) = total.addingReportingOverflow(product)
       else {
-        return .failure(SyntaxProblem("duration '\(text)' is too long", length: scalars.count))
+        return .failure(SyntaxProblem("duration '\(text.excerpt)' is too long", length: scalars.count))
       }
       total = sum
     }

@@ -6,9 +6,37 @@ public struct SourceFiles: Sendable {
 
   /// Remembers `text` as the contents of `file`.
   public mutating func add(file: String, text: String) {
-    lines[file] = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      Array((line.hasSuffix("\r") ? line.dropLast() : line).unicodeScalars)
+    lines[file] = Self.lines(of: text)
+  }
+
+  /// Whether `scalar` breaks a line as YAML (libyaml) counts lines: LF, CR, NEL, LS and PS; CR LF is one break.
+  public static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar {
+    case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": true
+    default: false
     }
+  }
+
+  /// `text` cut into lines the way YAML marks count them, without the breaks.
+  public static func lines(of text: String) -> [[Unicode.Scalar]] {
+    var result: [[Unicode.Scalar]] = []
+    var current: [Unicode.Scalar] = []
+    var previousWasCR = false
+    for scalar in text.unicodeScalars {
+      if scalar == "\n", previousWasCR {
+        previousWasCR = false
+        continue
+      }
+      previousWasCR = scalar == "\r"
+      if isLineBreak(scalar) {
+        result.append(current)
+        current = []
+      } else {
+        current.append(scalar)
+      }
+    }
+    result.append(current)
+    return result
   }
 
   /// The 1-based `line` of `file` as Unicode scalars, without its line break; nil when unknown.

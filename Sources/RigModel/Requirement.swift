@@ -75,7 +75,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
     if !(first.isASCIIDigit || ("a"..."z").contains(first)) {
       if ("A"..."Z").contains(first) || scalars.contains(where: { ("A"..."Z").contains($0) }) {
         return SyntaxProblem(
-          "component names are lowercase", help: ["write '\(name.lowercased())'"], offset: 0, length: scalars.count)
+          "component names are lowercase", help: ["write '\(name.lowercased().excerpt)'"], offset: 0,
+          length: scalars.count)
       }
       return SyntaxProblem(
         "component name must start with a lowercase letter or a digit", help: [help], offset: 0, length: 1)
@@ -84,7 +85,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
     where !(c.isASCIIDigit || ("a"..."z").contains(c) || "+-.".unicodeScalars.contains(c)) {
       if ("A"..."Z").contains(c) {
         return SyntaxProblem(
-          "component names are lowercase", help: ["write '\(name.lowercased())'"], offset: 0, length: scalars.count)
+          "component names are lowercase", help: ["write '\(name.lowercased().excerpt)'"], offset: 0,
+          length: scalars.count)
       }
       return SyntaxProblem("'\(c)' is not allowed in a component name", help: [help], offset: index, length: 1)
     }
@@ -118,9 +120,9 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
         if case .success = Version.parse(rest.trimmingSpaces) {
           return .failure(
             SyntaxProblem(
-              "expected an operator before version '\(rest.trimmingSpaces)'",
+              "expected an operator before version '\(rest.trimmingSpaces.excerpt)'",
               help: [
-                "write '\(name) = \(rest.trimmingSpaces)' for exactly that version or '\(name) >= \(rest.trimmingSpaces)' for it or newer"
+                "write '\(name.excerpt) = \(rest.trimmingSpaces.excerpt)' for exactly that version or '\(name.excerpt) >= \(rest.trimmingSpaces.excerpt)' for it or newer"
               ],
               offset: opStart, length: scalars.count - opStart))
         }
@@ -133,7 +135,7 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
         let guess = ["==": "=", "=>": ">=", "=<": "<=", "~=": ">=", "!=": nil, "~": "^", "^=": "^"][opText] ?? nil
         return .failure(
           SyntaxProblem(
-            "unknown operator '\(opText)'",
+            "unknown operator '\(opText.excerpt)'",
             help: [guess.map { "write '\($0)'" } ?? "operators are =, >=, >, <=, < and ^"],
             offset: opStart, length: opText.unicodeScalars.count))
       }

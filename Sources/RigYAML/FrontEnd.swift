@@ -39,6 +39,8 @@ private struct Loader {
   var sources = SourceFiles()
   var files: [String] = []
   var visited: [String: SourceRange?] = [:]
+  /// The files being read right now, root first: including one of them again is a cycle.
+  var chain: [String] = []
   var sections: [Section] = []
   let projectRoot: String
 
@@ -56,6 +58,7 @@ private struct Loader {
     }
     if let text, let document = parse(rootPath, text) {
       visited.updateValue(nil, forKey: Paths.canonical(rootPath))
+      chain = [Paths.canonical(rootPath)]
       let root = lowerer.value(document.root, in: document, path: "", keyRange: nil)
       if let fields = lowerer.object(root, RigSchema.root) {
         collect(fields, from: document)
@@ -139,7 +142,13 @@ private struct Loader {
   }
 
   mutating func include(_ path: Located<String>, from file: String, item: Value) {
-    guard let target = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
+    if path.value.isEmpty {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.invalidValue("an included file needs a path"), at: path.range,
+        help: ["write the path of a YAML file relative to this one"])
+      return
+    }
+    guard let resolved = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
       lowerer.diagnostics.emit(
         FrontEndMessage.includeOutsideProject(path.value), at: path.range,
         notes: [
@@ -149,12 +158,18 @@ private struct Loader {
         help: ["move the file into the project folder and include it by a relative path"])
       return
     }
+    let target = resolved.isEmpty ? "." : resolved
     let canonical = Paths.canonical(target)
     if visited.keys.contains(canonical) {
-      lowerer.diagnostics.emit(
-        FrontEndMessage.includeCycle(target), at: path.range,
-        notes: visited[canonical].flatMap { $0 }.map { [DiagnosticNote("first included here", at: $0)] } ?? [],
-        help: ["include each file once"])
+      let first = visited[canonical].flatMap { $0 }.map { [DiagnosticNote("first included here", at: $0)] } ?? []
+      if chain.contains(canonical) {
+        lowerer.diagnostics.emit(
+          FrontEndMessage.includeCycle(target), at: path.range, notes: first,
+          help: ["remove this include: the file is already being read"])
+      } else {
+        lowerer.diagnostics.emit(
+          FrontEndMessage.includedTwice(target), at: path.range, notes: first, help: ["include each file once"])
+      }
       return
     }
     guard visited.count < InputLimits.includedFiles else {
@@ -172,7 +187,9 @@ private struct Loader {
     guard let text = read(target, at: path.range), let document = parse(target, text) else { return }
     let root = lowerer.value(document.root, in: document, path: "", keyRange: nil)
     guard let fields = lowerer.object(root, RigSchema.fragment) else { return }
+    chain.append(canonical)
     collect(fields, from: document)
+    chain.removeLast()
   }
 
   /// The one section called `name`; a second one is an error pointing at both.
@@ -192,7 +209,7 @@ private struct Loader {
       lowerer.string(value).flatMap { text -> Located<String>? in
         guard text.value == RigSpec.apiVersion else {
           lowerer.diagnostics.emit(
-            FrontEndMessage.invalidValue("unsupported apiVersion '\(text.value)'"), at: text.range,
+            FrontEndMessage.invalidValue("unsupported apiVersion '\(text.value.excerpt)'"), at: text.range,
             help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
           return nil
         }
@@ -214,7 +231,7 @@ private struct Loader {
         guard lowerer.componentName(key) else { continue }
         if let first = componentRanges[key.value] {
           lowerer.diagnostics.emit(
-            FrontEndMessage.duplicateDefinition("component '\(key.value)' is declared twice"), at: key.range,
+            FrontEndMessage.duplicateDefinition("component '\(key.value.excerpt)' is declared twice"), at: key.range,
             notes: [DiagnosticNote("first declared here", at: first)], help: ["merge the two declarations into one"])
           continue
         }
@@ -254,7 +271,8 @@ enum Paths {
       default: parts.append(String(part))
       }
     }
-    let joined = parts.joined(separator: "/")
+    // A trailing slash names a folder; keep it so a file spelled that way is not found.
+    let joined = parts.joined(separator: "/") + (include.hasSuffix("/") && !parts.isEmpty ? "/" : "")
     return projectRoot.hasPrefix("/") ? "/" + joined : joined
   }
 
@@ -272,7 +290,7 @@ enum Paths {
   static func isInside(_ path: String, _ folder: String) -> Bool {
     let resolved = canonical(path)
     let root = canonical(folder.isEmpty ? "." : folder)
-    return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    return resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
   }
 
   /// Line and column of the first byte that is not valid UTF-8.
@@ -281,10 +299,16 @@ enum Paths {
     var column = 1
     var iterator = data.makeIterator()
     var decoder = UTF8()
+    var previousWasCR = false
     while true {
       switch decoder.decode(&iterator) {
       case .scalarValue(let scalar):
-        if scalar == "\n" {
+        if scalar == "\n", previousWasCR {
+          previousWasCR = false
+          continue
+        }
+        previousWasCR = scalar == "\r"
+        if SourceFiles.isLineBreak(scalar) {
           line += 1
           column = 1
         } else {

@@ -19,7 +19,7 @@ struct Value {
   /// `in 'hardware.cpu'`, or `at the top level`.
   var within: String { path.isEmpty ? "at the top level" : "in '\(path)'" }
 
-  func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+  func child(_ key: String) -> String { path.isEmpty ? key.excerpt : "\(path).\(key.excerpt)" }
 }
 
 /// What a scalar means under the YAML 1.2 core schema (what JSON Schema tools such as check-jsonschema see).
@@ -64,17 +64,24 @@ struct Lowerer {
 
   // MARK: Ranges
 
-  /// The range of a node's token: quoted and plain scalars are measured in the source line.
+  /// The range of a node's token: quoted and plain scalars are measured in the source line, after any anchor
+  /// (`&a`) or tag (`!!str`) in front of them.
   static func range(of node: Node, in document: YAMLDocument) -> SourceRange {
     let line = node.mark?.line ?? 1
-    let column = node.mark?.column ?? 1
-    let start = SourceLocation(file: document.file, line: line, column: column)
-    guard case .scalar(let scalar) = node, document.lines.indices.contains(line - 1) else {
-      return SourceRange(start: start, length: 1)
+    var column = node.mark?.column ?? 1
+    guard document.lines.indices.contains(line - 1) else {
+      return SourceRange(start: SourceLocation(file: document.file, line: line, column: column), length: 1)
     }
     let text = document.lines[line - 1]
-    let from = column - 1
-    guard from < text.count else { return SourceRange(start: start, length: 1) }
+    var from = column - 1
+    while from < text.count, text[from] == "&" || text[from] == "!" {
+      while from < text.count, text[from] != " ", text[from] != "\t" { from += 1 }
+      while from < text.count, text[from] == " " || text[from] == "\t" { from += 1 }
+    }
+    if from >= text.count { from = column - 1 }
+    column = from + 1
+    let start = SourceLocation(file: document.file, line: line, column: column)
+    guard case .scalar(let scalar) = node, from < text.count else { return SourceRange(start: start, length: 1) }
     switch scalar.style {
     case .singleQuoted, .doubleQuoted:
       let quote = text[from]
@@ -101,19 +108,29 @@ struct Lowerer {
       if !value.isEmpty, from + value.count <= text.count, Array(text[from..<from + value.count]) == value {
         return SourceRange(start: start, length: value.count)
       }
-      return SourceRange(start: start, length: max(1, value.count))
+      // A plain scalar folded from several lines: its first line's part, without a trailing comment.
+      var end = from
+      while end < text.count, !(text[end] == "#" && end > from && (text[end - 1] == " " || text[end - 1] == "\t")) {
+        end += 1
+      }
+      while end > from, text[end - 1] == " " || text[end - 1] == "\t" { end -= 1 }
+      return SourceRange(start: start, length: max(1, end - from))
     }
   }
 
   /// A part of a scalar's text (offset and length in scalars of its value), when the value stands verbatim in
-  /// one source line; otherwise the whole token.
+  /// one source line (no escapes, no folding); otherwise the whole token.
   func subrange(of value: Value, offset: Int, length: Int) -> SourceRange {
-    guard case .scalar(let scalar) = value.node, !scalar.string.contains("\n") else { return value.range }
-    let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
-    let verbatimLength = scalar.string.unicodeScalars.count + (quoted ? 2 : 0)
-    guard value.range.end.column - value.range.start.column == verbatimLength,
-      scalar.style != .literal, scalar.style != .folded
+    guard case .scalar(let scalar) = value.node, scalar.style != .literal, scalar.style != .folded,
+      value.document.lines.indices.contains(value.range.start.line - 1)
     else { return value.range }
+    let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+    let text = value.document.lines[value.range.start.line - 1]
+    let from = value.range.start.column - 1 + (quoted ? 1 : 0)
+    let scalars = Array(scalar.string.unicodeScalars)
+    guard from >= 0, from + scalars.count <= text.count, Array(text[from..<from + scalars.count]) == scalars else {
+      return value.range
+    }
     return value.range.slice(offset: offset + (quoted ? 1 : 0), length: length)
   }
 
@@ -130,8 +147,7 @@ struct Lowerer {
       case .bool(let b): return "the boolean \(b)"
       case .int, .float: return "the number \(scalar.string)"
       case .string:
-        let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
-        return "the string '\(text)'"
+        return "the string '\(scalar.string.excerpt)'"
       }
     }
   }
@@ -141,7 +157,8 @@ struct Lowerer {
     switch ScalarKind.of(scalar) {
     case .string: return []
     case .null where scalar.string.isEmpty: return []
-    case .int, .float: return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as a number)"]
+    case .int, .float:
+      return ["quote it: '\"\(scalar.string.excerpt)\"' (YAML reads \(scalar.string.excerpt) as a number)"]
     case .bool, .null:
       return ["quote it: '\"\(scalar.string)\"' (YAML reads \(scalar.string) as \(describe(.scalar(scalar))))"]
     }
@@ -222,9 +239,7 @@ struct Lowerer {
   mutating func missing(_ property: SchemaProperty, in value: Value) {
     diagnostics.emit(
       FrontEndMessage.missingKey(key: property.name, context: value.within),
-      at: value.keyRange
-        ?? (value.path.isEmpty
-          ? SourceRange(start: SourceLocation(file: value.document.file, line: 1, column: 1), length: 1) : value.range),
+      at: value.keyRange ?? value.range,
       help: ["add '\(property.name):' (\(property.summary))"])
   }
 
@@ -260,7 +275,8 @@ struct Lowerer {
     guard let regex = compiledPattern(name), text.value.wholeMatch(of: regex) != nil else {
       let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
       diagnostics.emit(
-        FrontEndMessage.invalidValue("\(value.displayName) must be \(summary), not '\(text.value)'"), at: value.range,
+        FrontEndMessage.invalidValue("\(value.displayName) must be \(summary), not '\(text.value.excerpt)'"),
+        at: value.range,
         help: ["for example '\(example)'"])
       return nil
     }
@@ -317,7 +333,7 @@ struct Lowerer {
       let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
       let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
       diagnostics.emit(
-        FrontEndMessage.invalidValue("\(value.displayName) must be one of \(list); not '\(text.value)'"),
+        FrontEndMessage.invalidValue("\(value.displayName) must be one of \(list); not '\(text.value.excerpt)'"),
         at: value.range, help: help)
       return nil
     }

@@ -8,7 +8,7 @@ enum FrontEndMessage: DiagnosticMessage {
   case notUTF8
   case syntax(String)
   case nestingTooDeep(limit: Int)
-  case aliasBudget(limit: Int)
+  case aliasBudget(String)
   case complexKey
   case duplicateKey(String)
   case emptyDocument
@@ -26,6 +26,7 @@ enum FrontEndMessage: DiagnosticMessage {
   case includeNotFound(String)
   case includeOutsideProject(String)
   case includeCycle(String)
+  case includedTwice(String)
   case includeLimit(Int)
 
   var id: DiagnosticID {
@@ -53,6 +54,7 @@ enum FrontEndMessage: DiagnosticMessage {
     case .includeNotFound: "include-not-found"
     case .includeOutsideProject: "include-outside-project"
     case .includeCycle: "include-cycle"
+    case .includedTwice: "include-twice"
     case .includeLimit: "include-limit"
     }
   }
@@ -61,26 +63,27 @@ enum FrontEndMessage: DiagnosticMessage {
 
   var text: String {
     switch self {
-    case .fileNotFound(let path): "no such file '\(path)'"
-    case .notAFile(let path): "'\(path)' is not a regular file"
+    case .fileNotFound(let path): "no such file '\(path.excerpt(limit: 4096))'"
+    case .notAFile(let path): "'\(path.excerpt(limit: 4096))' is not a regular file"
     case .fileTooLarge(let size, let limit): "file is \(size) bytes, more than the limit of \(limit) bytes"
     case .notUTF8: "file is not valid UTF-8"
     case .syntax(let problem): problem
     case .nestingTooDeep(let limit): "nesting is deeper than the limit of \(limit) levels"
-    case .aliasBudget(let limit): "aliases expand to more than the limit of \(limit) nodes"
+    case .aliasBudget(let limit): "aliases expand past the limit of \(limit)"
     case .complexKey: "mapping keys must be plain strings, not collections or aliases"
-    case .duplicateKey(let key): "duplicate key '\(key)'"
+    case .duplicateKey(let key): "duplicate key '\(key.excerpt)'"
     case .emptyDocument: "file holds no YAML document"
-    case .unknownKey(let key, let context): "unknown key '\(key)' \(context)"
+    case .unknownKey(let key, let context): "unknown key '\(key.excerpt)' \(context)"
     case .missingKey(let key, let context): "missing required key '\(key)' \(context)"
     case .typeMismatch(let what, let expected, let found): "\(what) must be \(expected), not \(found)"
     case .badQuantity(let message), .badCPUList(let message), .badConstraint(let message), .badVersion(let message),
       .invalidValue(let message), .conflictingKeys(let message), .duplicateDefinition(let message),
       .topology(let message):
       message
-    case .includeNotFound(let path): "included file '\(path)' does not exist"
-    case .includeOutsideProject(let path): "included file '\(path)' is outside the project folder"
-    case .includeCycle(let path): "'\(path)' is included again: includes form a cycle"
+    case .includeNotFound(let path): "included file '\(path.excerpt(limit: 4096))' does not exist"
+    case .includeOutsideProject(let path): "included file '\(path.excerpt(limit: 4096))' is outside the project folder"
+    case .includeCycle(let path): "'\(path.excerpt(limit: 4096))' includes itself through this include"
+    case .includedTwice(let path): "'\(path.excerpt(limit: 4096))' is already included"
     case .includeLimit(let limit): "more than \(limit) files are included"
     }
   }

@@ -67,7 +67,7 @@ public enum RigSchema {
   public static let core = ObjectSchema([
     .init("type", .enumeration(names(CoreKind.self)), required: true, "performance or efficiency core"),
     .init(
-      "threads", .oneOf([.array(.integer(minimum: 0, maximum: 1 << 20)), cpuList]), required: true,
+      "threads", .oneOf([.array(.integer(minimum: 0, maximum: CPUList.maxCPU)), cpuList]), required: true,
       "the logical CPUs (SMT siblings) of this core"),
   ])
 
@@ -82,7 +82,7 @@ public enum RigSchema {
     .init("model", .string, "marketing name, for people"),
     .init("cores", .array(.object(core)), "explicit topology, one entry per physical core"),
     .init("hybrid", .object(hybrid), "shorthand for Linux's usual hybrid numbering"),
-    .init("boot_cpu", .integer(minimum: 0, maximum: 1 << 20), "the CPU the kernel boots on (default 0)"),
+    .init("boot_cpu", .integer(minimum: 0, maximum: CPUList.maxCPU), "the CPU the kernel boots on (default 0)"),
   ])
 
   public static let powerRange = ObjectSchema([

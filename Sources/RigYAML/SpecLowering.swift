@@ -46,7 +46,7 @@ extension Lowerer {
     }
     var bootCPU = Located(0, at: nil)
     if let bootValue = fields["boot_cpu"] {
-      guard let parsed = integer(bootValue, minimum: 0, maximum: 1 << 20) else { return nil }
+      guard let parsed = integer(bootValue, minimum: 0, maximum: CPUList.maxCPU) else { return nil }
       bootCPU = parsed
     }
     guard let cores else { return nil }
@@ -79,7 +79,7 @@ extension Lowerer {
       var threadRanges: [SourceRange?] = []
       if let threadsValue = fields["threads"] {
         if case .sequence = threadsValue.node {
-          let numbers = (list(threadsValue) ?? []).map { integer($0, minimum: 0, maximum: 1 << 20) }
+          let numbers = (list(threadsValue) ?? []).map { integer($0, minimum: 0, maximum: CPUList.maxCPU) }
           if numbers.allSatisfy({ $0 != nil }) {
             threads = numbers.compactMap { $0?.value }
             threadRanges = numbers.map { $0?.range }
@@ -104,16 +104,25 @@ extension Lowerer {
         failed = true
         continue
       }
+      // One diagnostic per core, however many of its CPUs are taken, so a long list cannot flood the output.
+      var taken: [Int] = []
+      var firstTaken: (range: SourceRange?, first: SourceRange?)?
       for (thread, range) in zip(threads, threadRanges) {
         if let first = owner[thread] {
-          diagnostics.emit(
-            FrontEndMessage.topology("CPU \(thread) belongs to two cores"), at: range,
-            notes: [DiagnosticNote("first listed here", at: first)],
-            help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
-          failed = true
+          taken.append(thread)
+          if firstTaken == nil { firstTaken = (range, first) }
         } else {
           owner[thread] = range
         }
+      }
+      if let firstTaken {
+        let list = CPUList(taken)
+        diagnostics.emit(
+          FrontEndMessage.topology(
+            list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
+          at: firstTaken.range, notes: [DiagnosticNote("first listed here", at: firstTaken.first)],
+          help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
+        failed = true
       }
       cores.append(Core(kind: kind.value, threads: threads.sorted(), range: item.range))
     }
@@ -130,6 +139,13 @@ extension Lowerer {
       threadsPerCore = parsed
     }
     guard let performance, let efficiency else { return nil }
+    let total = performance.value * threadsPerCore.value + efficiency.value
+    if total > CPUList.maxCPU + 1 {
+      diagnostics.emit(
+        FrontEndMessage.topology("'hardware.cpu.hybrid' describes \(total) logical CPUs, more than Linux's 8192"),
+        at: value.keyRange ?? value.range)
+      return nil
+    }
     if performance.value + efficiency.value == 0 {
       diagnostics.emit(
         FrontEndMessage.topology("'hardware.cpu.hybrid' describes a CPU with no cores"),
@@ -214,7 +230,7 @@ extension Lowerer {
   mutating func componentName(_ key: Located<String>) -> Bool {
     guard let problem = Requirement.checkName(key.value) else { return true }
     diagnostics.emit(
-      FrontEndMessage.invalidValue("invalid component name '\(key.value)': \(problem.message)"),
+      FrontEndMessage.invalidValue("invalid component name '\(key.value.excerpt)': \(problem.message)"),
       at: key.range.map { $0.slice(offset: problem.offset, length: max(1, problem.length)) }, help: problem.help)
     return false
   }
@@ -232,7 +248,7 @@ extension Lowerer {
         guard case .success(let version) = Version.parse(key.value) else {
           if case .failure(let problem) = Version.parse(key.value) {
             diagnostics.emit(
-              FrontEndMessage.badVersion("invalid version '\(key.value)': \(problem.message)"),
+              FrontEndMessage.badVersion("invalid version '\(key.value.excerpt)': \(problem.message)"),
               at: (key.range ?? keyValue.range).slice(
                 offset: problem.offset + keyQuoteOffset(key), length: max(1, problem.length)),
               help: problem.help)

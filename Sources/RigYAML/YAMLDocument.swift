@@ -24,45 +24,42 @@ struct YAMLDocument {
 
   /// Parses `text` (already read from `file`), reporting any problem in `diagnostics`; nil when unusable.
   static func parse(file: String, text: String, diagnostics: inout DiagnosticEngine) -> YAMLDocument? {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+    let lines = SourceFiles.lines(of: text)
+    /// A mark past the last line (errors at the end of input) is shown at the end of the last line.
     func location(_ mark: Mark) -> SourceRange {
-      SourceRange(start: SourceLocation(file: file, line: mark.line, column: mark.column), length: 1)
-    }
-    if let problem = AliasKeyScan.firstAliasedComplexKey(in: lines) {
-      diagnostics.emit(
-        FrontEndMessage.complexKey,
-        at: SourceRange(
-          start: SourceLocation(file: file, line: problem.line, column: problem.column), length: problem.length),
-        help: ["rig keys are names; write the key as a plain string"])
-      return nil
-    }
-    do {
-      let parser = try Parser(yaml: text)
-      guard let root = try parser.singleRoot() else {
-        diagnostics.emit(
-          FrontEndMessage.emptyDocument,
-          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1),
-          help: ["start from 'examples/minimal/rig.yaml'"])
-        return nil
+      var line = mark.line
+      var column = mark.column
+      if line > lines.count, let last = lines.last {
+        line = lines.count
+        column = last.count + 1
       }
-      let document = YAMLDocument(file: file, root: root, lines: lines, parser: parser)
-      guard NodeGuard.check(document, diagnostics: &diagnostics) else { return nil }
-      return document
-    } catch let error as YamlError {
+      return SourceRange(start: SourceLocation(file: file, line: line, column: column), length: 1)
+    }
+    /// Turns a Yams error into a located diagnostic.
+    func report(_ error: Error, _ diagnostics: inout DiagnosticEngine) {
+      guard let error = error as? YamlError else {
+        diagnostics.emit(
+          FrontEndMessage.syntax("\(error)"),
+          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
+        return
+      }
       switch error {
       case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
         .composer(let context, let problem, let mark, _):
         if problem.hasPrefix("Maximum nesting level reached") {
+          let deep = NodeGuard.flowLevel(InputLimits.depth, in: lines).map {
+            SourceRange(start: SourceLocation(file: file, line: $0.line, column: $0.column), length: 1)
+          }
           diagnostics.emit(
-            FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: location(mark),
+            FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: deep ?? location(mark),
             help: ["rig files nest a few levels; flatten the structure"])
-          return nil
+          return
         }
         if problem == "but found another document" {
           diagnostics.emit(
             FrontEndMessage.syntax("a second YAML document starts here; a rig file holds one"), at: location(mark),
             help: ["remove this '---' and what follows, or move it to a file of its own and list it under 'include:'"])
-          return nil
+          return
         }
         var notes: [DiagnosticNote] = []
         if let context, !context.text.isEmpty, context.mark.line != mark.line || context.mark.column != mark.column {
@@ -103,11 +100,27 @@ struct YAMLDocument {
           FrontEndMessage.syntax("\(error)"),
           at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
       }
+    }
+
+    if !AliasKeyScan.keysAreSafe(
+      text: text, lines: lines, file: file, diagnostics: &diagnostics, report: { report($0, &$1) })
+    {
       return nil
+    }
+    do {
+      let parser = try Parser(yaml: text)
+      guard let root = try parser.singleRoot() else {
+        diagnostics.emit(
+          FrontEndMessage.emptyDocument,
+          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1),
+          help: ["start from 'examples/minimal/rig.yaml'"])
+        return nil
+      }
+      let document = YAMLDocument(file: file, root: root, lines: lines, parser: parser)
+      guard NodeGuard.check(document, diagnostics: &diagnostics) else { return nil }
+      return document
     } catch {
-      diagnostics.emit(
-        FrontEndMessage.syntax("\(error)"),
-        at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
+      report(error, &diagnostics)
       return nil
     }
   }
@@ -117,10 +130,16 @@ struct YAMLDocument {
     var line = 1
     var column = 1
     var consumed = 0
+    var previousWasCR = false
     for scalar in text.unicodeScalars {
       if consumed >= offset { break }
       consumed += UTF8.width(scalar)
-      if scalar == "\n" {
+      if scalar == "\n", previousWasCR {
+        previousWasCR = false
+        continue
+      }
+      previousWasCR = scalar == "\r"
+      if SourceFiles.isLineBreak(scalar) {
         line += 1
         column = 1
       } else {
@@ -131,15 +150,15 @@ struct YAMLDocument {
   }
 }
 
-/// Finds where a YAML file uses an alias as a mapping key, or a collection key in a file that has aliases.
-/// Yams hashes every key while composing, so an aliased collection key would be expanded in full before rig
-/// could count it: such files are refused from their text, before parsing. The scan over-approximates
-/// (it may flag such a pattern inside a quoted string), never the other way round.
+/// Keeps aliases out of mapping keys. Yams hashes every key while composing, so a key that is an alias of a big
+/// collection (or a collection holding aliases) would be expanded in full before rig could count it. When the
+/// text may hold aliases, it is first composed with every alias-looking token masked (`*a` becomes `_a`, same
+/// length, so the structure and every mark stay put): that pass has no aliases to expand, and shows exactly
+/// which keys are aliases or collections.
 enum AliasKeyScan {
-  struct Hit {
+  struct Position: Hashable {
     var line: Int
     var column: Int
-    var length: Int
   }
 
   static func isAnchorCharacter(_ c: Unicode.Scalar) -> Bool {
@@ -150,36 +169,156 @@ enum AliasKeyScan {
     index == 0 || " \t[{,".unicodeScalars.contains(line[index - 1])
   }
 
-  static func firstAliasedComplexKey(in lines: [[Unicode.Scalar]]) -> Hit? {
-    var hasAlias = false
-    var firstComplexKey: Hit?
+  /// Every `*name` that could be an alias (also inside comments and strings: masking those changes nothing).
+  static func candidates(in lines: [[Unicode.Scalar]]) -> Set<Position> {
+    var found: Set<Position> = []
     for (lineIndex, line) in lines.enumerated() {
-      var index = 0
-      while index < line.count {
-        let c = line[index]
-        if c == "*", index + 1 < line.count, isAnchorCharacter(line[index + 1]), isTokenStart(line, index) {
-          hasAlias = true
-          var end = index + 1
-          while end < line.count, isAnchorCharacter(line[end]) { end += 1 }
-          if followedByColon(line, end) {
-            return Hit(line: lineIndex + 1, column: index + 1, length: end - index)
-          }
-          index = end
-          continue
+      for index in line.indices where line[index] == "*" && index + 1 < line.count {
+        if isAnchorCharacter(line[index + 1]), isTokenStart(line, index) {
+          found.insert(Position(line: lineIndex + 1, column: index + 1))
         }
-        if firstComplexKey == nil {
-          if c == "?", isTokenStart(line, index),
-            index + 1 == line.count || line[index + 1] == " " || line[index + 1] == "\t"
-          {
-            firstComplexKey = Hit(line: lineIndex + 1, column: index + 1, length: 1)
-          } else if c == "]" || c == "}", followedByColon(line, index + 1) {
-            firstComplexKey = Hit(line: lineIndex + 1, column: index + 1, length: 1)
-          }
-        }
-        index += 1
       }
     }
-    return hasAlias ? firstComplexKey : nil
+    return found
+  }
+
+  /// `text` with the `*` of every candidate replaced by `_`.
+  static func masked(_ text: String, _ candidates: Set<Position>) -> String {
+    var out = String.UnicodeScalarView()
+    var line = 1
+    var column = 1
+    var previousWasCR = false
+    for scalar in text.unicodeScalars {
+      if scalar == "\n", previousWasCR {
+        previousWasCR = false
+        out.append(scalar)
+        continue
+      }
+      previousWasCR = scalar == "\r"
+      if scalar == "*", candidates.contains(Position(line: line, column: column)) {
+        out.append("_")
+      } else {
+        out.append(scalar)
+      }
+      if SourceFiles.isLineBreak(scalar) {
+        line += 1
+        column = 1
+      } else {
+        column += 1
+      }
+    }
+    return String(out)
+  }
+
+  /// False (with a diagnostic) when a key is an alias, or a collection in a file that may hold aliases.
+  static func keysAreSafe(
+    text: String, lines: [[Unicode.Scalar]], file: String, diagnostics: inout DiagnosticEngine,
+    report: (Error, inout DiagnosticEngine) -> Void
+  ) -> Bool {
+    let candidates = candidates(in: lines)
+    guard !candidates.isEmpty else { return true }
+    let root: Node?
+    do {
+      root = try Parser(yaml: masked(text, candidates)).singleRoot()
+    } catch {
+      report(error, &diagnostics)
+      return false
+    }
+    guard let root else { return true }
+    var unsafe: [Position] = []
+    var stack = [root]
+    while let node = stack.popLast() {
+      switch node {
+      case .mapping(let mapping):
+        for (key, value) in mapping {
+          let position = Position(line: key.mark?.line ?? 1, column: key.mark?.column ?? 1)
+          if case .scalar = key, !candidates.contains(position) {
+          } else {
+            unsafe.append(position)
+          }
+          stack.append(value)
+        }
+      case .sequence(let sequence): stack.append(contentsOf: sequence)
+      case .scalar, .alias: break
+      }
+    }
+    for position in unsafe.sorted(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
+      diagnostics.emit(
+        FrontEndMessage.complexKey,
+        at: SourceRange(start: SourceLocation(file: file, line: position.line, column: position.column), length: 1),
+        help: ["rig keys are names; write the key as a plain string"])
+    }
+    return unsafe.isEmpty
+  }
+}
+
+/// Finds the second occurrence of a duplicated key, which Yams does not report: scanning on from the first one,
+/// the next token that spells the key at the same level of the same mapping (after a ',' or '{' in a flow
+/// mapping, or starting a line at the first key's indentation in a block mapping).
+enum DuplicateKeyScan {
+  static func secondOccurrence(of key: String, after mark: Mark, in lines: [[Unicode.Scalar]]) -> (
+    line: Int, column: Int
+  )? {
+    let spellings = [
+      Array(key.unicodeScalars), ["\""] + key.unicodeScalars + ["\""], ["'"] + key.unicodeScalars + ["'"],
+    ]
+    let column = mark.column - 1
+    // In a flow mapping the character before the first key is '{' or ','; indentation then means nothing.
+    var before: Unicode.Scalar = " "
+    search: for l in stride(from: mark.line - 1, through: 0, by: -1) where lines.indices.contains(l) {
+      let line = lines[l]
+      let end = l == mark.line - 1 ? min(column, line.count) : line.count
+      for i in stride(from: end - 1, through: 0, by: -1) where line[i] != " " && line[i] != "\t" {
+        before = line[i]
+        break search
+      }
+    }
+    let inFlow = before == "{" || before == ","
+    var depth = 0
+    var previous: Unicode.Scalar = " "
+    var lineIndex = mark.line - 1
+    var index = column + 1
+    while lineIndex < lines.count {
+      let line = lines[lineIndex]
+      let indent = line.prefix { $0 == " " }.count
+      if !inFlow, index == 0, depth == 0, indent < line.count, line[indent] != "#", indent < column { return nil }
+      while index < line.count {
+        let c = line[index]
+        let atTokenStart = index == 0 || " \t[{,".unicodeScalars.contains(line[index - 1])
+        if c == "#", index == 0 || line[index - 1] == " " || line[index - 1] == "\t" { break }
+        if (c == "\"" || c == "'"), atTokenStart {
+          if depth == 0, spells(spellings, line, index), previous == "," || previous == "{" {
+            return (lineIndex + 1, index + 1)
+          }
+          index = closingQuote(line, index) + 1
+          previous = c
+          continue
+        }
+        if c == "[" || c == "{" { depth += 1 }
+        if c == "]" || c == "}" {
+          depth -= 1
+          if depth < 0 { return nil }
+        }
+        if depth == 0, atTokenStart, spells(spellings, line, index),
+          previous == "," || previous == "{" || (index == indent && index == column)
+        {
+          return (lineIndex + 1, index + 1)
+        }
+        if c != " ", c != "\t" { previous = c }
+        index += 1
+      }
+      lineIndex += 1
+      index = 0
+    }
+    return nil
+  }
+
+  /// Whether one of `spellings` starts at `index` and is followed by a key indicator.
+  static func spells(_ spellings: [[Unicode.Scalar]], _ line: [Unicode.Scalar], _ index: Int) -> Bool {
+    spellings.contains { spelling in
+      index + spelling.count <= line.count && Array(line[index..<index + spelling.count]) == spelling
+        && followedByColon(line, index + spelling.count)
+    }
   }
 
   /// Whether spaces and then a key indicator (`:` followed by a blank, or ending the line) follow `index`.
@@ -189,45 +328,26 @@ enum AliasKeyScan {
     guard i < line.count, line[i] == ":" else { return false }
     return i + 1 == line.count || " \t,]}".unicodeScalars.contains(line[i + 1])
   }
-}
 
-/// Finds the second occurrence of a duplicated key, which Yams does not report: the next line at the same
-/// indentation that starts with the key (block mappings), or the next `key:` on the first key's line (flow).
-enum DuplicateKeyScan {
-  static func secondOccurrence(of key: String, after mark: Mark, in lines: [[Unicode.Scalar]]) -> (
-    line: Int, column: Int
-  )? {
-    let keyScalars = Array(key.unicodeScalars)
-    let candidates = [keyScalars, ["\""] + keyScalars + ["\""], ["'"] + keyScalars + ["'"]]
-    func keyAt(_ line: [Unicode.Scalar], _ index: Int) -> Bool {
-      for candidate in candidates where index + candidate.count <= line.count {
-        if Array(line[index..<index + candidate.count]) == candidate,
-          AliasKeyScan.followedByColon(line, index + candidate.count)
-        {
-          return true
-        }
+  /// The index of the quote closing the one at `start` on this line (or the line's end).
+  static func closingQuote(_ line: [Unicode.Scalar], _ start: Int) -> Int {
+    let quote = line[start]
+    var index = start + 1
+    while index < line.count {
+      if quote == "\"", line[index] == "\\" {
+        index += 2
+        continue
       }
-      return false
-    }
-    let column = mark.column - 1
-    guard lines.indices.contains(mark.line - 1) else { return nil }
-    let firstLine = lines[mark.line - 1]
-    // A flow mapping on the same line.
-    var index = column + 1
-    while index < firstLine.count {
-      if AliasKeyScan.isTokenStart(firstLine, index), keyAt(firstLine, index) { return (mark.line, index + 1) }
+      if line[index] == quote {
+        if quote == "'", index + 1 < line.count, line[index + 1] == "'" {
+          index += 2
+          continue
+        }
+        return index
+      }
       index += 1
     }
-    // A block mapping: later lines at the same indentation.
-    for lineIndex in mark.line..<lines.count {
-      let line = lines[lineIndex]
-      let indent = line.prefix { $0 == " " }.count
-      if indent == line.count || line[indent] == "#" { continue }
-      if indent < column { break }
-      if indent == column, keyAt(line, column) { return (lineIndex + 1, column + 1) }
-      // `- key:` items of a sequence of mappings at the same column.
-    }
-    return nil
+    return line.count
   }
 }
 
@@ -237,6 +357,32 @@ enum NodeGuard {
   struct Measure {
     var size: Int
     var height: Int
+    /// Bytes of scalar text, so one long string repeated through aliases is counted for its length.
+    var bytes: Int
+  }
+
+  /// Where flow brackets (outside quotes and comments) first open level `level`, for files too deep for the
+  /// parser to compose; nil when brackets alone never get that deep.
+  static func flowLevel(_ level: Int, in lines: [[Unicode.Scalar]]) -> (line: Int, column: Int)? {
+    var depth = 0
+    for (lineIndex, line) in lines.enumerated() {
+      var index = 0
+      while index < line.count {
+        let c = line[index]
+        if c == "#", index == 0 || line[index - 1] == " " || line[index - 1] == "\t" { break }
+        if c == "\"" || c == "'", index == 0 || " \t[{,:".unicodeScalars.contains(line[index - 1]) {
+          index = DuplicateKeyScan.closingQuote(line, index) + 1
+          continue
+        }
+        if c == "[" || c == "{" {
+          depth += 1
+          if depth == level { return (lineIndex + 1, index + 1) }
+        }
+        if c == "]" || c == "}" { depth = max(0, depth - 1) }
+        index += 1
+      }
+    }
+    return nil
   }
 
   static func check(_ document: YAMLDocument, diagnostics: inout DiagnosticEngine) -> Bool {
@@ -253,6 +399,7 @@ enum NodeGuard {
     var file: String
     var seen: [ObjectIdentifier: Measure] = [:]
     var expanded = 0
+    var expandedBytes = 0
     var problem: Diagnostic?
 
     func range(_ mark: Mark?) -> SourceRange {
@@ -260,14 +407,19 @@ enum NodeGuard {
     }
 
     mutating func walk(_ node: Node, depth: Int, context: Mark?) -> Measure {
-      if problem != nil { return Measure(size: 0, height: 0) }
+      if problem != nil { return Measure(size: 0, height: 0, bytes: 0) }
       if let anchor = node.anchor, let known = seen[ObjectIdentifier(anchor)] {
         // An alias: its expansion costs the anchor's size, and it nests the anchor's height deeper.
         expanded += known.size
+        expandedBytes += known.bytes
         if expanded > InputLimits.aliasExpansion {
           problem = Diagnostic(
-            FrontEndMessage.aliasBudget(limit: InputLimits.aliasExpansion), at: range(context ?? node.mark),
+            FrontEndMessage.aliasBudget("\(InputLimits.aliasExpansion) nodes"), at: range(context ?? node.mark),
             help: ["write the repeated parts out, or use fewer levels of aliases"])
+        } else if expandedBytes > InputLimits.fileSize {
+          problem = Diagnostic(
+            FrontEndMessage.aliasBudget("\(InputLimits.fileSize) bytes of text"), at: range(context ?? node.mark),
+            help: ["write the repeated parts out, or repeat shorter values"])
         } else if depth + known.height - 1 > InputLimits.depth {
           problem = Diagnostic(
             FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: range(context ?? node.mark),
@@ -279,15 +431,16 @@ enum NodeGuard {
         problem = Diagnostic(
           FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: range(node.mark),
           help: ["rig files nest a few levels; flatten the structure"])
-        return Measure(size: 0, height: 0)
+        return Measure(size: 0, height: 0, bytes: 0)
       }
-      var measure = Measure(size: 1, height: 1)
+      var measure = Measure(size: 1, height: 1, bytes: 0)
       switch node {
       case .mapping(let mapping):
         for (key, value) in mapping {
           let k = walk(key, depth: depth + 1, context: key.mark)
           let v = walk(value, depth: depth + 1, context: key.mark)
           measure.size += k.size + v.size
+          measure.bytes += k.bytes + v.bytes
           measure.height = max(measure.height, 1 + max(k.height, v.height))
         }
       case .sequence(let sequence):
@@ -295,9 +448,12 @@ enum NodeGuard {
           // An alias item's mark is its anchor's; the list it stands in is where the expansion happens.
           let m = walk(item, depth: depth + 1, context: node.mark)
           measure.size += m.size
+          measure.bytes += m.bytes
           measure.height = max(measure.height, 1 + m.height)
         }
-      case .scalar, .alias:
+      case .scalar(let scalar):
+        measure.bytes = scalar.string.utf8.count
+      case .alias:
         break
       }
       if let anchor = node.anchor { seen[ObjectIdentifier(anchor)] = measure }

@@ -91,6 +91,10 @@ import Testing
     #expect(p?.offset == 3)
   }
 
-  @Test func hugeNumber() { #expect(problem("99999999999999999999")?.message == "CPU number is too large") }
+  @Test func hugeNumber() {
+    #expect(problem("99999999999999999999")?.message == "CPU number is larger than 8191, the most Linux supports")
+    #expect(problem("0-8192")?.message == "CPU number is larger than 8191, the most Linux supports")
+    #expect(cpus("0-8191", last: 8191)?.count == 8192)
+  }
   @Test func groupSizeCannotBeN() { #expect(problem("0-7:1/N")?.message == "'N' cannot be a group size") }
 }

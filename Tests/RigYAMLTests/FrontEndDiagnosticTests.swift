@@ -855,7 +855,7 @@ import Testing
 
       """,
       """
-      rig.yaml:11:5: error: aliases expand to more than the limit of 10000 nodes [alias-budget]
+      rig.yaml:11:5: error: aliases expand past the limit of 10000 nodes [alias-budget]
       11 | x3: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
          |     ^
       help: write the repeated parts out, or use fewer levels of aliases
@@ -882,7 +882,7 @@ import Testing
       """
       rig.yaml:9:1: error: mapping keys must be plain strings, not collections or aliases [complex-key]
       9 | *k : 1
-        | ^~
+        | ^
       help: rig keys are names; write the key as a plain string
 
       1 error
@@ -1039,6 +1039,250 @@ import Testing
       9 |   kernel: true
         |           ^~~~
       help: write 'kernel: {}' to emit this target; leave the key out to skip it
+
+      1 error
+
+      """)
+  }
+
+  @Test func aliasBytesBudget() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [&a "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+
+      """,
+      """
+      rig.yaml:8:8: error: aliases expand past the limit of 1048576 bytes of text [alias-budget]
+      8 | stack: [&a "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…
+        |        ^
+      help: write the repeated parts out, or repeat shorter values
+
+      1 error
+
+      """)
+  }
+
+  @Test func collectionKeyWithAliases() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      x: &a [neovim]
+      stack: {[*a]: 1}
+
+      """,
+      """
+      rig.yaml:9:9: error: mapping keys must be plain strings, not collections or aliases [complex-key]
+      9 | stack: {[*a]: 1}
+        |         ^
+      help: rig keys are names; write the key as a plain string
+
+      1 error
+
+      """)
+  }
+
+  @Test func carriageReturnLineBreaks() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1\rname: t\rhardware:\r  cpu:\r    hybrid: { performance: 8, efficiency: 12 }\r  memory: 32GB\r  os: { distribution: debian, release: bookworm }\r
+      """,
+      """
+      rig.yaml:6:13: error: 'GB' is ambiguous: rig takes binary units for sizes [bad-quantity]
+      6 |   memory: 32GB
+        |             ^~
+      help: write '32GiB' if you mean 32GiB; binary units are B, KiB, MiB, GiB and TiB (or Ki, Mi, Gi, Ti)
+
+      1 error
+
+      """)
+  }
+
+  @Test func errorAtEndOfFileWithoutNewline() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [neovim
+      """,
+      """
+      rig.yaml:8:15: error: did not find expected ',' or ']' [yaml-syntax]
+      8 | stack: [neovim
+        |               ^
+      rig.yaml:8:8: note: while parsing a flow sequence
+      8 | stack: [neovim
+        |        ^
+
+      1 error
+
+      """)
+  }
+
+  @Test func plainScalarFoldedOverLines() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack:
+        - git
+          - curl
+
+      """,
+      """
+      rig.yaml:9:5: error: invalid requirement: expected an operator such as '>=', found '-' [bad-constraint]
+      9 |   - git
+        |     ^~~
+      help: write a requirement as 'name', 'name = 1.2', 'name >= 1.2', 'name >= 1.2, < 2' or 'name ^12'
+
+      1 error
+
+      """)
+  }
+
+  @Test func anchorBeforeValue() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: &m 32GB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:6:16: error: 'GB' is ambiguous: rig takes binary units for sizes [bad-quantity]
+      6 |   memory: &m 32GB
+        |                ^~
+      help: write '32GiB' if you mean 32GiB; binary units are B, KiB, MiB, GiB and TiB (or Ki, Mi, Gi, Ti)
+
+      1 error
+
+      """)
+  }
+
+  @Test func duplicateKeyInNestedFlowMapping() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      targets: {kubernetes: {namespace: ai, version: "1.30"}, kubernetes: {}}
+
+      """,
+      """
+      rig.yaml:8:57: error: duplicate key 'kubernetes' [duplicate-key]
+      8 | targets: {kubernetes: {namespace: ai, version: "1.30"}, kubernetes: {}}
+        |                                                         ^~~~~~~~~~
+      rig.yaml:8:11: note: first written here
+      8 | targets: {kubernetes: {namespace: ai, version: "1.30"}, kubernetes: {}}
+        |           ^~~~~~~~~~
+      help: keep one of them; YAML readers disagree on which one wins
+
+      1 error
+
+      """)
+  }
+
+  @Test func cpuNumberBeyondLinux() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        app:
+          resources:
+            cpu: { cpus: "0-1048576" }
+
+      """,
+      """
+      rig.yaml:11:23: error: CPU number is larger than 8191, the most Linux supports [bad-cpu-list]
+      11 |       cpu: { cpus: "0-1048576" }
+         |                       ^~~~~~~
+
+      1 error
+
+      """)
+  }
+
+  @Test func manyCPUsInTwoCoresIsOneError() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          cores:
+            - { type: performance, threads: "0-8191" }
+            - { type: efficiency, threads: "0-8191" }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:7:38: error: CPUs 0-8191 belong to two cores [bad-topology]
+      7 |       - { type: efficiency, threads: "0-8191" }
+        |                                      ^~~~~~~~
+      rig.yaml:6:39: note: first listed here
+      6 |       - { type: performance, threads: "0-8191" }
+        |                                       ^~~~~~~~
+      help: each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology
+
+      1 error
+
+      """)
+  }
+
+  @Test func nestingPastTheParsersOwnLimit() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+
+      """,
+      """
+      rig.yaml:8:71: error: nesting is deeper than the limit of 64 levels [nesting-too-deep]
+      8 | …[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[…
+        |                                          ^
+      help: rig files nest a few levels; flatten the structure
 
       1 error
 
