@@ -231,7 +231,7 @@ extension Lowerer {
     guard let problem = Requirement.checkName(key.value) else { return true }
     diagnostics.emit(
       FrontEndMessage.invalidValue("invalid component name '\(key.value.excerpt)': \(problem.message)"),
-      at: key.range.map { $0.slice(offset: problem.offset, length: max(1, problem.length)) }, help: problem.help)
+      at: keySlice(key, offset: problem.offset, length: problem.length), help: problem.help)
     return false
   }
 
@@ -242,17 +242,13 @@ extension Lowerer {
     component.description = fields["description"].flatMap { string($0) }?.value
     if let versionsValue = fields["versions"] {
       for (key, versionValue) in map(versionsValue) ?? [] {
-        let keyValue = Value(
-          node: versionValue.node, document: versionValue.document, range: key.range ?? versionValue.range,
-          keyRange: nil, path: versionValue.path)
-        guard case .success(let version) = Version.parse(key.value) else {
-          if case .failure(let problem) = Version.parse(key.value) {
-            diagnostics.emit(
-              FrontEndMessage.badVersion("invalid version '\(key.value.excerpt)': \(problem.message)"),
-              at: (key.range ?? keyValue.range).slice(
-                offset: problem.offset + keyQuoteOffset(key), length: max(1, problem.length)),
-              help: problem.help)
-          }
+        let version: Version
+        switch Version.parse(key.value) {
+        case .success(let parsed): version = parsed
+        case .failure(let problem):
+          diagnostics.emit(
+            FrontEndMessage.badVersion("invalid version '\(key.value.excerpt)': \(problem.message)"),
+            at: keySlice(key, offset: problem.offset, length: problem.length), help: problem.help)
           ok = false
           continue
         }
@@ -267,7 +263,7 @@ extension Lowerer {
     if let imageValue = fields["image"], let image = string(imageValue) {
       if image.value.isEmpty || image.value.contains(where: \.isWhitespace) {
         diagnostics.emit(
-          FrontEndMessage.invalidValue("'\(image.value)' is not a container image reference"), at: image.range,
+          FrontEndMessage.invalidValue("'\(image.value.excerpt)' is not a container image reference"), at: image.range,
           help: ["write an image such as 'ghcr.io/example/comfyui:0.3.10'"])
         ok = false
       } else {
@@ -297,9 +293,11 @@ extension Lowerer {
     return ok ? component : nil
   }
 
-  func keyQuoteOffset(_ key: Located<String>) -> Int {
-    guard let range = key.range else { return 0 }
-    return range.end.column - range.start.column == key.value.unicodeScalars.count + 2 ? 1 : 0
+  /// A part of a key's text, past its opening quote when it is quoted.
+  func keySlice(_ key: Located<String>, offset: Int, length: Int) -> SourceRange? {
+    guard let range = key.range else { return nil }
+    let quoted = range.end.column - range.start.column == key.value.unicodeScalars.count + 2
+    return range.slice(offset: offset + (quoted ? 1 : 0), length: max(1, length))
   }
 
   mutating func resources(_ value: Value) -> Resources? {
