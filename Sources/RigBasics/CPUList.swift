@@ -14,6 +14,13 @@ public struct CPUList: Sendable, Hashable, CustomStringConvertible {
     self.cpus = Array(Set(cpus)).sorted()
   }
 
+  init(sortedUnique cpus: [Int]) {
+    self.cpus = cpus
+  }
+
+  /// Most items one CPU list may have; real lists have a handful.
+  public static let maxItems = 1024
+
   public var isEmpty: Bool { cpus.isEmpty }
   public var count: Int { cpus.count }
   public func contains(_ cpu: Int) -> Bool { cpus.contains(cpu) }
@@ -80,7 +87,7 @@ public struct CPUListExpression: Sendable, Hashable {
       }
       while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
       if index == start {
-        let found = index < scalars.count ? "'\(scalars[index])'" : "the end"
+        let found = index < scalars.count ? "'\(scalars[index].escapedForDisplay)'" : "the end"
         return .failure(SyntaxProblem("expected \(what), found \(found)", help: [help], offset: start, length: 1))
       }
       guard let value = Int(String(String.UnicodeScalarView(scalars[start..<index]))), value <= CPUList.maxCPU else {
@@ -123,7 +130,7 @@ public struct CPUListExpression: Sendable, Hashable {
           case .failure(let problem): return .failure(problem)
           }
           guard index < scalars.count, scalars[index] == "/" else {
-            let found = index < scalars.count ? "'\(scalars[index])'" : "the end"
+            let found = index < scalars.count ? "'\(scalars[index].escapedForDisplay)'" : "the end"
             return .failure(
               SyntaxProblem("expected '/' and a group size, found \(found)", help: [help], offset: index, length: 1))
           }
@@ -154,10 +161,17 @@ public struct CPUListExpression: Sendable, Hashable {
             length: item.length))
       }
       items.append(item)
+      if items.count > CPUList.maxItems {
+        return .failure(
+          SyntaxProblem(
+            "CPU list has more than \(CPUList.maxItems) items", help: ["merge the items into ranges such as '0-7'"],
+            offset: itemStart, length: item.length))
+      }
       if index == scalars.count { break }
       guard scalars[index] == "," else {
         return .failure(
-          SyntaxProblem("unexpected '\(scalars[index])' in CPU list", help: [help], offset: index, length: 1))
+          SyntaxProblem(
+            "unexpected '\(scalars[index].escapedForDisplay)' in CPU list", help: [help], offset: index, length: 1))
       }
       index += 1
     }
@@ -170,7 +184,8 @@ public struct CPUListExpression: Sendable, Hashable {
       guard let lastCPU else { return .failure(SyntaxProblem("'all' needs a known CPU topology")) }
       return .success(CPUList(0...lastCPU))
     }
-    var cpus: [Int] = []
+    // Each item adds at most maxCPU + 1 CPUs and items are capped, so this is bounded; the set keeps it small.
+    var selected = [Bool](repeating: false, count: CPUList.maxCPU + 1)
     for item in items {
       func value(_ bound: Bound) -> Int? {
         switch bound {
@@ -188,10 +203,10 @@ public struct CPUListExpression: Sendable, Hashable {
       let group = item.group ?? 1
       var start = first
       while start <= last {
-        for cpu in start..<min(start + used, last + 1) { cpus.append(cpu) }
+        for cpu in start..<min(start + used, last + 1) where cpu <= CPUList.maxCPU { selected[cpu] = true }
         start += group
       }
     }
-    return .success(CPUList(cpus))
+    return .success(CPUList(sortedUnique: selected.indices.filter { selected[$0] }))
   }
 }

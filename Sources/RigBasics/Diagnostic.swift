@@ -80,29 +80,48 @@ public struct Diagnostic: Sendable, Hashable {
   }
 }
 
-/// Collects diagnostics in the order they are found.
+/// Collects diagnostics in the order they are found, keeping at most `limit` (like clang's `-ferror-limit`) so
+/// a broken generated file cannot flood a terminal or a CI log; the rest are only counted.
 public struct DiagnosticEngine: Sendable {
+  /// How many diagnostics are kept by default.
+  public static let defaultLimit = 100
+
   public private(set) var diagnostics: [Diagnostic] = []
+  public let limit: Int
+  /// Diagnostics found past the limit, counted but not kept.
+  public private(set) var omitted = 0
+  public private(set) var errorCount = 0
+  public private(set) var warningCount = 0
 
-  public init() {}
+  public init(limit: Int = DiagnosticEngine.defaultLimit) {
+    self.limit = limit
+  }
 
-  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-  public var errorCount: Int { diagnostics.count { $0.severity == .error } }
-  public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+  public var hasErrors: Bool { errorCount > 0 }
 
   public mutating func emit(_ diagnostic: Diagnostic) {
-    diagnostics.append(diagnostic)
+    switch diagnostic.severity {
+    case .error: errorCount += 1
+    case .warning: warningCount += 1
+    case .note: break
+    }
+    if diagnostics.count < limit {
+      diagnostics.append(diagnostic)
+    } else {
+      omitted += 1
+    }
   }
 
   public mutating func emit(
     _ message: some DiagnosticMessage, at range: SourceRange?, notes: [DiagnosticNote] = [],
     help: [String] = []
   ) {
-    diagnostics.append(Diagnostic(message, at: range, notes: notes, help: help))
+    emit(Diagnostic(message, at: range, notes: notes, help: help))
   }
 
   public mutating func append(contentsOf other: DiagnosticEngine) {
-    diagnostics.append(contentsOf: other.diagnostics)
+    for diagnostic in other.diagnostics { emit(diagnostic) }
+    omitted += other.omitted
   }
 
   /// The diagnostics in a stable order: by file, line and column; those without a location first.

@@ -36,6 +36,9 @@ public struct DiagnosticRenderer: Sendable {
       out += render(diagnostic)
       out += "\n"
     }
+    if engine.omitted > 0 {
+      out += "note: \(engine.omitted) more not shown; rig lists the first \(engine.limit)\n\n"
+    }
     if let summary = summary(errors: engine.errorCount, warnings: engine.warningCount) {
       out += summary + "\n"
     }
@@ -102,7 +105,10 @@ public struct DiagnosticRenderer: Sendable {
       endColumn = max(endColumn, startColumn + 1)
     }
     // Tabs count as one column in YAML marks, so print them as one space to keep carets aligned.
-    let line = String(String.UnicodeScalarView(scalars.map { $0 == "\t" ? " " : $0 }))
+    // A control character would move the cursor; print it as one replacement character to keep columns.
+    let line = String(
+      String.UnicodeScalarView(
+        scalars.map { $0 == "\t" ? " " : $0.escapedForDisplay.unicodeScalars.count == 1 ? $0 : "\u{FFFD}" }))
     let marker = "^" + String(repeating: "~", count: endColumn - startColumn - 1)
     var out = paint(number + " |", Style.gutter) + (line.isEmpty ? "" : " " + line) + "\n"
     out +=

@@ -112,6 +112,7 @@ extension DiagnosticEngine {
       [("format_version", .int(Self.jsonFormatVersion))] + extra + [
         ("errors", .int(errorCount)),
         ("warnings", .int(warningCount)),
+        ("omitted", .int(omitted)),
         ("diagnostics", .array(sorted.map(\.json))),
       ])
   }

@@ -67,15 +67,27 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
   private static let help =
     "write a requirement as 'name', 'name = 1.2', 'name >= 1.2', 'name >= 1.2, < 2' or 'name ^12'"
 
+  private static let nameHelp =
+    "component names use lowercase letters, digits, '+', '-' and '.', and start with a letter or digit"
+
   /// A valid component name: Debian's package-name rule (lowercase letters, digits, `+ - .`, starting
   /// with a letter or digit).
   public static func checkName(_ name: String) -> SyntaxProblem? {
+    let help = nameHelp
     let scalars = Array(name.unicodeScalars)
+    /// The name lowercased, with characters a name cannot hold made '-'.
+    func fixed() -> String {
+      String(
+        String.UnicodeScalarView(
+          name.lowercased().unicodeScalars.map {
+            $0.isASCIIAlphanumeric || "+-.".unicodeScalars.contains($0) ? $0 : "-"
+          }))
+    }
     guard let first = scalars.first else { return SyntaxProblem("empty component name", help: [help]) }
     if !(first.isASCIIDigit || ("a"..."z").contains(first)) {
       if ("A"..."Z").contains(first) || scalars.contains(where: { ("A"..."Z").contains($0) }) {
         return SyntaxProblem(
-          "component names are lowercase", help: ["write '\(name.lowercased().excerpt)'"], offset: 0,
+          "component names are lowercase", help: ["write '\(fixed().excerpt)'"], offset: 0,
           length: scalars.count)
       }
       return SyntaxProblem(
@@ -85,10 +97,11 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
     where !(c.isASCIIDigit || ("a"..."z").contains(c) || "+-.".unicodeScalars.contains(c)) {
       if ("A"..."Z").contains(c) {
         return SyntaxProblem(
-          "component names are lowercase", help: ["write '\(name.lowercased().excerpt)'"], offset: 0,
+          "component names are lowercase", help: ["write '\(fixed().excerpt)'"], offset: 0,
           length: scalars.count)
       }
-      return SyntaxProblem("'\(c)' is not allowed in a component name", help: [help], offset: index, length: 1)
+      return SyntaxProblem(
+        "'\(c.escapedForDisplay)' is not allowed in a component name", help: [help], offset: index, length: 1)
     }
     return nil
   }
@@ -128,7 +141,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
         }
         return .failure(
           SyntaxProblem(
-            "expected an operator such as '>=', found '\(scalars[opStart])'", help: [help], offset: opStart, length: 1))
+            "expected an operator such as '>=', found '\(scalars[opStart].escapedForDisplay)'", help: [help],
+            offset: opStart, length: 1))
       } else if let known = VersionOperator(rawValue: opText) {
         op = known
       } else {
@@ -163,7 +177,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
         guard scalars[index] == "," else {
           return .failure(
             SyntaxProblem(
-              "expected ',' between clauses, found '\(scalars[index])'", help: [help], offset: index, length: 1))
+              "expected ',' between clauses, found '\(scalars[index].escapedForDisplay)'", help: [help], offset: index,
+              length: 1))
         }
         if clauses.last?.op == .caret {
           return .failure(

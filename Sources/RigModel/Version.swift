@@ -34,7 +34,8 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     for index in upstreamStart..<upstreamEnd {
       let c = scalars[index]
       if !(c.isASCIIAlphanumeric || c == "." || c == "+" || c == "~" || c == "-") {
-        return .failure(SyntaxProblem("'\(c)' is not allowed in a version", help: [help], offset: index, length: 1))
+        return .failure(
+          SyntaxProblem("'\(c.escapedForDisplay)' is not allowed in a version", help: [help], offset: index, length: 1))
       }
     }
     if let hyphen {
@@ -46,7 +47,9 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
         let c = scalars[index]
         if !(c.isASCIIAlphanumeric || c == "." || c == "+" || c == "~") {
           return .failure(
-            SyntaxProblem("'\(c)' is not allowed in a version's revision", help: [help], offset: index, length: 1))
+            SyntaxProblem(
+              "'\(c.escapedForDisplay)' is not allowed in a version's revision", help: [help], offset: index, length: 1)
+          )
         }
       }
     }

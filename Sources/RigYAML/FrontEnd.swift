@@ -121,7 +121,10 @@ private struct Loader {
     return text
   }
 
-  mutating func parse(_ path: String, _ text: String) -> YAMLDocument? {
+  mutating func parse(_ path: String, _ original: String) -> YAMLDocument? {
+    // A byte order mark is not content: drop it so columns on the first line count from the first key.
+    var text = original
+    if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
     files.append(path)
     sources.add(file: path, text: text)
     return YAMLDocument.parse(file: path, text: text, diagnostics: &lowerer.diagnostics)
@@ -148,6 +151,12 @@ private struct Loader {
         help: ["write the path of a YAML file relative to this one"])
       return
     }
+    if let bad = path.value.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+      lowerer.diagnostics.emit(
+        FrontEndMessage.invalidValue("an include path cannot hold the control character \(bad.escapedForDisplay)"),
+        at: path.range, help: ["write the path of a YAML file relative to this one"])
+      return
+    }
     guard let resolved = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
       lowerer.diagnostics.emit(
         FrontEndMessage.includeOutsideProject(path.value), at: path.range,
@@ -159,6 +168,12 @@ private struct Loader {
       return
     }
     let target = resolved.isEmpty ? "." : resolved
+    // The path as written must exist too, as the system would resolve it ('missing/../x.yaml' does not).
+    let literal = (Paths.directory(of: file).isEmpty ? "" : Paths.directory(of: file) + "/") + path.value
+    if !FileManager.default.fileExists(atPath: literal) {
+      lowerer.diagnostics.emit(FrontEndMessage.includeNotFound(literal), at: path.range)
+      return
+    }
     let canonical = Paths.canonical(target)
     if visited.keys.contains(canonical) {
       let first = visited[canonical].flatMap { $0 }.map { [DiagnosticNote("first included here", at: $0)] } ?? []
@@ -271,8 +286,9 @@ enum Paths {
       default: parts.append(String(part))
       }
     }
-    // A trailing slash names a folder; keep it so a file spelled that way is not found.
-    let joined = parts.joined(separator: "/") + (include.hasSuffix("/") && !parts.isEmpty ? "/" : "")
+    // A trailing slash or '.' names a folder; keep a slash so a file spelled that way is not read.
+    let namesFolder = include.hasSuffix("/") || include.hasSuffix("/.") || include.hasSuffix("/..")
+    let joined = parts.joined(separator: "/") + (namesFolder && !parts.isEmpty ? "/" : "")
     return projectRoot.hasPrefix("/") ? "/" + joined : joined
   }
 

@@ -67,8 +67,13 @@ struct Lowerer {
   /// The range of a node's token: quoted and plain scalars are measured in the source line, after any anchor
   /// (`&a`) or tag (`!!str`) in front of them.
   static func range(of node: Node, in document: YAMLDocument) -> SourceRange {
-    let line = node.mark?.line ?? 1
+    var line = node.mark?.line ?? 1
     var column = node.mark?.column ?? 1
+    if line > document.lines.count, let last = document.lines.last {
+      // Empty content at the very end of a file without a final line break.
+      line = document.lines.count
+      column = last.count + 1
+    }
     guard document.lines.indices.contains(line - 1) else {
       return SourceRange(start: SourceLocation(file: document.file, line: line, column: column), length: 1)
     }

@@ -47,7 +47,7 @@ struct YAMLDocument {
       case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
         .composer(let context, let problem, let mark, _):
         if problem.hasPrefix("Maximum nesting level reached") {
-          let deep = NodeGuard.flowLevel(InputLimits.depth, in: lines).map {
+          let deep = NodeGuard.flowLevel(InputLimits.depth + 1, in: lines).map {
             SourceRange(start: SourceLocation(file: file, line: $0.line, column: $0.column), length: 1)
           }
           diagnostics.emit(
@@ -109,7 +109,7 @@ struct YAMLDocument {
     }
     do {
       let parser = try Parser(yaml: text)
-      guard let root = try parser.singleRoot() else {
+      guard let root = try parser.singleRoot(), !Self.isEmptyDocument(root) else {
         diagnostics.emit(
           FrontEndMessage.emptyDocument,
           at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1),
@@ -123,6 +123,12 @@ struct YAMLDocument {
       report(error, &diagnostics)
       return nil
     }
+  }
+
+  /// `---` alone, or a document holding only a null.
+  static func isEmptyDocument(_ root: Node) -> Bool {
+    guard case .scalar(let scalar) = root else { return false }
+    return scalar.style == .plain && ScalarKind.of(scalar) == .null
   }
 
   /// The 1-based line and column (in scalars) of a byte offset into the UTF-8 of `text`.
@@ -286,6 +292,7 @@ enum DuplicateKeyScan {
         let c = line[index]
         let atTokenStart = index == 0 || " \t[{,".unicodeScalars.contains(line[index - 1])
         if c == "#", index == 0 || line[index - 1] == " " || line[index - 1] == "\t" { break }
+        let keyStart = skipProperties(line, index)
         if (c == "\"" || c == "'"), atTokenStart {
           if depth == 0, spells(spellings, line, index), previous == "," || previous == "{" {
             return (lineIndex + 1, index + 1)
@@ -299,10 +306,11 @@ enum DuplicateKeyScan {
           depth -= 1
           if depth < 0 { return nil }
         }
-        if depth == 0, atTokenStart, spells(spellings, line, index),
+        if depth == 0, atTokenStart, keyStart > index || c != "&" && c != "!" && c != "?",
+          spells(spellings, line, keyStart),
           previous == "," || previous == "{" || (index == indent && index == column)
         {
-          return (lineIndex + 1, index + 1)
+          return (lineIndex + 1, keyStart + 1)
         }
         if c != " ", c != "\t" { previous = c }
         index += 1
@@ -311,6 +319,22 @@ enum DuplicateKeyScan {
       index = 0
     }
     return nil
+  }
+
+  /// Past any explicit-key indicator, anchor (`&a`) and tag (`!!str`) at `index`, and the blanks after them.
+  static func skipProperties(_ line: [Unicode.Scalar], _ index: Int) -> Int {
+    var i = index
+    while i < line.count {
+      if line[i] == "?", i + 1 == line.count || line[i + 1] == " " {
+        i += 1
+      } else if line[i] == "&" || line[i] == "!" {
+        while i < line.count, line[i] != " ", line[i] != "\t" { i += 1 }
+      } else {
+        break
+      }
+      while i < line.count, line[i] == " " || line[i] == "\t" { i += 1 }
+    }
+    return i
   }
 
   /// Whether one of `spellings` starts at `index` and is followed by a key indicator.
@@ -364,7 +388,9 @@ enum NodeGuard {
   /// Where flow brackets (outside quotes and comments) first open level `level`, for files too deep for the
   /// parser to compose; nil when brackets alone never get that deep.
   static func flowLevel(_ level: Int, in lines: [[Unicode.Scalar]]) -> (line: Int, column: Int)? {
-    var depth = 0
+    // Under a block collection at the root, the first bracket is already level 2.
+    let firstContent = lines.lazy.compactMap { $0.first { $0 != " " && $0 != "\t" } }.first { $0 != "#" && $0 != "%" }
+    var depth = firstContent == "[" || firstContent == "{" ? 0 : 1
     for (lineIndex, line) in lines.enumerated() {
       var index = 0
       while index < line.count {
@@ -427,7 +453,12 @@ enum NodeGuard {
         }
         return known
       }
-      if depth > InputLimits.depth {
+      let isCollection: Bool
+      switch node {
+      case .mapping, .sequence: isCollection = true
+      case .scalar, .alias: isCollection = false
+      }
+      if isCollection, depth > InputLimits.depth {
         problem = Diagnostic(
           FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: range(node.mark),
           help: ["rig files nest a few levels; flatten the structure"])

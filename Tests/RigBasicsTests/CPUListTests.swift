@@ -96,5 +96,12 @@ import Testing
     #expect(problem("0-8192")?.message == "CPU number is larger than 8191, the most Linux supports")
     #expect(cpus("0-8191", last: 8191)?.count == 8192)
   }
+  @Test func tooManyItems() {
+    let list = Array(repeating: "0-8191", count: 1025).joined(separator: ",")
+    #expect(problem(list)?.message == "CPU list has more than 1024 items")
+    let many = Array(repeating: "0-8191", count: 1024).joined(separator: ",")
+    #expect(cpus(many, last: 8191)?.count == 8192)
+  }
+
   @Test func groupSizeCannotBeN() { #expect(problem("0-7:1/N")?.message == "'N' cannot be a group size") }
 }

@@ -85,6 +85,7 @@ struct TestMessage: DiagnosticMessage {
           "format_version": 1,
           "errors": 1,
           "warnings": 0,
+          "omitted": 0,
           "diagnostics": [
             {
               "id": "test-message",
@@ -106,6 +107,32 @@ struct TestMessage: DiagnosticMessage {
         }
 
         """)
+  }
+
+  @Test func diagnosticsPastTheLimitAreCountedNotKept() {
+    var engine = DiagnosticEngine(limit: 2)
+    for line in 1...3 { engine.emit(TestMessage(), at: at(line, 1)) }
+    engine.emit(TestMessage(severity: .warning), at: at(1, 1))
+    #expect(engine.diagnostics.count == 2)
+    #expect(engine.omitted == 2)
+    #expect(engine.errorCount == 3 && engine.warningCount == 1)
+    let text = DiagnosticRenderer(sources: sources, colors: false).render(engine)
+    #expect(text.hasSuffix("note: 2 more not shown; rig lists the first 2\n\n3 errors, 1 warning\n"))
+  }
+
+  @Test func excerptsEscapeAndCut() {
+    #expect("plain".excerpt == "plain")
+    #expect("\u{1B}[31mred\nx\ty\r".excerpt == "\\u{1B}[31mred\\nx\\ty\\r")
+    #expect(String(repeating: "x", count: 100).excerpt == String(repeating: "x", count: 59) + "…")
+    #expect(String(repeating: "x", count: 60).excerpt == String(repeating: "x", count: 60))
+  }
+
+  @Test func controlCharactersInSnippetsAreReplaced() {
+    var files = SourceFiles()
+    files.add(file: "f", text: "a: \u{1B}[31m\n")
+    let d = Diagnostic(TestMessage(), at: SourceRange(start: SourceLocation(file: "f", line: 1, column: 4), length: 1))
+    let text = DiagnosticRenderer(sources: files, colors: false).render(d)
+    #expect(text.contains("1 | a: \u{FFFD}[31m\n"))
   }
 
   @Test func suggestions() {

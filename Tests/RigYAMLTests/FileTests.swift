@@ -183,6 +183,20 @@ let hardware = """
       ])
   }
 
+  @Test func includeIsResolvedAsTheSystemWould() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [missing/../e.yaml, e.yaml/., e.yaml]\n")
+    try p.write("e.yaml", "stack: [steam]\n")
+    let (text, result) = p.check()
+    let headers = text.split(separator: "\n").filter { $0.hasPrefix("P/") }
+    #expect(
+      headers == [
+        "P/rig.yaml:7:11: error: included file 'P/missing/../e.yaml' does not exist [include-not-found]",
+        "P/rig.yaml:7:30: error: included file 'P/e.yaml/.' does not exist [include-not-found]",
+      ])
+    #expect(result.diagnostics.errorCount == 2)
+  }
+
   @Test func sectionInTwoFiles() throws {
     let p = try Project()
     try p.write("rig.yaml", header + hardware + "include: [more.yaml]\n")
@@ -293,6 +307,15 @@ let hardware = """
     let result = RigCompiler.check(text: yaml, file: "rig.yaml")
     #expect(result.diagnostics.diagnostics.isEmpty)
     #expect(result.spec?.components.first?.description == "*k : v")
+  }
+
+  /// A byte order mark is not content: the file is read and columns on line 1 do not count it.
+  @Test func byteOrderMark() throws {
+    let p = try Project()
+    try p.write("rig.yaml", "\u{FEFF}" + header + hardware + "stack: [neovim]\n")
+    let (text, result) = p.check()
+    #expect(text == "")
+    #expect(result.spec?.apiVersion.range?.start.column == 13)
   }
 
   /// Lines are counted as YAML counts them (CR, NEL, LS and PS break lines too).

@@ -1289,4 +1289,126 @@ import Testing
       """)
   }
 
+  @Test func emptyDocumentMarker() {
+    expectDiagnostics(
+      """
+      ---
+      """,
+      """
+      rig.yaml:1:1: error: file holds no YAML document [empty-document]
+      1 | ---
+        | ^
+      help: start from 'examples/minimal/rig.yaml'
+
+      1 error
+
+      """)
+  }
+
+  @Test func duplicateKeyWrittenWithAnAnchor() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack: [neovim]
+      &s stack: [steam]
+
+      """,
+      """
+      rig.yaml:9:4: error: duplicate key 'stack' [duplicate-key]
+      9 | &s stack: [steam]
+        |    ^~~~~
+      rig.yaml:8:1: note: first written here
+      8 | stack: [neovim]
+        | ^~~~~
+      help: keep one of them; YAML readers disagree on which one wins
+
+      1 error
+
+      """)
+  }
+
+  @Test func includePathWithControlCharacter() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      include: ["e.yaml\\0junk"]
+
+      """,
+      """
+      rig.yaml:8:11: error: an include path cannot hold the control character \\u{0} [invalid-value]
+      8 | include: ["e.yaml\\0junk"]
+        |           ^~~~~~~~~~~~~~
+      help: write the path of a YAML file relative to this one
+
+      1 error
+
+      """)
+  }
+
+  @Test func componentNameFix() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      components:
+        "Foo_Bar": {}
+        foo_bar: {}
+
+      """,
+      """
+      rig.yaml:9:4: error: invalid component name 'Foo_Bar': component names are lowercase [invalid-value]
+      9 |   "Foo_Bar": {}
+        |    ^~~~~~~
+      help: write 'foo-bar'
+
+      rig.yaml:10:6: error: invalid component name 'foo_bar': '_' is not allowed in a component name [invalid-value]
+      10 |   foo_bar: {}
+         |      ^
+      help: component names use lowercase letters, digits, '+', '-' and '.', and start with a letter or digit
+
+      2 errors
+
+      """)
+  }
+
+  @Test func controlCharactersInMessages() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: "\\e[31mred\\nx"
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:2:7: error: 'name' must be a DNS label: lowercase letters, digits and '-', at most 63 characters, not '\\u{1B}[31mred\\nx' [invalid-value]
+      2 | name: "\\e[31mred\\nx"
+        |       ^~~~~~~~~~~~~~
+      help: for example 'ai-workstation'
+
+      1 error
+
+      """)
+  }
+
 }
