@@ -21,17 +21,14 @@ public struct SourceFiles: Sendable {
   public static func lines(of text: String) -> [[Unicode.Scalar]] {
     var result: [[Unicode.Scalar]] = []
     var current: [Unicode.Scalar] = []
-    var previousWasCR = false
+    var position = LinePosition()
     for scalar in text.unicodeScalars {
-      if scalar == "\n", previousWasCR {
-        previousWasCR = false
-        continue
-      }
-      previousWasCR = scalar == "\r"
-      if isLineBreak(scalar) {
+      let line = position.line
+      position.advance(past: scalar)
+      if position.line != line {
         result.append(current)
         current = []
-      } else {
+      } else if !isLineBreak(scalar) {
         current.append(scalar)
       }
     }
@@ -48,5 +45,29 @@ public struct SourceFiles: Sendable {
   /// The 1-based `line` of `file`, without its line break; nil when unknown.
   public func line(_ line: Int, of file: String) -> String? {
     scalars(ofLine: line, in: file).map { String(String.UnicodeScalarView($0)) }
+  }
+}
+
+/// Line and column (1-based, in scalars) while walking text scalar by scalar, counting line breaks as YAML does.
+public struct LinePosition: Sendable, Hashable {
+  public private(set) var line = 1
+  public private(set) var column = 1
+  private var previousWasCR = false
+
+  public init() {}
+
+  /// Moves past `scalar`: a line break starts the next line (CR LF counts once), anything else the next column.
+  public mutating func advance(past scalar: Unicode.Scalar) {
+    if scalar == "\n", previousWasCR {
+      previousWasCR = false
+      return
+    }
+    previousWasCR = scalar == "\r"
+    if SourceFiles.isLineBreak(scalar) {
+      line += 1
+      column = 1
+    } else {
+      column += 1
+    }
   }
 }

@@ -311,27 +311,12 @@ enum Paths {
 
   /// Line and column of the first byte that is not valid UTF-8.
   static func firstInvalidUTF8(in data: Data) -> (Int, Int) {
-    var line = 1
-    var column = 1
+    var position = LinePosition()
     var iterator = data.makeIterator()
     var decoder = UTF8()
-    var previousWasCR = false
-    while true {
-      switch decoder.decode(&iterator) {
-      case .scalarValue(let scalar):
-        if scalar == "\n", previousWasCR {
-          previousWasCR = false
-          continue
-        }
-        previousWasCR = scalar == "\r"
-        if SourceFiles.isLineBreak(scalar) {
-          line += 1
-          column = 1
-        } else {
-          column += 1
-        }
-      case .emptyInput, .error: return (line, column)
-      }
+    while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+      position.advance(past: scalar)
     }
+    return (position.line, position.column)
   }
 }

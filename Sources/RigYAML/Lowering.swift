@@ -89,23 +89,8 @@ struct Lowerer {
     guard case .scalar(let scalar) = node, from < text.count else { return SourceRange(start: start, length: 1) }
     switch scalar.style {
     case .singleQuoted, .doubleQuoted:
-      let quote = text[from]
-      var index = from + 1
-      while index < text.count {
-        if quote == "\"", text[index] == "\\" {
-          index += 2
-          continue
-        }
-        if text[index] == quote {
-          if quote == "'", index + 1 < text.count, text[index + 1] == "'" {
-            index += 2
-            continue
-          }
-          return SourceRange(start: start, length: index - from + 1)
-        }
-        index += 1
-      }
-      return SourceRange(start: start, length: text.count - from)
+      let close = DuplicateKeyScan.closingQuote(text, from)
+      return SourceRange(start: start, length: min(close, text.count - 1) - from + 1)
     case .literal, .folded:
       return SourceRange(start: start, length: 1)
     default:

@@ -133,26 +133,14 @@ struct YAMLDocument {
 
   /// The 1-based line and column (in scalars) of a byte offset into the UTF-8 of `text`.
   static func position(ofByteOffset offset: Int, in text: String) -> (line: Int, column: Int) {
-    var line = 1
-    var column = 1
+    var position = LinePosition()
     var consumed = 0
-    var previousWasCR = false
     for scalar in text.unicodeScalars {
       if consumed >= offset { break }
       consumed += UTF8.width(scalar)
-      if scalar == "\n", previousWasCR {
-        previousWasCR = false
-        continue
-      }
-      previousWasCR = scalar == "\r"
-      if SourceFiles.isLineBreak(scalar) {
-        line += 1
-        column = 1
-      } else {
-        column += 1
-      }
+      position.advance(past: scalar)
     }
-    return (line, column)
+    return (position.line, position.column)
   }
 }
 
@@ -191,27 +179,11 @@ enum AliasKeyScan {
   /// `text` with the `*` of every candidate replaced by `_`.
   static func masked(_ text: String, _ candidates: Set<Position>) -> String {
     var out = String.UnicodeScalarView()
-    var line = 1
-    var column = 1
-    var previousWasCR = false
+    var position = LinePosition()
     for scalar in text.unicodeScalars {
-      if scalar == "\n", previousWasCR {
-        previousWasCR = false
-        out.append(scalar)
-        continue
-      }
-      previousWasCR = scalar == "\r"
-      if scalar == "*", candidates.contains(Position(line: line, column: column)) {
-        out.append("_")
-      } else {
-        out.append(scalar)
-      }
-      if SourceFiles.isLineBreak(scalar) {
-        line += 1
-        column = 1
-      } else {
-        column += 1
-      }
+      let masked = scalar == "*" && candidates.contains(Position(line: position.line, column: position.column))
+      out.append(masked ? "_" : scalar)
+      position.advance(past: scalar)
     }
     return String(out)
   }
