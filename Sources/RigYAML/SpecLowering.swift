@@ -209,18 +209,25 @@ extension Lowerer {
     var seen: [String: SourceRange?] = [:]
     for value in values {
       for item in list(value) ?? [] {
-        guard let text = string(item), let source = choice(item, text, RigSchema.knownSources) else { continue }
-        if let first = seen[source.value] {
-          diagnostics.emit(
-            FrontEndMessage.duplicateDefinition("source '\(source.value)' is listed twice"), at: source.range,
-            notes: [DiagnosticNote("first listed here", at: first)])
-          continue
-        }
-        seen[source.value] = source.range
+        guard let text = string(item), let source = choice(item, text, RigSchema.knownSources),
+          isFirst(source, in: &seen, named: "source '\(source.value)'")
+        else { continue }
         result.append(source)
       }
     }
     return result
+  }
+
+  /// Whether `item` is the first of its value in a list; a repeat is reported with a note at the first.
+  mutating func isFirst<T: Hashable>(_ item: Located<T>, in seen: inout [T: SourceRange?], named name: String) -> Bool {
+    if let first = seen[item.value] {
+      diagnostics.emit(
+        FrontEndMessage.duplicateDefinition("\(name) is listed twice"), at: item.range,
+        notes: [DiagnosticNote("first listed here", at: first)])
+      return false
+    }
+    seen[item.value] = item.range
+    return true
   }
 
   mutating func stack(_ values: [Value]) -> [Requirement] {
@@ -273,14 +280,9 @@ extension Lowerer {
     if let portsValue = fields["ports"] {
       var seen: [Int: SourceRange?] = [:]
       for item in list(portsValue) ?? [] {
-        guard let port = integer(item, minimum: 1, maximum: 65535) else { continue }
-        if let first = seen[port.value] {
-          diagnostics.emit(
-            FrontEndMessage.duplicateDefinition("port \(port.value) is listed twice"), at: port.range,
-            notes: [DiagnosticNote("first listed here", at: first)])
-          continue
-        }
-        seen[port.value] = port.range
+        guard let port = integer(item, minimum: 1, maximum: 65535),
+          isFirst(port, in: &seen, named: "port \(port.value)")
+        else { continue }
         component.ports.append(port)
       }
     }

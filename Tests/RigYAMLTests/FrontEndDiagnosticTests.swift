@@ -1411,4 +1411,39 @@ import Testing
       """)
   }
 
+  @Test func sourceAndPortListedTwice() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      sources: [nvidia-cuda, nvidia-cuda]
+      components:
+        a: { ports: [80, 80] }
+
+      """,
+      """
+      rig.yaml:8:24: error: source 'nvidia-cuda' is listed twice [duplicate-definition]
+      8 | sources: [nvidia-cuda, nvidia-cuda]
+        |                        ^~~~~~~~~~~
+      rig.yaml:8:11: note: first listed here
+      8 | sources: [nvidia-cuda, nvidia-cuda]
+        |           ^~~~~~~~~~~
+
+      rig.yaml:10:20: error: port 80 is listed twice [duplicate-definition]
+      10 |   a: { ports: [80, 80] }
+         |                    ^~
+      rig.yaml:10:16: note: first listed here
+      10 |   a: { ports: [80, 80] }
+         |                ^~
+
+      2 errors
+
+      """)
+  }
+
 }
