@@ -41,6 +41,11 @@ public struct SourceRange: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { start.description }
 
+  /// The first character of `file`, for problems with a whole file.
+  public static func start(of file: String) -> SourceRange {
+    SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1)
+  }
+
   /// The sub-range `offset ..< offset + length` columns into this range's first line.
   public func slice(offset: Int, length: Int) -> SourceRange {
     SourceRange(start: start.advanced(by: offset), length: length)

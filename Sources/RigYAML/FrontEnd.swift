@@ -92,7 +92,7 @@ private struct Loader {
     guard size <= InputLimits.fileSize else {
       lowerer.diagnostics.emit(
         FrontEndMessage.fileTooLarge(size: size, limit: InputLimits.fileSize),
-        at: range ?? SourceRange(start: SourceLocation(file: path, line: 1, column: 1), length: 1),
+        at: range ?? .start(of: path),
         help: ["split it with 'include:', or remove what rig does not need"])
       return nil
     }
@@ -106,7 +106,7 @@ private struct Loader {
     guard data.count <= InputLimits.fileSize else {
       lowerer.diagnostics.emit(
         FrontEndMessage.fileTooLarge(size: data.count, limit: InputLimits.fileSize),
-        at: range ?? SourceRange(start: SourceLocation(file: path, line: 1, column: 1), length: 1))
+        at: range ?? .start(of: path))
       return nil
     }
     guard let text = String(validating: data, as: UTF8.self) else {
@@ -140,11 +140,11 @@ private struct Loader {
     guard let includeValue = fields["include"] else { return }
     for item in lowerer.list(includeValue) ?? [] {
       guard let path = lowerer.string(item) else { continue }
-      include(path, from: document.file, item: item)
+      include(path, from: document.file)
     }
   }
 
-  mutating func include(_ path: Located<String>, from file: String, item: Value) {
+  mutating func include(_ path: Located<String>, from file: String) {
     if path.value.isEmpty {
       lowerer.diagnostics.emit(
         FrontEndMessage.invalidValue("an included file needs a path"), at: path.range,
@@ -243,14 +243,11 @@ private struct Loader {
     var componentRanges: [String: SourceRange?] = [:]
     for section in sections where section.name == "components" {
       for (key, value) in lowerer.map(section.value) ?? [] {
-        guard lowerer.componentName(key) else { continue }
-        if let first = componentRanges[key.value] {
-          lowerer.diagnostics.emit(
-            FrontEndMessage.duplicateDefinition("component '\(key.value.excerpt)' is declared twice"), at: key.range,
-            notes: [DiagnosticNote("first declared here", at: first)], help: ["merge the two declarations into one"])
-          continue
-        }
-        componentRanges[key.value] = key.range
+        guard lowerer.componentName(key),
+          lowerer.isFirst(
+            key, in: &componentRanges, named: "component '\(key.value.excerpt)'", verb: "declared",
+            help: ["merge the two declarations into one"])
+        else { continue }
         if let component = lowerer.component(name: key, value) { components.append(component) }
       }
     }

@@ -16,13 +16,11 @@ extension Lowerer {
     if let list = fields["gpus"].flatMap({ list($0) }) {
       var names: [String: SourceRange?] = [:]
       for item in list {
-        guard let gpu = gpu(item) else { continue }
-        if let first = names[gpu.name.value] {
-          diagnostics.emit(
-            FrontEndMessage.duplicateDefinition("GPU '\(gpu.name.value)' is declared twice"), at: gpu.name.range,
-            notes: [DiagnosticNote("first declared here", at: first)], help: ["give each GPU its own name"])
-        }
-        names[gpu.name.value] = gpu.name.range
+        guard let gpu = gpu(item),
+          isFirst(
+            gpu.name, in: &names, named: "GPU '\(gpu.name.value)'", verb: "declared",
+            help: ["give each GPU its own name"])
+        else { continue }
         gpus.append(gpu)
       }
     }
@@ -219,11 +217,14 @@ extension Lowerer {
   }
 
   /// Whether `item` is the first of its value in a list; a repeat is reported with a note at the first.
-  mutating func isFirst<T: Hashable>(_ item: Located<T>, in seen: inout [T: SourceRange?], named name: String) -> Bool {
+  mutating func isFirst<T: Hashable>(
+    _ item: Located<T>, in seen: inout [T: SourceRange?], named name: String, verb: String = "listed",
+    help: [String] = []
+  ) -> Bool {
     if let first = seen[item.value] {
       diagnostics.emit(
-        FrontEndMessage.duplicateDefinition("\(name) is listed twice"), at: item.range,
-        notes: [DiagnosticNote("first listed here", at: first)])
+        FrontEndMessage.duplicateDefinition("\(name) is \(verb) twice"), at: item.range,
+        notes: [DiagnosticNote("first \(verb) here", at: first)], help: help)
       return false
     }
     seen[item.value] = item.range

@@ -40,7 +40,7 @@ struct YAMLDocument {
       guard let error = error as? YamlError else {
         diagnostics.emit(
           FrontEndMessage.syntax("\(error)"),
-          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
+          at: .start(of: file))
         return
       }
       switch error {
@@ -98,7 +98,7 @@ struct YAMLDocument {
       default:
         diagnostics.emit(
           FrontEndMessage.syntax("\(error)"),
-          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1))
+          at: .start(of: file))
       }
     }
 
@@ -112,7 +112,7 @@ struct YAMLDocument {
       guard let root = try parser.singleRoot(), !Self.isEmptyDocument(root) else {
         diagnostics.emit(
           FrontEndMessage.emptyDocument,
-          at: SourceRange(start: SourceLocation(file: file, line: 1, column: 1), length: 1),
+          at: .start(of: file),
           help: ["start from 'examples/minimal/rig.yaml'"])
         return nil
       }

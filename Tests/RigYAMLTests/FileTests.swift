@@ -217,6 +217,26 @@ let hardware = """
         """)
   }
 
+  @Test func componentDeclaredInTwoFiles() throws {
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [more.yaml]\ncomponents:\n  app: {}\n")
+    try p.write("more.yaml", "components:\n  app: { runtime: host }\n")
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/more.yaml:2:3: error: component 'app' is declared twice [duplicate-definition]
+        2 |   app: { runtime: host }
+          |   ^~~
+        P/rig.yaml:9:3: note: first declared here
+        9 |   app: {}
+          |   ^~~
+        help: merge the two declarations into one
+
+        1 error
+
+        """)
+  }
+
   @Test func fragmentsHoldSectionsOnly() throws {
     let p = try Project()
     try p.write("rig.yaml", header + hardware + "include: [more.yaml]\n")

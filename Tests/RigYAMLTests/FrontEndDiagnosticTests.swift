@@ -1446,4 +1446,33 @@ import Testing
       """)
   }
 
+  @Test func gpuDeclaredTwice() {
+    expectDiagnostics(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        gpus:
+          - { name: gpu0, memory: 12GiB }
+          - { name: gpu0, memory: 8GiB }
+        os: { distribution: debian, release: bookworm }
+
+      """,
+      """
+      rig.yaml:9:15: error: GPU 'gpu0' is declared twice [duplicate-definition]
+      9 |     - { name: gpu0, memory: 8GiB }
+        |               ^~~~
+      rig.yaml:8:15: note: first declared here
+      8 |     - { name: gpu0, memory: 12GiB }
+        |               ^~~~
+      help: give each GPU its own name
+
+      1 error
+
+      """)
+  }
+
 }
