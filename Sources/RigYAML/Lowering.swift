@@ -180,11 +180,10 @@ struct Lowerer {
       }
       let kind = ScalarKind.of(scalar)
       if kind != .string {
-        let keyValue = self.value(keyNode, in: value.document, path: value.child(scalar.string), keyRange: nil)
         diagnostics.emit(
           FrontEndMessage.typeMismatch(
             what: "a key in \(value.displayName)", expected: "a string", found: Self.describe(keyNode)),
-          at: keyValue.range, help: Self.quoteHelp(scalar))
+          at: keyRange, help: Self.quoteHelp(scalar))
         continue
       }
       entries.append(
@@ -197,7 +196,7 @@ struct Lowerer {
   }
 
   /// A mapping with the keys of `schema`: unknown keys and missing required keys are reported.
-  mutating func object(_ value: Value, _ schema: ObjectSchema, checkRequired: Bool = true) -> Fields? {
+  mutating func object(_ value: Value, _ schema: ObjectSchema) -> Fields? {
     guard let entries = map(value) else { return nil }
     var fields: [(name: String, value: Value)] = []
     for (key, entry) in entries {
@@ -217,11 +216,8 @@ struct Lowerer {
       }
       fields.append((key.value, entry))
     }
-    if checkRequired {
-      for property in schema.properties where property.required && !fields.contains(where: { $0.name == property.name })
-      {
-        missing(property, in: value)
-      }
+    for property in schema.properties where property.required && !fields.contains(where: { $0.name == property.name }) {
+      missing(property, in: value)
     }
     return Fields(entries: fields, value: value)
   }
