@@ -100,9 +100,7 @@ struct Lowerer {
       }
       // A plain scalar folded from several lines: its first line's part, without a trailing comment.
       var end = from
-      while end < text.count, !(text[end] == "#" && end > from && (text[end - 1] == " " || text[end - 1] == "\t")) {
-        end += 1
-      }
+      while end < text.count, end == from || !AliasKeyScan.startsComment(text, end) { end += 1 }
       while end > from, text[end - 1] == " " || text[end - 1] == "\t" { end -= 1 }
       return SourceRange(start: start, length: max(1, end - from))
     }

@@ -163,6 +163,11 @@ enum AliasKeyScan {
     index == 0 || " \t[{,".unicodeScalars.contains(line[index - 1])
   }
 
+  /// Whether a comment starts at `index`: a `#` at the start of the line or after a blank.
+  static func startsComment(_ line: [Unicode.Scalar], _ index: Int) -> Bool {
+    line[index] == "#" && (index == 0 || line[index - 1] == " " || line[index - 1] == "\t")
+  }
+
   /// Every `*name` that could be an alias (also inside comments and strings: masking those changes nothing).
   static func candidates(in lines: [[Unicode.Scalar]]) -> Set<Position> {
     var found: Set<Position> = []
@@ -262,8 +267,8 @@ enum DuplicateKeyScan {
       if !inFlow, index == 0, depth == 0, indent < line.count, line[indent] != "#", indent < column { return nil }
       while index < line.count {
         let c = line[index]
-        let atTokenStart = index == 0 || " \t[{,".unicodeScalars.contains(line[index - 1])
-        if c == "#", index == 0 || line[index - 1] == " " || line[index - 1] == "\t" { break }
+        let atTokenStart = AliasKeyScan.isTokenStart(line, index)
+        if AliasKeyScan.startsComment(line, index) { break }
         let keyStart = skipProperties(line, index)
         if (c == "\"" || c == "'"), atTokenStart {
           if depth == 0, spells(spellings, line, index), previous == "," || previous == "{" {
@@ -367,7 +372,7 @@ enum NodeGuard {
       var index = 0
       while index < line.count {
         let c = line[index]
-        if c == "#", index == 0 || line[index - 1] == " " || line[index - 1] == "\t" { break }
+        if AliasKeyScan.startsComment(line, index) { break }
         if c == "\"" || c == "'", index == 0 || " \t[{,:".unicodeScalars.contains(line[index - 1]) {
           index = DuplicateKeyScan.closingQuote(line, index) + 1
           continue
