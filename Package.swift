@@ -25,8 +25,16 @@ let package = Package(
       name: "RigYAML",
       dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
-    // The facade every command calls: check (and later plan, render).
-    .target(name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML"], swiftSettings: swift6),
+    // The built-in catalog (data files), Debian version order, the PubGrub solver with its explanations,
+    // the dependency graph (cycles, install order).
+    .target(
+      name: "RigResolver",
+      dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
+      resources: [.copy("Catalog/data")],
+      swiftSettings: swift6),
+    // The facade every command calls: check and plan (and later render).
+    .target(
+      name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML", "RigResolver"], swiftSettings: swift6),
     // The command line: thin commands over RigCompiler.
     .executableTarget(
       name: "rig",
@@ -34,6 +42,7 @@ let package = Package(
       swiftSettings: swift6),
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
+    .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),
     .testTarget(
       name: "RigYAMLTests",
       dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],

@@ -45,6 +45,24 @@ public struct DiagnosticNote: Sendable, Hashable {
   }
 }
 
+/// One step of a chain of reasoning under a diagnostic, such as a resolver's explanation: the statement and
+/// where its fact is written (a place in the user's files, or another reference such as a catalog entry).
+public struct ExplanationLine: Sendable, Hashable {
+  public var text: String
+  public var range: SourceRange?
+  /// Where the fact comes from when it is not in the user's files, such as `catalog nvidia-cuda:42`.
+  public var reference: String?
+
+  public init(_ text: String, at range: SourceRange? = nil, reference: String? = nil) {
+    self.text = text
+    self.range = range
+    self.reference = reference
+  }
+
+  /// The location as printed: `file:line:col` or the reference.
+  public var locationText: String? { range.map { "\($0.start)" } ?? reference }
+}
+
 /// One finding about the user's input.
 public struct Diagnostic: Sendable, Hashable {
   public var id: DiagnosticID
@@ -54,6 +72,8 @@ public struct Diagnostic: Sendable, Hashable {
   public var notes: [DiagnosticNote]
   /// What to change; rendered as `help:` lines.
   public var help: [String]
+  /// The reasoning that leads to the message, printed under it, each line with the place of its fact.
+  public var explanation: [ExplanationLine] = []
 
   public init(
     _ message: some DiagnosticMessage, at range: SourceRange?, notes: [DiagnosticNote] = [],

@@ -60,12 +60,29 @@ public struct DiagnosticRenderer: Sendable {
       color: color(for: diagnostic.severity), message: diagnostic.message,
       suffix: " [\(diagnostic.id.rawValue)]")
     if let range = diagnostic.range { out += snippet(range) }
+    out += explanation(diagnostic.explanation)
     for note in diagnostic.notes {
       out += header(range: note.range, severity: "note", color: Style.note, message: note.message, suffix: "")
       if let range = note.range { out += snippet(range) }
     }
     for help in diagnostic.help {
       out += paint("help", Style.help) + paint(":", Style.bold) + " " + help + "\n"
+    }
+    return out
+  }
+
+  /// Explanation lines indented under the message, their locations aligned in a column on the right (as
+  /// SPEC §2 shows); a line longer than the column gets its location after two spaces.
+  private func explanation(_ lines: [ExplanationLine]) -> String {
+    guard !lines.isEmpty else { return "" }
+    let column = min(72, lines.map { $0.text.count }.max() ?? 0)
+    var out = ""
+    for line in lines {
+      var text = "  " + line.text
+      if let location = line.locationText {
+        text += String(repeating: " ", count: max(2, column - line.text.count + 2)) + paint("(\(location))", Style.note)
+      }
+      out += text + "\n"
     }
     return out
   }

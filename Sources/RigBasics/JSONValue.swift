@@ -130,6 +130,19 @@ extension Diagnostic {
     members.append(
       ("notes", .array(notes.map { .object([("message", .string($0.message)), ("range", $0.range?.json ?? .null)]) })))
     members.append(("help", .array(help.map(JSONValue.string))))
+    if !explanation.isEmpty {
+      members.append(
+        (
+          "explanation",
+          .array(
+            explanation.map {
+              .object([
+                ("text", .string($0.text)), ("range", $0.range?.json ?? .null),
+                ("reference", $0.reference.map(JSONValue.string) ?? .null),
+              ])
+            })
+        ))
+    }
     return .object(members)
   }
 }

@@ -1,8 +1,11 @@
 import RigBasics
 
-/// A package version in Debian's syntax: `[epoch:]upstream[-revision]` (Debian Policy §5.6.12).
-/// Ordering lives with the resolver; this type only guarantees the syntax.
-public struct Version: Sendable, Hashable, CustomStringConvertible {
+/// A package version in Debian's syntax: `[epoch:]upstream[-revision]` (Debian Policy §5.6.12), ordered as
+/// `dpkg --compare-versions` orders them.
+///
+/// Equality is Debian's: `1.0` and `0:1.0` or `1.00` are the same version (dpkg compares them equal), so a
+/// set or dictionary keyed by versions never holds both.
+public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
   public let text: String
 
   public var description: String { text }
@@ -57,6 +60,127 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
   }
 
   private init(text: String) { self.text = text }
+
+  /// Parses text already known to be valid, such as a version from the built-in catalog; nil otherwise.
+  public init?(exactly text: String) {
+    guard case .success(let version) = Version.parse(text) else { return nil }
+    self = version
+  }
+
+  /// The epoch, upstream and revision parts (Debian Policy §5.6.12): a missing epoch is 0 and a missing
+  /// revision is empty, which dpkg orders like "0".
+  public var parts: (epoch: Substring, upstream: Substring, revision: Substring) {
+    var rest = Substring(text)
+    var epoch: Substring = "0"
+    if let colon = rest.firstIndex(of: ":") {
+      epoch = rest[..<colon]
+      rest = rest[rest.index(after: colon)...]
+    }
+    if let hyphen = rest.lastIndex(of: "-") {
+      return (epoch, rest[..<hyphen], rest[rest.index(after: hyphen)...])
+    }
+    return (epoch, rest, "")
+  }
+
+  /// The leading number of the upstream part: 12 for `12.4.1-1`, the part `^12` matches.
+  public var major: Substring {
+    let upstream = parts.upstream
+    return upstream.prefix(while: { $0.isASCII && $0.isNumber })
+  }
+
+  public static func == (a: Version, b: Version) -> Bool { compare(a, b) == 0 }
+  public static func < (a: Version, b: Version) -> Bool { compare(a, b) < 0 }
+
+  public func hash(into hasher: inout Hasher) {
+    // Hash a canonical form so that versions dpkg calls equal hash alike: numbers without leading zeros and
+    // an empty or all-zero revision dropped.
+    let (epoch, upstream, revision) = parts
+    hasher.combine(Version.canonical(epoch))
+    hasher.combine(Version.canonical(upstream))
+    let canonicalRevision = Version.canonical(revision)
+    hasher.combine(canonicalRevision == "0" ? "" : canonicalRevision)
+  }
+
+  /// Text with every run of digits written without leading zeros.
+  private static func canonical(_ text: Substring) -> String {
+    var result = ""
+    var digits = ""
+    func flush() {
+      if !digits.isEmpty {
+        let trimmed = digits.drop(while: { $0 == "0" })
+        result += trimmed.isEmpty ? "0" : String(trimmed)
+        digits = ""
+      }
+    }
+    for c in text {
+      if c.isASCII && c.isNumber {
+        digits.append(c)
+      } else {
+        flush()
+        result.append(c)
+      }
+    }
+    flush()
+    return result
+  }
+
+  /// dpkg's `verrevcmp` over epoch, upstream and revision in turn: negative, zero or positive.
+  public static func compare(_ a: Version, _ b: Version) -> Int {
+    let x = a.parts
+    let y = b.parts
+    let epochOrder = compareNumbers(Array(x.epoch.utf8)[...], Array(y.epoch.utf8)[...])
+    if epochOrder != 0 { return epochOrder }
+    let upstreamOrder = compareParts(x.upstream, y.upstream)
+    if upstreamOrder != 0 { return upstreamOrder }
+    return compareParts(x.revision, y.revision)
+  }
+
+  /// Compares digit strings by value (leading zeros do not count).
+  private static func compareNumbers(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Int {
+    let x = a.drop(while: { $0 == UInt8(ascii: "0") })
+    let y = b.drop(while: { $0 == UInt8(ascii: "0") })
+    if x.count != y.count { return x.count < y.count ? -1 : 1 }
+    for (p, q) in zip(x, y) where p != q { return p < q ? -1 : 1 }
+    return 0
+  }
+
+  /// The weight of one character in the non-digit runs, as dpkg's `order()`: `~` before the end of the text,
+  /// the end before letters, letters before everything else.
+  private static func weight(_ c: UInt8?) -> Int {
+    guard let c else { return 0 }
+    if c == UInt8(ascii: "~") { return -1 }
+    if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) {
+      return Int(c)
+    }
+    return Int(c) + 256
+  }
+
+  private static func isDigit(_ c: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) }
+
+  /// Alternating non-digit and digit runs, as Debian Policy §5.6.12 describes.
+  private static func compareParts(_ a: Substring, _ b: Substring) -> Int {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    var i = 0
+    var j = 0
+    while i < x.count || j < y.count {
+      // Non-digit prefixes, character by character; a digit or the end weighs 0.
+      while (i < x.count && !isDigit(x[i])) || (j < y.count && !isDigit(y[j])) {
+        let p = i < x.count && !isDigit(x[i]) ? weight(x[i]) : 0
+        let q = j < y.count && !isDigit(y[j]) ? weight(y[j]) : 0
+        if p != q { return p < q ? -1 : 1 }
+        if i < x.count && !isDigit(x[i]) { i += 1 }
+        if j < y.count && !isDigit(y[j]) { j += 1 }
+      }
+      let digitStartX = i
+      while i < x.count && isDigit(x[i]) { i += 1 }
+      let digitStartY = j
+      while j < y.count && isDigit(y[j]) { j += 1 }
+      let order = compareNumbers(x[digitStartX..<i], y[digitStartY..<j])
+      if order != 0 { return order }
+    }
+    return 0
+  }
 }
 
 extension Unicode.Scalar {

@@ -1,0 +1,216 @@
+import Foundation
+import RigBasics
+import RigModel
+import Yams
+
+/// Where a fact of the built-in catalog is written: the data file and its line.
+public struct CatalogLocation: Sendable, Hashable, CustomStringConvertible {
+  /// The source the file describes, such as `nvidia-cuda`.
+  public var source: String
+  public var line: Int
+
+  public var description: String { "catalog \(source):\(line)" }
+}
+
+/// One version a source offers, with what it needs.
+public struct CatalogVersion: Sendable, Hashable {
+  public var version: Version
+  public var requires: [Requirement]
+  /// The GPU architectures this version drives; nil when the version does not depend on the GPU.
+  public var supportedGPUs: Set<GPUArchitecture>?
+  public var location: CatalogLocation
+}
+
+/// What one source offers of one component.
+public struct CatalogComponent: Sendable, Hashable {
+  public var name: String
+  /// The name of the package that provides it in this source (for Debian sources, the Debian package).
+  public var package: String
+  /// The Debian architecture of the package (`amd64` unless written, `i386` for multiarch libraries).
+  public var architecture: String
+  public var versions: [CatalogVersion]
+  public var location: CatalogLocation
+}
+
+/// One source of versions: a Debian release, one of NVIDIA's repositories, projects' release pages.
+public struct CatalogSource: Sendable, Hashable {
+  public var name: String
+  public var title: String
+  /// Components by name, sorted by name.
+  public var components: [String: CatalogComponent]
+}
+
+/// The built-in catalog: every source rig knows, read from the data files shipped in the package
+/// (`Sources/RigResolver/Catalog/data/*.yaml`), each fact beside a comment naming where it comes from.
+public struct Catalog: Sendable, Hashable {
+  /// Sources by name.
+  public var sources: [String: CatalogSource]
+
+  public init(sources: [CatalogSource]) {
+    self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+  }
+
+  /// Source names, sorted.
+  public var sourceNames: [String] { sources.keys.sorted() }
+
+  /// A problem in a catalog data file: a bug in rig, never the user's error.
+  public struct LoadError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(file):\(line): \(message)" }
+  }
+
+  /// The catalog shipped with rig, read once.
+  public static let builtIn: Result<Catalog, LoadError> = {
+    guard let folder = Bundle.module.url(forResource: "data", withExtension: nil) else {
+      return .failure(LoadError(file: "data", line: 0, message: "the catalog's data folder is missing from the bundle"))
+    }
+    return load(folder: folder)
+  }()
+
+  /// Reads every `*.yaml` file of `folder`.
+  public static func load(folder: URL) -> Result<Catalog, LoadError> {
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+    } catch {
+      return .failure(LoadError(file: folder.path, line: 0, message: "cannot list: \(error)"))
+    }
+    var sources: [CatalogSource] = []
+    for name in names {
+      let url = folder.appendingPathComponent(name)
+      guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+      else {
+        return .failure(LoadError(file: name, line: 0, message: "cannot read"))
+      }
+      switch parse(text: text, file: name) {
+      case .success(let source): sources.append(source)
+      case .failure(let error): return .failure(error)
+      }
+    }
+    return .success(Catalog(sources: sources))
+  }
+
+  /// Parses one source file.
+  public static func parse(text: String, file: String) -> Result<CatalogSource, LoadError> {
+    do {
+      var parser = CatalogParser(file: file)
+      return .success(try parser.source(text))
+    } catch let error as LoadError {
+      return .failure(error)
+    } catch {
+      return .failure(LoadError(file: file, line: 0, message: "\(error)"))
+    }
+  }
+}
+
+/// Reads a catalog file: `source`, `title`, `components: {name: {package, architecture, versions: {v: {requires,
+/// supports}}}}`. Strict: an unknown key is an error, so a typo in the data cannot drop a fact silently.
+private struct CatalogParser {
+  var file: String
+  var sourceName = ""
+
+  init(file: String) { self.file = file }
+
+  func fail(_ node: Node?, _ message: String) -> Catalog.LoadError {
+    Catalog.LoadError(file: file, line: node?.mark?.line ?? 0, message: message)
+  }
+
+  func mapping(_ node: Node, allowed: Set<String>) throws -> [(key: String, keyNode: Node, value: Node)] {
+    guard let map = node.mapping else { throw fail(node, "expected a mapping") }
+    var seen = Set<String>()
+    var result: [(String, Node, Node)] = []
+    for (key, value) in map {
+      guard let name = key.scalar?.string else { throw fail(key, "expected a string key") }
+      guard allowed.isEmpty || allowed.contains(name) else { throw fail(key, "unknown key '\(name)'") }
+      guard seen.insert(name).inserted else { throw fail(key, "'\(name)' written twice") }
+      result.append((name, key, value))
+    }
+    return result
+  }
+
+  func string(_ node: Node) throws -> String {
+    guard let scalar = node.scalar else { throw fail(node, "expected a string") }
+    return scalar.string
+  }
+
+  mutating func source(_ text: String) throws -> CatalogSource {
+    guard let root = try Yams.compose(yaml: text) else { throw fail(nil, "empty file") }
+    var title = ""
+    var components: [String: CatalogComponent] = [:]
+    let fields = try mapping(root, allowed: ["source", "title", "components"])
+    for field in fields where field.key == "source" { sourceName = try string(field.value) }
+    guard !sourceName.isEmpty else { throw fail(root, "missing 'source'") }
+    for field in fields {
+      switch field.key {
+      case "title": title = try string(field.value)
+      case "components":
+        for entry in try mapping(field.value, allowed: []) {
+          components[entry.key] = try component(entry.key, keyNode: entry.keyNode, entry.value)
+        }
+      default: break
+      }
+    }
+    return CatalogSource(name: sourceName, title: title, components: components)
+  }
+
+  func location(_ node: Node) -> CatalogLocation { CatalogLocation(source: sourceName, line: node.mark?.line ?? 0) }
+
+  func component(_ name: String, keyNode: Node, _ node: Node) throws -> CatalogComponent {
+    if let problem = Requirement.checkName(name) { throw fail(keyNode, "component '\(name)': \(problem.message)") }
+    var package = name
+    var architecture = "amd64"
+    var versions: [CatalogVersion] = []
+    for field in try mapping(node, allowed: ["package", "architecture", "versions"]) {
+      switch field.key {
+      case "package": package = try string(field.value)
+      case "architecture": architecture = try string(field.value)
+      default:
+        for entry in try mapping(field.value, allowed: []) {
+          versions.append(try version(entry.key, keyNode: entry.keyNode, entry.value))
+        }
+      }
+    }
+    guard !versions.isEmpty else { throw fail(node, "component '\(name)' offers no version") }
+    for (a, b) in zip(versions, versions.dropFirst()) where !(a.version < b.version) {
+      throw fail(keyNode, "versions of '\(name)' must be listed in ascending Debian order ('\(a.version)', '\(b.version)')")
+    }
+    return CatalogComponent(
+      name: name, package: package, architecture: architecture, versions: versions, location: location(keyNode))
+  }
+
+  func version(_ text: String, keyNode: Node, _ node: Node) throws -> CatalogVersion {
+    guard case .success(let version) = Version.parse(text) else { throw fail(keyNode, "bad version '\(text)'") }
+    var requires: [Requirement] = []
+    var supported: Set<GPUArchitecture>? = nil
+    if node.scalar?.string.isEmpty ?? false || node.null != nil {
+      return CatalogVersion(version: version, requires: [], supportedGPUs: nil, location: location(keyNode))
+    }
+    for field in try mapping(node, allowed: ["requires", "supports"]) {
+      guard let items = field.value.sequence else { throw fail(field.value, "expected a list") }
+      switch field.key {
+      case "requires":
+        for item in items {
+          let written = try string(item)
+          guard case .success(let parsed) = Requirement.parse(written) else {
+            throw fail(item, "bad requirement '\(written)'")
+          }
+          requires.append(
+            Requirement(name: Located(parsed.name, at: nil), constraint: parsed.constraint, range: nil))
+        }
+      default:
+        var set = Set<GPUArchitecture>()
+        for item in items {
+          let name = try string(item)
+          guard let architecture = GPUArchitecture(rawValue: name) else {
+            throw fail(item, "unknown GPU architecture '\(name)'")
+          }
+          set.insert(architecture)
+        }
+        supported = set
+      }
+    }
+    return CatalogVersion(version: version, requires: requires, supportedGPUs: supported, location: location(keyNode))
+  }
+}

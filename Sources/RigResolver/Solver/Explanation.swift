@@ -1,0 +1,278 @@
+import RigBasics
+import RigModel
+
+/// Turns the derivation graph of a failed resolution into lines a person can follow, in the manner of Dart
+/// pub's `_Writer` (solver.md, "Error reporting"): external facts with the place they are written, derived
+/// facts that are used twice numbered and referred to by number, and the conclusion last.
+struct Reporter {
+  let solver: Solver
+  var lines: [ExplanationLine] = []
+  var numbers: [Int: Int] = [:]
+  var derivations: [Int: Int] = [:]
+
+  init(solver: Solver) { self.solver = solver }
+
+  mutating func explain(_ failure: Int) -> [ExplanationLine] {
+    count(failure)
+    if case .conflict = solver.incompatibilities[failure].cause {
+      visit(failure, conclusion: true)
+    } else {
+      lines.append(external(failure))
+    }
+    return lines
+  }
+
+  /// Counts how often each derived incompatibility is used, to number those used more than once.
+  mutating func count(_ index: Int) {
+    derivations[index, default: 0] += 1
+    guard derivations[index] == 1, case .conflict(let a, let b) = solver.incompatibilities[index].cause else { return }
+    count(a)
+    count(b)
+  }
+
+  func isDerived(_ index: Int) -> Bool {
+    if case .conflict = solver.incompatibilities[index].cause { return true }
+    return false
+  }
+
+  func causes(_ index: Int) -> (Int, Int) {
+    guard case .conflict(let a, let b) = solver.incompatibilities[index].cause else {
+      preconditionFailure("only derived incompatibilities have causes")
+    }
+    return (a, b)
+  }
+
+  mutating func conclude(_ index: Int, numbered: Bool) {
+    var text = "so " + describe(index)
+    if numbered {
+      let number = numbers.count + 1
+      numbers[index] = number
+      text += " (\(number))"
+    }
+    lines.append(ExplanationLine(text))
+  }
+
+  /// A fact as the first line of a step (`because …`) or a later one (`and …`).
+  func fact(_ index: Int, prefix: String) -> ExplanationLine {
+    if let number = numbers[index] { return ExplanationLine("\(prefix) \(describe(index)) (\(number))") }
+    var line = external(index)
+    line.text = "\(prefix) \(line.text)"
+    return line
+  }
+
+  mutating func visit(_ index: Int, conclusion: Bool = false) {
+    let numbered = conclusion || (derivations[index] ?? 0) > 1
+    let (conflict, other) = causes(index)
+    switch (isDerived(conflict), isDerived(other)) {
+    case (true, true):
+      let conflictNumber = numbers[conflict]
+      let otherNumber = numbers[other]
+      if conflictNumber != nil, otherNumber != nil {
+        lines.append(fact(conflict, prefix: "because"))
+        lines.append(fact(other, prefix: "and"))
+      } else if conflictNumber != nil || otherNumber != nil {
+        let withNumber = conflictNumber != nil ? conflict : other
+        let without = conflictNumber != nil ? other : conflict
+        visit(without)
+        lines.append(fact(withNumber, prefix: "and because"))
+      } else if isSingleLine(conflict) || isSingleLine(other) {
+        let first = isSingleLine(other) ? conflict : other
+        let second = isSingleLine(other) ? other : conflict
+        visit(first)
+        visit(second)
+      } else {
+        visit(conflict, conclusion: true)
+        visit(other)
+        lines.append(fact(conflict, prefix: "and because"))
+      }
+    case (true, false), (false, true):
+      let derived = isDerived(conflict) ? conflict : other
+      let externalCause = isDerived(conflict) ? other : conflict
+      if numbers[derived] != nil {
+        lines.append(fact(externalCause, prefix: "because"))
+        lines.append(fact(derived, prefix: "and"))
+      } else if isCollapsible(derived) {
+        let (a, b) = causes(derived)
+        let collapsedDerived = isDerived(a) ? a : b
+        let collapsedExternal = isDerived(a) ? b : a
+        visit(collapsedDerived)
+        lines.append(fact(collapsedExternal, prefix: "and because"))
+        lines.append(fact(externalCause, prefix: "and"))
+      } else {
+        visit(derived)
+        lines.append(fact(externalCause, prefix: "and because"))
+      }
+    case (false, false):
+      lines.append(fact(conflict, prefix: "because"))
+      lines.append(fact(other, prefix: "and"))
+    }
+    conclude(index, numbered: numbered)
+  }
+
+  func isSingleLine(_ index: Int) -> Bool {
+    guard isDerived(index) else { return false }
+    let (a, b) = causes(index)
+    return !isDerived(a) && !isDerived(b)
+  }
+
+  func isCollapsible(_ index: Int) -> Bool {
+    if (derivations[index] ?? 0) > 1 { return false }
+    guard isDerived(index) else { return false }
+    let (a, b) = causes(index)
+    if isDerived(a) == isDerived(b) { return false }
+    return numbers[isDerived(a) ? a : b] == nil
+  }
+
+  // MARK: Words
+
+  func name(_ package: Int) -> String { solver.names[package] }
+
+  /// `name`, `name 1.2` or `name >= 1.2, < 2`.
+  func text(_ package: Int, _ set: VersionSet) -> String {
+    if package == Solver.root { return "the stack" }
+    if set.isAny { return name(package) }
+    if let version = set.singleVersion { return "\(name(package)) \(version)" }
+    return "\(name(package)) \(set)"
+  }
+
+  func text(_ term: Term) -> String { text(term.package, term.set) }
+
+  /// An external fact with where it is written.
+  func external(_ index: Int) -> ExplanationLine {
+    let incompatibility = solver.incompatibilities[index]
+    switch incompatibility.cause {
+    case .dependency(let requirement, let origin):
+      let depender = incompatibility.terms.first { $0.positive }
+      let subject: String
+      if let depender, depender.package != Solver.root {
+        subject = depender.set.isAny ? "every version of \(name(depender.package))" : text(depender)
+      } else {
+        subject = "the stack"
+      }
+      let statement = "\(subject) requires \(requirement)"
+      if let range = requirement.range { return ExplanationLine(statement, at: range) }
+      switch origin {
+      case .catalog(let location)?: return ExplanationLine(statement, reference: location.description)
+      case .project(let range)?: return ExplanationLine(statement, at: range)
+      case nil: return ExplanationLine(statement)
+      }
+    case .noVersions:
+      guard let term = incompatibility.terms.first else { return ExplanationLine("no version is available") }
+      return ExplanationLine(noVersions(term.package, term.set))
+    case .unsupported(let problem):
+      guard let term = incompatibility.terms.first else { return ExplanationLine("no version is supported") }
+      return ExplanationLine(
+        "\(text(term)) does not support GPU '\(problem.gpu.value)' (\(problem.architecture.rawValue))",
+        at: problem.gpu.range)
+    case .root:
+      return ExplanationLine("the stack is required")
+    case .conflict:
+      return ExplanationLine(describe(index))
+    }
+  }
+
+  /// Why no candidate fits: no such component, only disabled sources offer it, or the versions on offer.
+  func noVersions(_ package: Int, _ set: VersionSet) -> String {
+    let name = self.name(package)
+    let list = solver.candidates[package]
+    let offeredElsewhere = solver.universe.disabled.keys.sorted().filter {
+      solver.universe.disabled[$0]?[name]?.contains(where: set.contains) ?? false
+    }
+    if list.isEmpty {
+      if offeredElsewhere.isEmpty && !solver.universe.disabled.values.contains(where: { $0[name] != nil }) {
+        return "there is no component named '\(name)'"
+      }
+      let sources = solver.universe.disabled.keys.sorted().filter { solver.universe.disabled[$0]?[name] != nil }
+      return "no enabled source offers \(name) (\(sources.map { "'\($0)'" }.joined(separator: ", ")) does)"
+    }
+    var bySource: [(String, [Version])] = []
+    for candidate in list.reversed() {
+      let source = candidate.origin.sourceName
+      if let index = bySource.firstIndex(where: { $0.0 == source }) {
+        bySource[index].1.append(candidate.version)
+      } else {
+        bySource.append((source, [candidate.version]))
+      }
+    }
+    let offers = bySource.sorted { $0.0 < $1.0 }.map { source, versions in
+      let shown = versions.prefix(3).sorted().map(\.text).joined(separator: ", ")
+      let more = versions.count > 3 ? " and \(versions.count - 3) older" : ""
+      let only = versions.count == 1 ? " only" : ""
+      return source == "components"
+        ? "'components:' declares \(name) \(shown)\(more)\(only)"
+        : "source '\(source)' offers \(name) \(shown)\(more)\(only)"
+    }
+    return "no version of \(text(package, set)) is available: " + offers.joined(separator: "; ")
+  }
+
+  /// A derived incompatibility in words.
+  func describe(_ index: Int) -> String {
+    let incompatibility = solver.incompatibilities[index]
+    if incompatibility.isFailure(root: Solver.root) { return "the stack cannot be resolved" }
+    let terms = incompatibility.terms.filter { !($0.package == Solver.root && $0.positive) }
+    let positives = terms.filter(\.positive)
+    let negatives = terms.filter { !$0.positive }
+    let rootInvolved = terms.count < incompatibility.terms.count
+    if terms.count == 1, let term = terms.first {
+      if rootInvolved {
+        return term.positive ? "the stack forbids \(text(term))" : "the stack requires \(text(term))"
+      }
+      return term.positive ? "\(text(term)) cannot be installed" : "\(text(term)) is required"
+    }
+    if rootInvolved, positives.isEmpty {
+      return "the stack requires " + negatives.map(text).joined(separator: " or ")
+    }
+    if negatives.isEmpty {
+      if positives.count == 2 { return "\(text(positives[0])) is incompatible with \(text(positives[1]))" }
+      return positives.map(text).joined(separator: ", ") + " cannot all be installed"
+    }
+    if positives.isEmpty {
+      return "one of " + negatives.map(text).joined(separator: " or ") + " is required"
+    }
+    let verb = positives.count == 1 ? "requires" : "together require"
+    return positives.map(text).joined(separator: " and ") + " \(verb) " + negatives.map(text).joined(separator: " or ")
+  }
+
+  /// Components the failure depends on that the stack names, for the help trials.
+  func rootRequirements(_ failure: Int) -> [Requirement] {
+    var seen = Set<Int>()
+    var stack = [failure]
+    var found: [Requirement] = []
+    while let index = stack.popLast() {
+      guard seen.insert(index).inserted else { continue }
+      switch solver.incompatibilities[index].cause {
+      case .conflict(let a, let b):
+        stack.append(b)
+        stack.append(a)
+      case .dependency(let requirement, nil) where !found.contains(requirement):
+        found.append(requirement)
+      default: break
+      }
+    }
+    return found
+  }
+
+  /// Names of components the failure found missing entirely.
+  func unknownNames(_ failure: Int) -> [String] {
+    var seen = Set<Int>()
+    var stack = [failure]
+    var found: [String] = []
+    while let index = stack.popLast() {
+      guard seen.insert(index).inserted else { continue }
+      let incompatibility = solver.incompatibilities[index]
+      switch incompatibility.cause {
+      case .conflict(let a, let b):
+        stack.append(b)
+        stack.append(a)
+      case .noVersions:
+        if let term = incompatibility.terms.first, solver.candidates[term.package].isEmpty,
+          !found.contains(name(term.package))
+        {
+          found.append(name(term.package))
+        }
+      default: break
+      }
+    }
+    return found
+  }
+}

@@ -1,0 +1,107 @@
+import RigBasics
+import RigModel
+
+/// The versions chosen for a stack.
+public struct Resolution: Sendable, Hashable {
+  /// Every selected component, sorted by name.
+  public var components: [ResolvedComponent]
+  /// The stack's requirements, as written.
+  public var roots: [Requirement]
+
+  public func component(named name: String) -> ResolvedComponent? {
+    components.first { $0.name == name }
+  }
+}
+
+/// Why a stack cannot be resolved: the chain of facts, the stack item it starts from and what would fix it.
+public struct ResolutionFailure: Error, Sendable, Hashable {
+  public var explanation: [ExplanationLine]
+  /// The stack item the explanation is about, for the diagnostic's location.
+  public var range: SourceRange?
+  public var help: [String]
+  /// Components named somewhere that exist nowhere.
+  public var unknownNames: [String]
+}
+
+/// Resolution: the PubGrub solver, its explanations, and the help that comes from trying small changes.
+public enum Resolver {
+  /// Resolves the stack of `universe`.
+  public static func resolve(_ universe: Universe) -> Result<Resolution, ResolutionFailure> {
+    var solver = Solver(universe: universe)
+    switch solver.solve() {
+    case .solved(let versions):
+      var components: [ResolvedComponent] = []
+      for (package, version) in versions {
+        let name = solver.names[package]
+        guard let candidate = solver.candidates[package].first(where: { $0.version == version }) else { continue }
+        components.append(
+          ResolvedComponent(name: name, version: candidate.version, origin: candidate.origin, requires: candidate.requires))
+      }
+      components.sort { $0.name < $1.name }
+      return .success(Resolution(components: components, roots: universe.roots))
+    case .failed(let failure):
+      var reporter = Reporter(solver: solver)
+      let lines = reporter.explain(failure)
+      let roots = reporter.rootRequirements(failure)
+      return .failure(
+        ResolutionFailure(
+          explanation: lines, range: roots.first?.range ?? universe.roots.first?.range, help: [],
+          unknownNames: reporter.unknownNames(failure)))
+    }
+  }
+
+  /// Resolves the project's stack against the catalog. On failure, tries the smallest changes (enable one more
+  /// source, drop one stack item's version constraint, drop one stack item) and suggests those that resolve.
+  public static func resolve(spec: RigSpec, catalog: Catalog) -> Result<Resolution, ResolutionFailure> {
+    let result = resolve(Universe(spec: spec, catalog: catalog))
+    guard case .failure(var failure) = result else { return result }
+    failure.help = help(for: failure, spec: spec, catalog: catalog)
+    return .failure(failure)
+  }
+
+  static func help(for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog) -> [String] {
+    var help: [String] = []
+    let known = Set(catalog.sources.values.flatMap { $0.components.keys } + spec.components.map(\.name.value))
+    for name in failure.unknownNames {
+      if let guess = Suggestion.closest(to: name, among: known.sorted()) {
+        help.append("did you mean '\(guess)'? no source offers '\(name)'")
+      } else {
+        help.append("declare '\(name)' under 'components:' with its versions")
+      }
+    }
+    func solves(_ changed: RigSpec) -> Bool {
+      if case .success = resolve(Universe(spec: changed, catalog: catalog)) { return true }
+      return false
+    }
+    let enabled = Set(spec.sources.map(\.value))
+    for source in catalog.sourceNames where !enabled.contains(source) {
+      var changed = spec
+      changed.sources.append(Located(source, at: nil))
+      if solves(changed) { help.append("add '\(source)' to 'sources:'") }
+    }
+    let involved = spec.stack.indices.filter { index in
+      failure.explanation.contains { line in line.range == spec.stack[index].range }
+    }
+    for index in involved where !spec.stack[index].constraint.clauses.isEmpty {
+      var changed = spec
+      changed.stack[index].constraint = .any
+      if solves(changed) {
+        let item = spec.stack[index]
+        let location = item.range.map { " (\($0.start))" } ?? ""
+        help.append("relax '\(item)'\(location) to '\(item.name.value)'")
+      }
+    }
+    if help.isEmpty {
+      for index in involved {
+        var changed = spec
+        changed.stack.remove(at: index)
+        if solves(changed) {
+          let item = spec.stack[index]
+          let location = item.range.map { " (\($0.start))" } ?? ""
+          help.append("remove '\(item)'\(location) from the stack")
+        }
+      }
+    }
+    return help
+  }
+}
