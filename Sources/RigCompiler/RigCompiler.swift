@@ -1,12 +1,17 @@
 import Foundation
 import RigBasics
 import RigModel
+import RigResolver
 import RigYAML
 
-/// What `rig check` found.
+/// What `rig check` and `rig plan` found.
 public struct CheckResult: Sendable {
-  /// The project's model; nil when any error was found.
+  /// The project's model; nil when the front end found errors.
   public var spec: RigSpec?
+  /// The chosen versions; nil when any error was found before or during resolution.
+  public var resolution: Resolution?
+  /// The resolved components' requirements; nil without a resolution.
+  public var graph: DependencyGraph?
   public var diagnostics: DiagnosticEngine
   /// The text of every file read, for rendering snippets.
   public var sources: SourceFiles
@@ -34,13 +39,100 @@ public enum RigCompiler {
   public static func check(path: String) -> CheckResult {
     let file = rootFile(for: path)
     let result = FrontEnd.load(path: file)
-    return CheckResult(spec: result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file)
+    return resolve(
+      CheckResult(spec: result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file))
   }
 
   /// Validates YAML text as if it were the file `file`.
   public static func check(text: String, file: String) -> CheckResult {
     let result = FrontEnd.load(text: text, file: file)
-    return CheckResult(spec: result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file)
+    return resolve(
+      CheckResult(spec: result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file))
+  }
+
+  /// Resolution, when the front end found no error: versions against the built-in catalog, then cycles.
+  static func resolve(_ checked: CheckResult) -> CheckResult {
+    var result = checked
+    guard !result.hasErrors, let spec = result.spec else { return result }
+    let catalog: Catalog
+    switch Catalog.builtIn {
+    case .success(let loaded): catalog = loaded
+    case .failure(let error):
+      result.diagnostics.emit(ResolverMessage.brokenCatalog(error.description), at: nil)
+      return result
+    }
+    switch Resolver.resolve(spec: spec, catalog: catalog) {
+    case .failure(let failure):
+      result.diagnostics.emit(failure.diagnostic)
+    case .success(let resolution):
+      let graph = DependencyGraph(resolution)
+      for diagnostic in graph.cycleDiagnostics { result.diagnostics.emit(diagnostic) }
+      if !result.hasErrors {
+        result.resolution = resolution
+        result.graph = graph
+      }
+    }
+    return result
+  }
+
+  /// What `rig plan` prints of a resolved project: each component's version, source and reason, then the
+  /// install order.
+  public static func planReport(_ result: CheckResult) -> String {
+    guard let resolution = result.resolution, let graph = result.graph, let order = graph.installOrder else { return "" }
+    let reasons = graph.reasons
+    let rows = resolution.components.map { component -> [String] in
+      let chain = reasons[component.name] ?? []
+      let why = chain.enumerated().map { index, requirement in
+        let written = requirement.description
+        if index == 0 { return "stack: \(written)" + (requirement.range.map { " (\($0.start))" } ?? "") }
+        return written
+      }.joined(separator: " → ")
+      return [component.name, component.version.text, component.origin.sourceName, why]
+    }
+    var out = "Resolved \(resolution.components.count) components for '\(result.spec?.name.value ?? "")'.\n\n"
+    out += table(header: ["component", "version", "source", "required by"], rows: rows)
+    out += "\nInstall order:\n"
+    let width = String(order.count).count
+    for (index, name) in order.enumerated() {
+      let number = String(index + 1)
+      out += String(repeating: " ", count: width - number.count + 2) + number + ". " + name + "\n"
+    }
+    return out
+  }
+
+  /// The resolution as JSON (`rig plan --format json`).
+  public static func planJSON(_ result: CheckResult) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("command", .string("plan")), ("file", .string(result.file)), ("valid", .bool(result.resolution != nil)),
+    ]
+    if let resolution = result.resolution, let graph = result.graph {
+      let reasons = graph.reasons
+      members.append(
+        (
+          "components",
+          .array(
+            resolution.components.map { component in
+              .object([
+                ("name", .string(component.name)), ("version", .string(component.version.text)),
+                ("source", .string(component.origin.sourceName)),
+                ("required_by", .array((reasons[component.name] ?? []).map { .string($0.description) })),
+              ])
+            })
+        ))
+      members.append(("install_order", .array((graph.installOrder ?? []).map(JSONValue.string))))
+    }
+    return result.diagnostics.json(extra: members)
+  }
+
+  /// A plain text table: columns padded to their widest cell, two spaces apart.
+  static func table(header: [String], rows: [[String]]) -> String {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    return all.map { row in
+      row.enumerated().map { column, cell in
+        column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+      }.joined(separator: "  ")
+    }.map { "  " + $0 + "\n" }.joined()
   }
 
   /// The JSON Schema of rig.yaml, serialized as `schemas/rig.schema.json` holds it.

@@ -56,7 +56,10 @@ public enum RigSchema {
   static let positive = SchemaType.integer(minimum: 1, maximum: 4096)
 
   /// Sources rig has catalogs for.
-  public static let knownSources = ["debian-bookworm", "debian-trixie", "nvidia-cuda", "nvidia-container-toolkit"]
+  /// The sources of the built-in catalog (one data file each in RigResolver; a test keeps the two in step).
+  public static let knownSources = [
+    "debian-bookworm", "debian-trixie", "kubernetes", "nvidia-container-toolkit", "nvidia-cuda", "upstream",
+  ]
   public static let distributions = ["debian"]
   public static let releases = ["bookworm", "trixie"]
 

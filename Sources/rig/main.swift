@@ -52,6 +52,34 @@ struct Check: ParsableCommand {
   }
 }
 
+struct Plan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Resolve the stack and print the chosen versions, why each is there, and the install order.",
+    discussion: "Exit status: 0 resolved, 1 errors found, 2 usage error.")
+
+  @Argument(help: "A rig.yaml, or a folder holding one.")
+  var path: String = "."
+
+  @OptionGroup var options: DiagnosticOptions
+
+  func run() throws {
+    let result = RigCompiler.check(path: path)
+    switch options.format {
+    case .json:
+      FileHandle.standardOutput.write(Data(RigCompiler.planJSON(result).serialized().utf8))
+    case .text:
+      let colors = options.color.resolve(
+        isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+      let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
+      FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+      if !result.hasErrors {
+        FileHandle.standardOutput.write(Data(RigCompiler.planReport(result).utf8))
+      }
+    }
+    if result.hasErrors { throw ExitCode(1) }
+  }
+}
+
 struct Schema: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of rig.yaml.")
 
@@ -64,7 +92,7 @@ struct Rig: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rig",
     abstract: "A declarative compiler for AI workstations.",
-    subcommands: [Check.self, Schema.self])
+    subcommands: [Check.self, Plan.self, Schema.self])
 }
 
 // Usage errors exit 2, as SPEC §5 asks (argument-parser's own default is 64).

@@ -15,7 +15,7 @@ struct Reporter {
   mutating func explain(_ failure: Int) -> [ExplanationLine] {
     count(failure)
     if case .conflict = solver.incompatibilities[failure].cause {
-      visit(failure, conclusion: true)
+      visit(failure)
     } else {
       lines.append(external(failure))
     }
@@ -252,11 +252,12 @@ struct Reporter {
     return found
   }
 
-  /// Names of components the failure found missing entirely.
-  func unknownNames(_ failure: Int) -> [String] {
+  /// The components and version sets the failure found no candidate for, in the order the explanation meets
+  /// them.
+  func missing(_ failure: Int) -> [(name: String, set: VersionSet)] {
     var seen = Set<Int>()
     var stack = [failure]
-    var found: [String] = []
+    var found: [(name: String, set: VersionSet)] = []
     while let index = stack.popLast() {
       guard seen.insert(index).inserted else { continue }
       let incompatibility = solver.incompatibilities[index]
@@ -265,10 +266,8 @@ struct Reporter {
         stack.append(b)
         stack.append(a)
       case .noVersions:
-        if let term = incompatibility.terms.first, solver.candidates[term.package].isEmpty,
-          !found.contains(name(term.package))
-        {
-          found.append(name(term.package))
+        if let term = incompatibility.terms.first, !found.contains(where: { $0.name == name(term.package) }) {
+          found.append((name(term.package), term.set))
         }
       default: break
       }

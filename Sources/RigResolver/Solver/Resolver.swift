@@ -19,8 +19,13 @@ public struct ResolutionFailure: Error, Sendable, Hashable {
   /// The stack item the explanation is about, for the diagnostic's location.
   public var range: SourceRange?
   public var help: [String]
-  /// Components named somewhere that exist nowhere.
-  public var unknownNames: [String]
+  /// Components and version sets no enabled source offers, as the explanation meets them.
+  public var missing: [Missing]
+
+  public struct Missing: Sendable, Hashable {
+    public var name: String
+    public var versions: VersionSet
+  }
 }
 
 /// Resolution: the PubGrub solver, its explanations, and the help that comes from trying small changes.
@@ -46,7 +51,7 @@ public enum Resolver {
       return .failure(
         ResolutionFailure(
           explanation: lines, range: roots.first?.range ?? universe.roots.first?.range, help: [],
-          unknownNames: reporter.unknownNames(failure)))
+          missing: reporter.missing(failure).map { ResolutionFailure.Missing(name: $0.name, versions: $0.set) }))
     }
   }
 
@@ -62,22 +67,27 @@ public enum Resolver {
   static func help(for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog) -> [String] {
     var help: [String] = []
     let known = Set(catalog.sources.values.flatMap { $0.components.keys } + spec.components.map(\.name.value))
-    for name in failure.unknownNames {
-      if let guess = Suggestion.closest(to: name, among: known.sorted()) {
-        help.append("did you mean '\(guess)'? no source offers '\(name)'")
-      } else {
-        help.append("declare '\(name)' under 'components:' with its versions")
+    let enabled = Set(spec.sources.map(\.value))
+    for missing in failure.missing {
+      if !known.contains(missing.name) {
+        if let guess = Suggestion.closest(to: missing.name, among: known.sorted()) {
+          help.append("did you mean '\(guess)'? no source offers '\(missing.name)'")
+        } else {
+          help.append("declare '\(missing.name)' under 'components:' with its versions")
+        }
+        continue
+      }
+      for source in catalog.sourceNames where !enabled.contains(source) {
+        let offered = catalog.sources[source]?.components[missing.name]?.versions.map(\.version) ?? []
+        guard let best = offered.last(where: missing.versions.contains) else { continue }
+        let entry = "add '\(source)' to 'sources:'; it offers \(missing.name) \(best)"
+        if !help.contains(entry) { help.append(entry) }
       }
     }
+    if !help.isEmpty { return help }
     func solves(_ changed: RigSpec) -> Bool {
       if case .success = resolve(Universe(spec: changed, catalog: catalog)) { return true }
       return false
-    }
-    let enabled = Set(spec.sources.map(\.value))
-    for source in catalog.sourceNames where !enabled.contains(source) {
-      var changed = spec
-      changed.sources.append(Located(source, at: nil))
-      if solves(changed) { help.append("add '\(source)' to 'sources:'") }
     }
     let involved = spec.stack.indices.filter { index in
       failure.explanation.contains { line in line.range == spec.stack[index].range }
@@ -92,7 +102,7 @@ public enum Resolver {
       }
     }
     if help.isEmpty {
-      for index in involved {
+      for index in involved where spec.stack[index].range != nil {
         var changed = spec
         changed.stack.remove(at: index)
         if solves(changed) {
