@@ -7,6 +7,10 @@ import RigBasics
 /// set or dictionary keyed by versions never holds both.
 public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
   public let text: String
+  /// The epoch, upstream and revision as bytes, split once so comparisons do not parse again.
+  private let epochBytes: [UInt8]
+  private let upstreamBytes: [UInt8]
+  private let revisionBytes: [UInt8]
 
   public var description: String { text }
 
@@ -59,7 +63,23 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     return .success(Version(text: text))
   }
 
-  private init(text: String) { self.text = text }
+  private init(text: String) {
+    self.text = text
+    var bytes = Array(text.utf8)[...]
+    var epoch: ArraySlice<UInt8> = [UInt8(ascii: "0")]
+    if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+      epoch = bytes[..<colon]
+      bytes = bytes[(colon + 1)...]
+    }
+    epochBytes = Array(epoch)
+    if let hyphen = bytes.lastIndex(of: UInt8(ascii: "-")) {
+      upstreamBytes = Array(bytes[..<hyphen])
+      revisionBytes = Array(bytes[(hyphen + 1)...])
+    } else {
+      upstreamBytes = Array(bytes)
+      revisionBytes = []
+    }
+  }
 
   /// Parses text already known to be valid, such as a version from the built-in catalog; nil otherwise.
   public init?(exactly text: String) {
@@ -126,13 +146,11 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// dpkg's `verrevcmp` over epoch, upstream and revision in turn: negative, zero or positive.
   public static func compare(_ a: Version, _ b: Version) -> Int {
-    let x = a.parts
-    let y = b.parts
-    let epochOrder = compareNumbers(Array(x.epoch.utf8)[...], Array(y.epoch.utf8)[...])
+    let epochOrder = compareNumbers(a.epochBytes[...], b.epochBytes[...])
     if epochOrder != 0 { return epochOrder }
-    let upstreamOrder = compareParts(x.upstream, y.upstream)
+    let upstreamOrder = compareParts(a.upstreamBytes, b.upstreamBytes)
     if upstreamOrder != 0 { return upstreamOrder }
-    return compareParts(x.revision, y.revision)
+    return compareParts(a.revisionBytes, b.revisionBytes)
   }
 
   /// Compares digit strings by value (leading zeros do not count).
@@ -158,9 +176,7 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
   private static func isDigit(_ c: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) }
 
   /// Alternating non-digit and digit runs, as Debian Policy §5.6.12 describes.
-  private static func compareParts(_ a: Substring, _ b: Substring) -> Int {
-    let x = Array(a.utf8)
-    let y = Array(b.utf8)
+  private static func compareParts(_ x: [UInt8], _ y: [UInt8]) -> Int {
     var i = 0
     var j = 0
     while i < x.count || j < y.count {

@@ -9,6 +9,11 @@ public struct CatalogLocation: Sendable, Hashable, CustomStringConvertible {
   public var source: String
   public var line: Int
 
+  public init(source: String, line: Int) {
+    self.source = source
+    self.line = line
+  }
+
   public var description: String { "catalog \(source):\(line)" }
 }
 

@@ -26,23 +26,32 @@ struct Term: Hashable {
   var inverse: Term { Term(package: package, set: set, positive: !positive) }
 
   func intersection(_ other: Term) -> Term {
-    let a = asSet
-    let b = other.asSet
-    return Term(package: package, versions: a.versions.intersection(b.versions), absent: a.absent && b.absent)
+    switch (positive, other.positive) {
+    case (true, true): Term(package: package, set: set.intersection(other.set), positive: true)
+    case (true, false): Term(package: package, set: set.subtracting(other.set), positive: true)
+    case (false, true): Term(package: package, set: other.set.subtracting(set), positive: true)
+    case (false, false): Term(package: package, set: set.union(other.set), positive: false)
+    }
   }
 
   /// Whether every selection this term allows is also allowed by `other`.
   func satisfies(_ other: Term) -> Bool {
-    let a = asSet
-    let b = other.asSet
-    return a.versions.isSubset(of: b.versions) && (!a.absent || b.absent)
+    switch (positive, other.positive) {
+    case (true, true): set.isSubset(of: other.set)
+    case (true, false): set.isDisjoint(with: other.set)
+    case (false, true): false
+    case (false, false): other.set.isSubset(of: set)
+    }
   }
 
   /// Whether no selection is allowed by both.
   func contradicts(_ other: Term) -> Bool {
-    let a = asSet
-    let b = other.asSet
-    return a.versions.isDisjoint(with: b.versions) && !(a.absent && b.absent)
+    switch (positive, other.positive) {
+    case (true, true): set.isDisjoint(with: other.set)
+    case (true, false): set.isSubset(of: other.set)
+    case (false, true): other.set.isSubset(of: set)
+    case (false, false): false
+    }
   }
 
   /// What this term allows and `other` does not; nil when nothing.

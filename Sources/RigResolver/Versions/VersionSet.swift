@@ -171,8 +171,38 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   public func subtracting(_ other: VersionSet) -> VersionSet { intersection(other.complement) }
 
-  public func isSubset(of other: VersionSet) -> Bool { subtracting(other).isEmpty }
-  public func isDisjoint(with other: VersionSet) -> Bool { intersection(other).isEmpty }
+  /// Whether every interval lies inside one interval of `other` (intervals are disjoint and sorted).
+  public func isSubset(of other: VersionSet) -> Bool {
+    if other.isAny || intervals.isEmpty { return true }
+    var j = 0
+    for interval in intervals {
+      while j < other.intervals.count && Self.upperLess(other.intervals[j].upper, interval.upper) { j += 1 }
+      guard j < other.intervals.count else { return false }
+      let container = other.intervals[j]
+      if Self.maxLower(container.lower, interval.lower) != interval.lower { return false }
+      // The lower end of the container must not be above the interval's.
+      if let containerLower = container.lower {
+        guard let lower = interval.lower else { return false }
+        if containerLower.version > lower.version { return false }
+        if containerLower.version == lower.version && !containerLower.inclusive && lower.inclusive { return false }
+      }
+    }
+    return true
+  }
+
+  public func isDisjoint(with other: VersionSet) -> Bool {
+    var i = 0
+    var j = 0
+    while i < intervals.count && j < other.intervals.count {
+      let a = intervals[i]
+      let b = other.intervals[j]
+      if !VersionInterval(lower: Self.maxLower(a.lower, b.lower), upper: Self.minUpper(a.upper, b.upper)).isEmpty {
+        return false
+      }
+      if Self.upperLess(a.upper, b.upper) { i += 1 } else { j += 1 }
+    }
+    return true
+  }
 
   private static func maxLower(_ a: VersionBound?, _ b: VersionBound?) -> VersionBound? {
     guard let a else { return b }
