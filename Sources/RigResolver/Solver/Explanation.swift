@@ -25,14 +25,51 @@ struct Reporter {
   /// Counts how often each derived incompatibility is used, to number those used more than once.
   mutating func count(_ index: Int) {
     derivations[index, default: 0] += 1
-    guard derivations[index] == 1, case .conflict(let a, let b) = solver.incompatibilities[index].cause else { return }
+    guard derivations[index] == 1, isDerived(index), case .conflict(let a, let b) = solver.incompatibilities[index].cause
+    else { return }
     count(a)
     count(b)
   }
 
+  /// Whether the incompatibility is printed as derived from others. A derivation that only combines the
+  /// requirements of versions of one component on another ("cuda-runtime 12.4.0-1 requires nvidia-driver >=
+  /// 550.54.14", then 12.4.1-1, …) is printed as one fact instead, like an external one.
   func isDerived(_ index: Int) -> Bool {
-    if case .conflict = solver.incompatibilities[index].cause { return true }
+    if case .conflict = solver.incompatibilities[index].cause { return summary(index) == nil }
     return false
+  }
+
+  /// For a derived "P in S requires D in T" built only from requirements of P's versions on D: the places
+  /// those requirements are written and how many there are.
+  func summary(_ index: Int) -> (references: [String], count: Int)? {
+    let terms = solver.incompatibilities[index].terms
+    guard terms.count == 2, let from = terms.first(where: \.positive), let to = terms.first(where: { !$0.positive }),
+      from.package != Solver.root
+    else { return nil }
+    var references: [String] = []
+    var count = 0
+    var stack = [index]
+    var seen = Set<Int>()
+    while let next = stack.popLast() {
+      guard seen.insert(next).inserted else { continue }
+      let incompatibility = solver.incompatibilities[next]
+      switch incompatibility.cause {
+      case .conflict(let a, let b):
+        stack.append(b)
+        stack.append(a)
+      case .dependency(let requirement, let origin):
+        guard requirement.name.value == name(to.package),
+          incompatibility.terms.contains(where: { $0.positive && $0.package == from.package })
+        else { return nil }
+        count += 1
+        let reference = requirement.range.map { "\($0.start)" } ?? origin.map(\.sourceLabel) ?? ""
+        if !references.contains(reference) { references.append(reference) }
+      case .noVersions where incompatibility.terms.first?.package == from.package:
+        continue  // "no other version of P": the summary speaks of P's versions only
+      default: return nil
+      }
+    }
+    return count > 1 ? (references, count) : nil
   }
 
   func causes(_ index: Int) -> (Int, Int) {
@@ -167,7 +204,9 @@ struct Reporter {
     case .root:
       return ExplanationLine("the stack is required")
     case .conflict:
-      return ExplanationLine(describe(index))
+      guard let summary = summary(index) else { return ExplanationLine(describe(index)) }
+      return ExplanationLine(
+        describe(index), reference: "\(summary.references.joined(separator: ", ")), \(summary.count) versions")
     }
   }
 
@@ -202,7 +241,9 @@ struct Reporter {
         ? "'components:' declares \(name) \(shown)\(more)\(only)"
         : "source '\(source)' offers \(name) \(shown)\(more)\(only)"
     }
-    return "no version of \(text(package, set)) is available: " + offers.joined(separator: "; ")
+    // A set of several ranges is what is left after ruling versions out: name no range, say "other".
+    let subject = set.intervals.count > 1 ? "no other version of \(name)" : "no version of \(text(package, set))"
+    return "\(subject) is available: " + offers.joined(separator: "; ")
   }
 
   /// A derived incompatibility in words.

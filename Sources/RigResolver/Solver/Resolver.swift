@@ -65,10 +65,15 @@ public enum Resolver {
   }
 
   static func help(for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog) -> [String] {
+    func solves(_ changed: RigSpec) -> Bool {
+      if case .success = resolve(Universe(spec: changed, catalog: catalog)) { return true }
+      return false
+    }
     var help: [String] = []
     let known = Set(catalog.sources.values.flatMap { $0.components.keys } + spec.components.map(\.name.value))
     let enabled = Set(spec.sources.map(\.value))
-    for missing in failure.missing {
+    let declared = Set(spec.components.filter { !$0.versions.isEmpty }.map(\.name.value))
+    for missing in failure.missing where !declared.contains(missing.name) {
       if !known.contains(missing.name) {
         if let guess = Suggestion.closest(to: missing.name, among: known.sorted()) {
           help.append("did you mean '\(guess)'? no source offers '\(missing.name)'")
@@ -80,15 +85,14 @@ public enum Resolver {
       for source in catalog.sourceNames where !enabled.contains(source) {
         let offered = catalog.sources[source]?.components[missing.name]?.versions.map(\.version) ?? []
         guard let best = offered.last(where: missing.versions.contains) else { continue }
+        var changed = spec
+        changed.sources.append(Located(source, at: nil))
+        guard solves(changed) else { continue }
         let entry = "add '\(source)' to 'sources:'; it offers \(missing.name) \(best)"
         if !help.contains(entry) { help.append(entry) }
       }
     }
     if !help.isEmpty { return help }
-    func solves(_ changed: RigSpec) -> Bool {
-      if case .success = resolve(Universe(spec: changed, catalog: catalog)) { return true }
-      return false
-    }
     let involved = spec.stack.indices.filter { index in
       failure.explanation.contains { line in line.range == spec.stack[index].range }
     }

@@ -16,6 +16,14 @@ public enum CandidateOrigin: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// The source as an explanation cites it: `catalog nvidia-cuda` or `components`.
+  public var sourceLabel: String {
+    switch self {
+    case .catalog(let location): "catalog \(location.source)"
+    case .project: "components"
+    }
+  }
+
   public var description: String {
     switch self {
     case .catalog(let location): location.description
