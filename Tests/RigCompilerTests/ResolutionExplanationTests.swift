@@ -242,7 +242,7 @@ stack:
 rig.yaml:12:5: error: the stack cannot be resolved [unresolvable]
 12 |   - nvidia-container-toolkit
    |     ^~~~~~~~~~~~~~~~~~~~~~~~
-  because no enabled source offers nvidia-container-toolkit ('nvidia-container-toolkit' does)
+  because no enabled source offers nvidia-container-toolkit; 'nvidia-container-toolkit' does
   and the stack requires nvidia-container-toolkit                           (rig.yaml:12:5)
   so the stack cannot be resolved
 help: add 'nvidia-container-toolkit' to 'sources:'; it offers nvidia-container-toolkit 1.18.2-1

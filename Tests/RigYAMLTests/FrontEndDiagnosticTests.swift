@@ -573,7 +573,7 @@ import Testing
 
       """,
       """
-      rig.yaml:8:28: error: 'sources[1]' must be one of 'debian-bookworm', 'debian-trixie', 'nvidia-cuda', 'nvidia-container-toolkit'; not 'nvidia-cudaa' [invalid-value]
+      rig.yaml:8:28: error: 'sources[1]' must be one of 'debian-bookworm', 'debian-trixie', 'kubernetes', 'nvidia-container-toolkit', 'nvidia-cuda', 'upstream'; not 'nvidia-cudaa' [invalid-value]
       8 | sources: [debian-bookworm, nvidia-cudaa]
         |                            ^~~~~~~~~~~~
       help: did you mean 'nvidia-cuda'?

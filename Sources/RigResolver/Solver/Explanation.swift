@@ -222,7 +222,9 @@ struct Reporter {
         return "there is no component named '\(name)'"
       }
       let sources = solver.universe.disabled.keys.sorted().filter { solver.universe.disabled[$0]?[name] != nil }
-      return "no enabled source offers \(name) (\(sources.map { "'\($0)'" }.joined(separator: ", ")) does)"
+      let quoted = sources.map { "'\($0)'" }
+      let list = quoted.count == 1 ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")
+      return "no enabled source offers \(name); \(list) \(quoted.count == 1 ? "does" : "do")"
     }
     var bySource: [(String, [Version])] = []
     for candidate in list.reversed() {

@@ -71,7 +71,7 @@ public enum Resolver {
     }
     var help: [String] = []
     let known = Set(catalog.sources.values.flatMap { $0.components.keys } + spec.components.map(\.name.value))
-    let enabled = Set(spec.sources.map(\.value))
+    let enabled = Set(Universe.enabledSources(spec))
     let declared = Set(spec.components.filter { !$0.versions.isEmpty }.map(\.name.value))
     for missing in failure.missing where !declared.contains(missing.name) {
       if !known.contains(missing.name) {
@@ -86,7 +86,7 @@ public enum Resolver {
         let offered = catalog.sources[source]?.components[missing.name]?.versions.map(\.version) ?? []
         guard let best = offered.last(where: missing.versions.contains) else { continue }
         var changed = spec
-        changed.sources.append(Located(source, at: nil))
+        changed.sources = Universe.enabledSources(spec).map { Located($0, at: nil) } + [Located(source, at: nil)]
         guard solves(changed) else { continue }
         let entry = "add '\(source)' to 'sources:'; it offers \(missing.name) \(best)"
         if !help.contains(entry) { help.append(entry) }

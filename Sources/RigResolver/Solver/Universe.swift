@@ -54,6 +54,16 @@ public struct Candidate: Sendable, Hashable {
   }
 }
 
+extension Universe {
+  /// The sources a project uses: `sources:` as written, or, when it is left out, the Debian archive of the
+  /// machine's release (`debian-bookworm` for `os: { release: bookworm }`).
+  public static func enabledSources(_ spec: RigSpec) -> [String] {
+    if !spec.sources.isEmpty { return spec.sources.map(\.value) }
+    let os = spec.hardware.os
+    return ["\(os.distribution.value)-\(os.release.value)"]
+  }
+}
+
 /// Everything the solver may choose from: each component's candidates in ascending Debian order, and what the
 /// stack asks for. Also knows what is *not* available (components of sources that are not enabled), so that
 /// failures can say which source to add.
@@ -75,7 +85,7 @@ public struct Universe: Sendable {
   /// one listed first in `sources:`), replaced by the project's own `versions:` where a component declares them,
   /// with the GPUs of `hardware:` checked against what each driver version supports.
   public init(spec: RigSpec, catalog: Catalog) {
-    let enabled = spec.sources.map(\.value).filter { catalog.sources[$0] != nil }
+    let enabled = Universe.enabledSources(spec).filter { catalog.sources[$0] != nil }
     var byName: [String: [Version: Candidate]] = [:]
     for sourceName in enabled.reversed() {
       guard let source = catalog.sources[sourceName] else { continue }

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// `rig plan` end to end: the workstation example's resolution is pinned by a golden file
+/// (`golden/plan/workstation.txt`; `RIG_RECORD=1` rewrites it).
+@Suite struct PlanTests {
+  @Test func workstationPlanMatchesTheGoldenFile() throws {
+    let result = try run(rigBinary(), ["plan", "examples/workstation"])
+    #expect(result.status == 0)
+    #expect(result.stderr == "")
+    let golden = packageRoot + "/golden/plan/workstation.txt"
+    if recording {
+      try FileManager.default.createDirectory(
+        atPath: packageRoot + "/golden/plan", withIntermediateDirectories: true)
+      try result.stdout.write(toFile: golden, atomically: true, encoding: .utf8)
+    }
+    let expected = try String(contentsOfFile: golden, encoding: .utf8)
+    #expect(result.stdout == expected, "rig plan output differs from \(golden); RIG_RECORD=1 rewrites it")
+  }
+
+  /// The same project with its stack and components written in another order plans the same bytes.
+  @Test func planIsTheSameForAnyOrderOfTheInput() throws {
+    let text = try String(contentsOfFile: packageRoot + "/examples/workstation/rig.yaml", encoding: .utf8)
+    var lines = text.components(separatedBy: "\n")
+    guard let start = lines.firstIndex(of: "stack:") else { throw PlanError() }
+    var end = start + 1
+    while end < lines.count, lines[end].hasPrefix("  - ") { end += 1 }
+    lines[(start + 1)..<end].reverse()
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rig-plan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("rig.yaml"), atomically: true, encoding: .utf8)
+    let original = try run(rigBinary(), ["plan", "examples/workstation"])
+    let reordered = try run(rigBinary(), ["plan", folder.path])
+    #expect(reordered.status == 0)
+    // The "required by" column names the file; the rest is identical.
+    let strip = { (s: String) in s.replacingOccurrences(of: #"\([^)]*rig\.yaml:\d+:\d+\)"#, with: "", options: .regularExpression) }
+    #expect(strip(reordered.stdout) == strip(original.stdout))
+  }
+
+  @Test func unresolvableStackExitsOneWithTheExplanationOnStderr() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rig-plan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let yaml = """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack:
+        - cuda-runtime >= 12.4
+
+      """
+    try yaml.write(to: folder.appendingPathComponent("rig.yaml"), atomically: true, encoding: .utf8)
+    let result = try run(rigBinary(), ["plan", "--color", "never", folder.path])
+    #expect(result.status == 1)
+    #expect(result.stdout == "")
+    #expect(result.stderr.contains("error: the stack cannot be resolved [unresolvable]"))
+    #expect(result.stderr.contains("help: add 'nvidia-cuda' to 'sources:'"))
+  }
+
+  struct PlanError: Error {}
+}

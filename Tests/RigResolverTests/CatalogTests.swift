@@ -1,0 +1,70 @@
+import Foundation
+import RigModel
+import RigYAML
+import Testing
+
+@testable import RigResolver
+
+@Suite struct CatalogTests {
+  func catalog() throws -> Catalog { try Catalog.builtIn.get() }
+
+  @Test func loadsAndNamesTheSourcesTheSchemaAccepts() throws {
+    #expect(try catalog().sourceNames == RigSchema.knownSources.sorted())
+  }
+
+  /// Every requirement in the catalog names a component some source offers, so no catalog fact can point
+  /// nowhere.
+  @Test func everyRequirementNamesAKnownComponent() throws {
+    let catalog = try catalog()
+    let known = Set(catalog.sources.values.flatMap(\.components.keys))
+    for source in catalog.sources.values {
+      for component in source.components.values {
+        for version in component.versions {
+          for requirement in version.requires {
+            #expect(known.contains(requirement.name.value), "\(source.name) \(component.name) \(version.version)")
+          }
+        }
+      }
+    }
+  }
+
+  /// The facts the issue names: CUDA 12.4 needs driver >= 550.54.14, Debian bookworm's driver is 535, the
+  /// blueprint's components are all covered.
+  @Test func holdsTheFactsStacksDependOn() throws {
+    let catalog = try catalog()
+    let cuda = try #require(catalog.sources["nvidia-cuda"]?.components["cuda-runtime"])
+    let cuda124 = try #require(cuda.versions.first { $0.version.text == "12.4.0-1" })
+    #expect(cuda124.requires.map(\.description) == ["nvidia-driver >= 550.54.14"])
+    #expect(catalog.sources["debian-bookworm"]?.components["nvidia-driver"]?.versions.map(\.version.text) == ["535.261.03-1"])
+    let covered = Set(catalog.sources.values.flatMap(\.components.keys))
+    for name in [
+      "nvidia-driver", "cuda-toolkit", "cuda-runtime", "nvidia-container-toolkit", "containerd", "kubelet", "steam",
+      "steam-libs-i386", "blender", "freecad", "neovim", "python3", "ollama", "comfyui",
+    ] {
+      #expect(covered.contains(name), "\(name) is in the catalog")
+    }
+    #expect(catalog.sources["debian-bookworm"]?.components["steam-libs-i386"]?.architecture == "i386")
+  }
+
+  /// Each data file opens with a comment that says where its facts come from (an address) before the first
+  /// fact.
+  @Test func everyFileOpensWithItsSource() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Sources/RigResolver/Catalog/data")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+    #expect(files.count == RigSchema.knownSources.count)
+    for file in files {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      let header = text.split(separator: "\n").prefix { $0.hasPrefix("#") }
+      #expect(header.contains { $0.contains("https://") || $0.contains("http://") }, "\(file) names its source")
+    }
+  }
+
+  @Test func refusesUnknownKeysAndUnorderedVersions() {
+    let unknown = Catalog.parse(text: "source: x\ncomponents:\n  a:\n    versoins: {}\n", file: "x.yaml")
+    #expect(throws: Catalog.LoadError.self) { try unknown.get() }
+    let unordered = Catalog.parse(
+      text: "source: x\ncomponents:\n  a:\n    versions:\n      \"2\":\n      \"1\":\n", file: "x.yaml")
+    #expect(throws: Catalog.LoadError.self) { try unordered.get() }
+  }
+}
