@@ -41,7 +41,8 @@ let package = Package(
       dependencies: ["RigCompiler", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: swift6),
     // Prints how long resolution of a synthetic catalog takes (`swift run -c release rig-benchmark`).
-    .executableTarget(name: "rig-benchmark", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
+    .executableTarget(
+      name: "rig-benchmark", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
     .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),

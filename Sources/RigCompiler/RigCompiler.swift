@@ -78,7 +78,9 @@ public enum RigCompiler {
   /// What `rig plan` prints of a resolved project: each component's version, source and reason, then the
   /// install order.
   public static func planReport(_ result: CheckResult) -> String {
-    guard let resolution = result.resolution, let graph = result.graph, let order = graph.installOrder else { return "" }
+    guard let resolution = result.resolution, let graph = result.graph, let order = graph.installOrder else {
+      return ""
+    }
     let reasons = graph.reasons
     let rows = resolution.components.map { component -> [String] in
       let chain = reasons[component.name] ?? []

@@ -57,7 +57,8 @@ for (index, name) in names.enumerated() {
 var roots: [Requirement] = []
 for _ in 0..<rootCount {
   let target = generator.next(componentCount)
-  roots.append(requirement(names[target], VersionConstraint([VersionClause(.greaterOrEqual, version(generator.next(3), 0))])))
+  roots.append(
+    requirement(names[target], VersionConstraint([VersionClause(.greaterOrEqual, version(generator.next(3), 0))])))
 }
 let universe = Universe(candidates: candidates, roots: roots)
 
@@ -81,4 +82,7 @@ times.sort()
 let median = times[times.count / 2]
 print("catalog: \(componentCount) components x \(versionCount) versions, \(rootCount) stack roots")
 print("outcome: \(outcome), \(selected) components selected")
-print(String(format: "resolve: median %.3f s, best %.3f s, worst %.3f s over %d runs", median, times.first ?? 0, times.last ?? 0, runs))
+print(
+  String(
+    format: "resolve: median %.3f s, best %.3f s, worst %.3f s over %d runs", median, times.first ?? 0, times.last ?? 0,
+    runs))

@@ -29,12 +29,15 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rig-plan-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("rig.yaml"), atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(
+      to: folder.appendingPathComponent("rig.yaml"), atomically: true, encoding: .utf8)
     let original = try run(rigBinary(), ["plan", "examples/workstation"])
     let reordered = try run(rigBinary(), ["plan", folder.path])
     #expect(reordered.status == 0)
     // The "required by" column names the file; the rest is identical.
-    let strip = { (s: String) in s.replacingOccurrences(of: #"\([^)]*rig\.yaml:\d+:\d+\)"#, with: "", options: .regularExpression) }
+    let strip = { (s: String) in
+      s.replacingOccurrences(of: #"\([^)]*rig\.yaml:\d+:\d+\)"#, with: "", options: .regularExpression)
+    }
     #expect(strip(reordered.stdout) == strip(original.stdout))
   }
 

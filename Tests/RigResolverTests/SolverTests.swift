@@ -17,7 +17,8 @@ func universe(_ packages: [String: [String: [String]]], roots: [String]) -> Univ
   var candidates: [String: [Candidate]] = [:]
   for (name, versions) in packages {
     candidates[name] = versions.map { version, requires in
-      Candidate(version: v(version), requires: requires.map(req), origin: .catalog(CatalogLocation(source: "test", line: 1)))
+      Candidate(
+        version: v(version), requires: requires.map(req), origin: .catalog(CatalogLocation(source: "test", line: 1)))
     }.sorted { $0.version < $1.version }
   }
   return Universe(candidates: candidates, roots: roots.map(req))
@@ -76,7 +77,8 @@ func chosen(_ result: Result<Resolution, ResolutionFailure>) -> [String: String]
           var requires: [String] = []
           for other in names where other != name && Int.random(in: 0..<3, using: &g) == 0 {
             let bound = Int.random(in: 1...3, using: &g)
-            requires.append(["\(other) >= \(bound)", "\(other) < \(bound)", "\(other) = \(bound)", other].randomElement(using: &g)!)
+            requires.append(
+              ["\(other) >= \(bound)", "\(other) < \(bound)", "\(other) = \(bound)", other].randomElement(using: &g)!)
           }
           versions["\(version)"] = requires
         }
@@ -97,7 +99,8 @@ func chosen(_ result: Result<Resolution, ResolutionFailure>) -> [String: String]
         #expect(exhaustive, "round \(round): solver found a solution exhaustive search missed")
         #expect(Self.satisfies(resolution, u), "round \(round): solution breaks a constraint")
       case .failure(let failure):
-        #expect(!exhaustive, "round \(round): a solution exists but the solver failed: \(failure.explanation.map(\.text))")
+        #expect(
+          !exhaustive, "round \(round): a solution exists but the solver failed: \(failure.explanation.map(\.text))")
         #expect(!failure.explanation.isEmpty)
       }
     }
@@ -109,7 +112,9 @@ func chosen(_ result: Result<Resolution, ResolutionFailure>) -> [String: String]
     func holds(_ r: Requirement) -> Bool { chosen[r.name.value].map { VersionSet(r.constraint).contains($0) } ?? false }
     guard u.roots.allSatisfy(holds) else { return false }
     for component in resolution.components {
-      guard let candidate = u.candidates[component.name]?.first(where: { $0.version == component.version }) else { return false }
+      guard let candidate = u.candidates[component.name]?.first(where: { $0.version == component.version }) else {
+        return false
+      }
       guard candidate.requires.allSatisfy(holds) else { return false }
     }
     return true
@@ -121,7 +126,9 @@ func chosen(_ result: Result<Resolution, ResolutionFailure>) -> [String: String]
     var choice: [String: Version] = [:]
     func search(_ index: Int) -> Bool {
       if index == names.count {
-        func holds(_ r: Requirement) -> Bool { choice[r.name.value].map { VersionSet(r.constraint).contains($0) } ?? false }
+        func holds(_ r: Requirement) -> Bool {
+          choice[r.name.value].map { VersionSet(r.constraint).contains($0) } ?? false
+        }
         guard u.roots.allSatisfy(holds) else { return false }
         for (name, version) in choice {
           guard let candidate = u.candidates[name]?.first(where: { $0.version == version }) else { return false }

@@ -19,7 +19,9 @@ struct SeededGenerator: RandomNumberGenerator {
 /// Versions built from the pieces Debian's order treats specially: epochs, leading zeros, `~`, letters, `+`,
 /// `.`, revisions; drawn close to each other so that many pairs differ in one small place.
 func randomVersion(_ g: inout SeededGenerator) -> String {
-  let pieces = ["0", "1", "01", "2", "9", "10", "001", "a", "b", "z", "A", "~", "~~", "+", ".", "rc", "~rc1", "+b1", "-"]
+  let pieces = [
+    "0", "1", "01", "2", "9", "10", "001", "a", "b", "z", "A", "~", "~~", "+", ".", "rc", "~rc1", "+b1", "-",
+  ]
   var text = ""
   if Int.random(in: 0..<5, using: &g) == 0 { text += ["0:", "1:", "2:", "00:", "10:"].randomElement(using: &g)! }
   text += ["0", "1", "2", "10", "01"].randomElement(using: &g)!
@@ -65,7 +67,9 @@ func randomVersion(_ g: inout SeededGenerator) -> String {
     while pairs.count < 12_000 + Self.policyPairs.count {
       let a = randomVersion(&g)
       // Half the pairs are a version and a small edit of it, where ordering mistakes hide.
-      let b = Bool.random(using: &g) ? randomVersion(&g) : a + ["~", "a", "0", ".0", "+", "-1", "~1"].randomElement(using: &g)!
+      let b =
+        Bool.random(using: &g)
+        ? randomVersion(&g) : a + ["~", "a", "0", ".0", "+", "-1", "~1"].randomElement(using: &g)!
       guard Version(exactly: a) != nil, Version(exactly: b) != nil else { continue }
       pairs.append((a, b))
     }

@@ -179,7 +179,8 @@ private struct CatalogParser {
     }
     guard !versions.isEmpty else { throw fail(node, "component '\(name)' offers no version") }
     for (a, b) in zip(versions, versions.dropFirst()) where !(a.version < b.version) {
-      throw fail(keyNode, "versions of '\(name)' must be listed in ascending Debian order ('\(a.version)', '\(b.version)')")
+      throw fail(
+        keyNode, "versions of '\(name)' must be listed in ascending Debian order ('\(a.version)', '\(b.version)')")
     }
     return CatalogComponent(
       name: name, package: package, architecture: architecture, versions: versions, location: location(keyNode))

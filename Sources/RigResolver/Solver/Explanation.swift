@@ -25,7 +25,8 @@ struct Reporter {
   /// Counts how often each derived incompatibility is used, to number those used more than once.
   mutating func count(_ index: Int) {
     derivations[index, default: 0] += 1
-    guard derivations[index] == 1, isDerived(index), case .conflict(let a, let b) = solver.incompatibilities[index].cause
+    guard derivations[index] == 1, isDerived(index),
+      case .conflict(let a, let b) = solver.incompatibilities[index].cause
     else { return }
     count(a)
     count(b)
@@ -223,7 +224,8 @@ struct Reporter {
       }
       let sources = solver.universe.disabled.keys.sorted().filter { solver.universe.disabled[$0]?[name] != nil }
       let quoted = sources.map { "'\($0)'" }
-      let list = quoted.count == 1 ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")
+      let list =
+        quoted.count == 1 ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")
       return "no enabled source offers \(name); \(list) \(quoted.count == 1 ? "does" : "do")"
     }
     var bySource: [(String, [Version])] = []

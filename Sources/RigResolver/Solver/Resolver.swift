@@ -40,7 +40,8 @@ public enum Resolver {
         let name = solver.names[package]
         guard let candidate = solver.candidates[package].first(where: { $0.version == version }) else { continue }
         components.append(
-          ResolvedComponent(name: name, version: candidate.version, origin: candidate.origin, requires: candidate.requires))
+          ResolvedComponent(
+            name: name, version: candidate.version, origin: candidate.origin, requires: candidate.requires))
       }
       components.sort { $0.name < $1.name }
       return .success(Resolution(components: components, roots: universe.roots))

@@ -194,7 +194,9 @@ struct Solver {
   mutating func decide(_ package: Int, _ version: Version) {
     decisionCount += 1
     decisions[package] = version
-    assign(Assignment(term: Term(package: package, set: .exactly(version), positive: true), level: decisionCount, cause: nil))
+    assign(
+      Assignment(term: Term(package: package, set: .exactly(version), positive: true), level: decisionCount, cause: nil)
+    )
   }
 
   mutating func backtrack(to level: Int) {
@@ -299,12 +301,15 @@ struct Solver {
     guard let package, let current = accumulated[package] else { return nil }
     let list = candidates[package]
     guard let best = list.indices.reversed().first(where: { current.set.contains(list[$0].version) }) else {
-      add(Incompatibility(terms: [Term(package: package, set: current.set, positive: true)], cause: .noVersions, root: 0))
+      add(
+        Incompatibility(terms: [Term(package: package, set: current.set, positive: true)], cause: .noVersions, root: 0))
       return package
     }
     if let unsupported = list[best].unsupported {
       let run = self.run(in: list, around: best) { $0.unsupported == unsupported }
-      add(Incompatibility(terms: [Term(package: package, set: run, positive: true)], cause: .unsupported(unsupported), root: 0))
+      add(
+        Incompatibility(
+          terms: [Term(package: package, set: run, positive: true)], cause: .unsupported(unsupported), root: 0))
       return package
     }
     var added: [Int] = []
@@ -313,7 +318,9 @@ struct Solver {
       for requirement in list[best].requires {
         let dependency = id(requirement.name.value)
         let run = self.run(in: list, around: best) { candidate in
-          candidate.requires.contains { $0.name.value == requirement.name.value && $0.constraint == requirement.constraint }
+          candidate.requires.contains {
+            $0.name.value == requirement.name.value && $0.constraint == requirement.constraint
+          }
         }
         let origin: CandidateOrigin? = package == Solver.root ? nil : list[best].origin
         added.append(

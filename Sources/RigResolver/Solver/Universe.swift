@@ -108,7 +108,10 @@ public struct Universe: Sendable {
     for component in spec.components where !component.versions.isEmpty {
       byName[component.name.value] = Dictionary(
         component.versions.map {
-          ($0.version.value, Candidate(version: $0.version.value, requires: $0.requires, origin: .project($0.version.range)))
+          (
+            $0.version.value,
+            Candidate(version: $0.version.value, requires: $0.requires, origin: .project($0.version.range))
+          )
         }, uniquingKeysWith: { a, _ in a })
     }
     var disabled: [String: [String: [Version]]] = [:]

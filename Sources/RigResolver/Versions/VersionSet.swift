@@ -40,7 +40,10 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   public static func exactly(_ v: Version) -> VersionSet {
     VersionSet(
-      intervals: [VersionInterval(lower: VersionBound(version: v, inclusive: true), upper: VersionBound(version: v, inclusive: true))])
+      intervals: [
+        VersionInterval(
+          lower: VersionBound(version: v, inclusive: true), upper: VersionBound(version: v, inclusive: true))
+      ])
   }
 
   /// From `lower` (inclusive) to `upper` (inclusive); nil ends are open.
@@ -62,10 +65,14 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
       let clauseSet: VersionSet
       switch clause.op {
       case .equal: clauseSet = .exactly(v)
-      case .greaterOrEqual: clauseSet = VersionSet(intervals: [VersionInterval(lower: .init(version: v, inclusive: true), upper: nil)])
-      case .greater: clauseSet = VersionSet(intervals: [VersionInterval(lower: .init(version: v, inclusive: false), upper: nil)])
-      case .lessOrEqual: clauseSet = VersionSet(intervals: [VersionInterval(lower: nil, upper: .init(version: v, inclusive: true))])
-      case .less: clauseSet = VersionSet(intervals: [VersionInterval(lower: nil, upper: .init(version: v, inclusive: false))])
+      case .greaterOrEqual:
+        clauseSet = VersionSet(intervals: [VersionInterval(lower: .init(version: v, inclusive: true), upper: nil)])
+      case .greater:
+        clauseSet = VersionSet(intervals: [VersionInterval(lower: .init(version: v, inclusive: false), upper: nil)])
+      case .lessOrEqual:
+        clauseSet = VersionSet(intervals: [VersionInterval(lower: nil, upper: .init(version: v, inclusive: true))])
+      case .less:
+        clauseSet = VersionSet(intervals: [VersionInterval(lower: nil, upper: .init(version: v, inclusive: false))])
       case .caret: clauseSet = VersionSet.caret(v)
       }
       set = set.intersection(clauseSet)
@@ -82,7 +89,9 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
       return .exactly(v)
     }
     return VersionSet(
-      intervals: [VersionInterval(lower: .init(version: low, inclusive: true), upper: .init(version: high, inclusive: false))])
+      intervals: [
+        VersionInterval(lower: .init(version: low, inclusive: true), upper: .init(version: high, inclusive: false))
+      ])
   }
 
   /// Adds one to a decimal digit string of any length.
@@ -154,7 +163,8 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
     var open = true  // whether the gap starts at minus infinity
     for interval in intervals {
       if let l = interval.lower {
-        let gap = VersionInterval(lower: open ? nil : lower, upper: VersionBound(version: l.version, inclusive: !l.inclusive))
+        let gap = VersionInterval(
+          lower: open ? nil : lower, upper: VersionBound(version: l.version, inclusive: !l.inclusive))
         if !gap.isEmpty { result.append(gap) }
       }
       guard let u = interval.upper else { return VersionSet(intervals: result) }
