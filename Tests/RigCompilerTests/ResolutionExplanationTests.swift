@@ -296,4 +296,34 @@ import Testing
         """)
   }
 
+  /// A component declared under 'components:' without versions, which no source offers.
+  @Test func declaredWithoutVersions() {
+    let yaml = """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: bookworm }
+      stack:
+        - myapp
+      components:
+        myapp:
+          runtime: host
+      """
+    #expect(
+      report(yaml) == """
+        rig.yaml:9:5: error: the stack cannot be resolved [unresolvable]
+        9 |   - myapp
+          |     ^~~~~
+          because 'components:' declares myapp without 'versions:' and no source offers it
+          and the stack requires myapp                                              (rig.yaml:9:5)
+          so the stack cannot be resolved
+        help: give 'myapp' its 'versions:' under 'components:'
+
+        1 error
+
+        """)
+  }
 }

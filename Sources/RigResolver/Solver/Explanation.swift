@@ -220,6 +220,9 @@ struct Reporter {
     }
     if list.isEmpty {
       if offeredElsewhere.isEmpty && !solver.universe.disabled.values.contains(where: { $0[name] != nil }) {
+        if solver.universe.declaredWithoutVersions.contains(name) {
+          return "'components:' declares \(name) without 'versions:' and no source offers it"
+        }
         return "there is no component named '\(name)'"
       }
       let sources = solver.universe.disabled.keys.sorted().filter { solver.universe.disabled[$0]?[name] != nil }

@@ -75,6 +75,11 @@ public enum Resolver {
     let enabled = Set(Universe.enabledSources(spec))
     let declared = Set(spec.components.filter { !$0.versions.isEmpty }.map(\.name.value))
     for missing in failure.missing where !declared.contains(missing.name) {
+      let catalogued = catalog.sources.values.contains { $0.components[missing.name] != nil }
+      if !catalogued, spec.components.contains(where: { $0.name.value == missing.name }) {
+        help.append("give '\(missing.name)' its 'versions:' under 'components:'")
+        continue
+      }
       if !known.contains(missing.name) {
         if let guess = Suggestion.closest(to: missing.name, among: known.sorted()) {
           help.append("did you mean '\(guess)'? no source offers '\(missing.name)'")

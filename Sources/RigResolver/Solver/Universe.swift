@@ -74,6 +74,8 @@ public struct Universe: Sendable {
   public var roots: [Requirement]
   /// For components or versions that only disabled sources offer: source name → versions by component.
   public var disabled: [String: [String: [Version]]]
+  /// Components the project declares under `components:` without `versions:`.
+  public var declaredWithoutVersions: Set<String> = []
 
   public init(candidates: [String: [Candidate]], roots: [Requirement], disabled: [String: [String: [Version]]] = [:]) {
     self.candidates = candidates
@@ -121,5 +123,6 @@ public struct Universe: Sendable {
     self.init(
       candidates: byName.mapValues { $0.values.sorted { $0.version < $1.version } }, roots: spec.stack,
       disabled: disabled)
+    declaredWithoutVersions = Set(spec.components.filter { $0.versions.isEmpty }.map(\.name.value))
   }
 }
