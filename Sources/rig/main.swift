@@ -20,6 +20,16 @@ struct DiagnosticOptions: ParsableArguments {
   var color: ColorMode = .auto
 }
 
+extension DiagnosticOptions {
+  /// Prints the diagnostics to standard error, rendered for the terminal.
+  func printDiagnostics(of result: CheckResult) {
+    let colors = color.resolve(
+      isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+    let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
+    FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+  }
+}
+
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Validate a rig.yaml without writing anything.",
@@ -39,11 +49,7 @@ struct Check: ParsableCommand {
       ]
       FileHandle.standardOutput.write(Data(result.diagnostics.json(extra: summary).serialized().utf8))
     case .text:
-      let colors = options.color.resolve(
-        isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
-      let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
-      let report = renderer.render(result.diagnostics)
-      FileHandle.standardError.write(Data(report.utf8))
+      options.printDiagnostics(of: result)
       if !result.hasErrors {
         print("\(result.file): ok")
       }
@@ -68,10 +74,7 @@ struct Plan: ParsableCommand {
     case .json:
       FileHandle.standardOutput.write(Data(RigCompiler.planJSON(result).serialized().utf8))
     case .text:
-      let colors = options.color.resolve(
-        isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
-      let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
-      FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+      options.printDiagnostics(of: result)
       if !result.hasErrors {
         FileHandle.standardOutput.write(Data(RigCompiler.planReport(result).utf8))
       }

@@ -147,7 +147,7 @@ public struct DependencyGraph: Sendable {
       waiting[node] = requirements.count
       for edge in requirements { dependents[edge.to, default: []].append(node) }
     }
-    var ready = NameHeap()
+    var ready = Heap<String>()
     for node in nodes where waiting[node] == 0 { ready.push(node) }
     var order: [String] = []
     while let node = ready.pop() {
@@ -179,39 +179,5 @@ public struct DependencyGraph: Sendable {
       }
     }
     return chains
-  }
-}
-
-/// A binary min-heap of names.
-struct NameHeap {
-  private var items: [String] = []
-
-  mutating func push(_ item: String) {
-    items.append(item)
-    var child = items.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      if items[parent] <= items[child] { break }
-      items.swapAt(parent, child)
-      child = parent
-    }
-  }
-
-  mutating func pop() -> String? {
-    guard !items.isEmpty else { return nil }
-    items.swapAt(0, items.count - 1)
-    let top = items.removeLast()
-    var parent = 0
-    while true {
-      let left = 2 * parent + 1
-      let right = left + 1
-      var smallest = parent
-      if left < items.count && items[left] < items[smallest] { smallest = left }
-      if right < items.count && items[right] < items[smallest] { smallest = right }
-      if smallest == parent { break }
-      items.swapAt(parent, smallest)
-      parent = smallest
-    }
-    return top
   }
 }

@@ -49,15 +49,9 @@ struct Reporter {
     else { return nil }
     var references: [String] = []
     var count = 0
-    var stack = [index]
-    var seen = Set<Int>()
-    while let next = stack.popLast() {
-      guard seen.insert(next).inserted else { continue }
-      let incompatibility = solver.incompatibilities[next]
+    for leaf in leaves(index) {
+      let incompatibility = solver.incompatibilities[leaf]
       switch incompatibility.cause {
-      case .conflict(let a, let b):
-        stack.append(b)
-        stack.append(a)
       case .dependency(let requirement, let origin):
         guard requirement.name.value == name(to.package),
           incompatibility.terms.contains(where: { $0.positive && $0.package == from.package })
@@ -281,20 +275,29 @@ struct Reporter {
     return positives.map(text).joined(separator: " and ") + " \(verb) " + negatives.map(text).joined(separator: " or ")
   }
 
-  /// Components the failure depends on that the stack names, for the help trials.
-  func rootRequirements(_ failure: Int) -> [Requirement] {
+  /// The external incompatibilities a derivation rests on, each once, in the order the explanation meets them.
+  func leaves(_ start: Int) -> [Int] {
     var seen = Set<Int>()
-    var stack = [failure]
-    var found: [Requirement] = []
+    var stack = [start]
+    var found: [Int] = []
     while let index = stack.popLast() {
       guard seen.insert(index).inserted else { continue }
-      switch solver.incompatibilities[index].cause {
-      case .conflict(let a, let b):
+      if case .conflict(let a, let b) = solver.incompatibilities[index].cause {
         stack.append(b)
         stack.append(a)
-      case .dependency(let requirement, nil) where !found.contains(requirement):
+      } else {
+        found.append(index)
+      }
+    }
+    return found
+  }
+
+  /// Components the failure depends on that the stack names, for the help trials.
+  func rootRequirements(_ failure: Int) -> [Requirement] {
+    var found: [Requirement] = []
+    for index in leaves(failure) {
+      if case .dependency(let requirement, nil) = solver.incompatibilities[index].cause, !found.contains(requirement) {
         found.append(requirement)
-      default: break
       }
     }
     return found
@@ -303,21 +306,13 @@ struct Reporter {
   /// The components and version sets the failure found no candidate for, in the order the explanation meets
   /// them.
   func missing(_ failure: Int) -> [(name: String, set: VersionSet)] {
-    var seen = Set<Int>()
-    var stack = [failure]
     var found: [(name: String, set: VersionSet)] = []
-    while let index = stack.popLast() {
-      guard seen.insert(index).inserted else { continue }
+    for index in leaves(failure) {
       let incompatibility = solver.incompatibilities[index]
-      switch incompatibility.cause {
-      case .conflict(let a, let b):
-        stack.append(b)
-        stack.append(a)
-      case .noVersions:
-        if let term = incompatibility.terms.first, !found.contains(where: { $0.name == name(term.package) }) {
-          found.append((name(term.package), term.set))
-        }
-      default: break
+      if case .noVersions = incompatibility.cause, let term = incompatibility.terms.first,
+        !found.contains(where: { $0.name == name(term.package) })
+      {
+        found.append((name(term.package), term.set))
       }
     }
     return found

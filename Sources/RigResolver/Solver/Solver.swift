@@ -41,7 +41,8 @@ struct Solver {
 
   // The queue of packages waiting for a decision: by discovery, with packages down to one candidate first.
   var queued: [Bool] = [false]
-  var heap = MinHeap()
+  /// Package ids, which are given in discovery order.
+  var heap = Heap<Int>()
   var urgent: [Int] = []
 
   static let root = 0
@@ -174,7 +175,7 @@ struct Solver {
     if let current = accumulated[package], current.positive, decisions[package] == nil {
       if !queued[package] {
         queued[package] = true
-        heap.push((package, package))
+        heap.push(package)
       }
       if allowedCount(package, limit: 2) <= 1 { urgent.append(package) }
     }
@@ -217,7 +218,7 @@ struct Solver {
       accumulated[package] = term
       if let term, term.positive, decisions[package] == nil, !queued[package] {
         queued[package] = true
-        heap.push((package, package))
+        heap.push(package)
       }
     }
   }
@@ -290,7 +291,7 @@ struct Solver {
       }
     }
     if package == nil {
-      while let (p, _) = heap.pop() {
+      while let p = heap.pop() {
         queued[p] = false
         if decisions[p] == nil, let current = accumulated[p], current.positive {
           package = p
@@ -371,22 +372,22 @@ struct Solver {
   }
 }
 
-/// A binary min-heap of (key, package) pairs ordered by key.
-struct MinHeap {
-  private var items: [(Int, Int)] = []
+/// A binary min-heap.
+struct Heap<Element: Comparable> {
+  private var items: [Element] = []
 
-  mutating func push(_ item: (Int, Int)) {
+  mutating func push(_ item: Element) {
     items.append(item)
     var child = items.count - 1
     while child > 0 {
       let parent = (child - 1) / 2
-      if items[parent].0 <= items[child].0 { break }
+      if items[parent] <= items[child] { break }
       items.swapAt(parent, child)
       child = parent
     }
   }
 
-  mutating func pop() -> (Int, Int)? {
+  mutating func pop() -> Element? {
     guard !items.isEmpty else { return nil }
     items.swapAt(0, items.count - 1)
     let top = items.removeLast()
@@ -395,8 +396,8 @@ struct MinHeap {
       let left = 2 * parent + 1
       let right = left + 1
       var smallest = parent
-      if left < items.count && items[left].0 < items[smallest].0 { smallest = left }
-      if right < items.count && items[right].0 < items[smallest].0 { smallest = right }
+      if left < items.count && items[left] < items[smallest] { smallest = left }
+      if right < items.count && items[right] < items[smallest] { smallest = right }
       if smallest == parent { break }
       items.swapAt(parent, smallest)
       parent = smallest

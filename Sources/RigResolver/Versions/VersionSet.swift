@@ -189,13 +189,8 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
       while j < other.intervals.count && Self.upperLess(other.intervals[j].upper, interval.upper) { j += 1 }
       guard j < other.intervals.count else { return false }
       let container = other.intervals[j]
+      // The container's lower end must not be above the interval's.
       if Self.maxLower(container.lower, interval.lower) != interval.lower { return false }
-      // The lower end of the container must not be above the interval's.
-      if let containerLower = container.lower {
-        guard let lower = interval.lower else { return false }
-        if containerLower.version > lower.version { return false }
-        if containerLower.version == lower.version && !containerLower.inclusive && lower.inclusive { return false }
-      }
     }
     return true
   }
