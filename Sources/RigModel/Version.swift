@@ -89,23 +89,16 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// The epoch, upstream and revision parts (Debian Policy §5.6.12): a missing epoch is 0 and a missing
   /// revision is empty, which dpkg orders like "0".
-  public var parts: (epoch: Substring, upstream: Substring, revision: Substring) {
-    var rest = Substring(text)
-    var epoch: Substring = "0"
-    if let colon = rest.firstIndex(of: ":") {
-      epoch = rest[..<colon]
-      rest = rest[rest.index(after: colon)...]
-    }
-    if let hyphen = rest.lastIndex(of: "-") {
-      return (epoch, rest[..<hyphen], rest[rest.index(after: hyphen)...])
-    }
-    return (epoch, rest, "")
+  public var parts: (epoch: String, upstream: String, revision: String) {
+    (
+      String(decoding: epochBytes, as: UTF8.self), String(decoding: upstreamBytes, as: UTF8.self),
+      String(decoding: revisionBytes, as: UTF8.self)
+    )
   }
 
   /// The leading number of the upstream part: 12 for `12.4.1-1`, the part `^12` matches.
-  public var major: Substring {
-    let upstream = parts.upstream
-    return upstream.prefix(while: { $0.isASCII && $0.isNumber })
+  public var major: String {
+    String(decoding: upstreamBytes.prefix(while: Version.isDigit), as: UTF8.self)
   }
 
   public static func == (a: Version, b: Version) -> Bool { compare(a, b) == 0 }
@@ -122,7 +115,7 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
   }
 
   /// Text with every run of digits written without leading zeros.
-  private static func canonical(_ text: Substring) -> String {
+  private static func canonical(_ text: String) -> String {
     var result = ""
     var digits = ""
     func flush() {

@@ -43,11 +43,7 @@ extension DependencyGraph {
         ResolverMessage.cycle(names.joined(separator: " → ")),
         at: path.lazy.compactMap(\.requirement.range).first,
         help: ["remove one of these requirements; install order needs every component after what it requires"])
-      diagnostic.explanation = path.map { edge in
-        var line = edge.location
-        line.text = "\(edge.from) requires \(edge.requirement)"
-        return line
-      }
+      diagnostic.explanation = path.map(\.line)
       return diagnostic
     }
   }

@@ -9,13 +9,9 @@ public struct DependencyEdge: Sendable, Hashable {
   /// Where the requirement is written: the project's file, or the catalog.
   public var origin: CandidateOrigin
 
-  /// Where the edge is written, as printed.
-  public var location: ExplanationLine {
-    if let range = requirement.range { return ExplanationLine("\(from) → \(to)", at: range) }
-    switch origin {
-    case .catalog(let location): return ExplanationLine("\(from) → \(to)", reference: location.description)
-    case .project(let range): return ExplanationLine("\(from) → \(to)", at: range)
-    }
+  /// "a requires b", with where it is written.
+  public var line: ExplanationLine {
+    ExplanationLine("\(from) requires \(requirement)", requirement: requirement, declaredBy: origin)
   }
 }
 

@@ -181,13 +181,7 @@ struct Reporter {
       } else {
         subject = "the stack"
       }
-      let statement = "\(subject) requires \(requirement)"
-      if let range = requirement.range { return ExplanationLine(statement, at: range) }
-      switch origin {
-      case .catalog(let location)?: return ExplanationLine(statement, reference: location.description)
-      case .project(let range)?: return ExplanationLine(statement, at: range)
-      case nil: return ExplanationLine(statement)
-      }
+      return ExplanationLine("\(subject) requires \(requirement)", requirement: requirement, declaredBy: origin)
     case .noVersions:
       guard let term = incompatibility.terms.first else { return ExplanationLine("no version is available") }
       return ExplanationLine(noVersions(term.package, term.set))
@@ -209,17 +203,14 @@ struct Reporter {
   func noVersions(_ package: Int, _ set: VersionSet) -> String {
     let name = self.name(package)
     let list = solver.candidates[package]
-    let offeredElsewhere = solver.universe.disabled.keys.sorted().filter {
-      solver.universe.disabled[$0]?[name]?.contains(where: set.contains) ?? false
-    }
     if list.isEmpty {
-      if offeredElsewhere.isEmpty && !solver.universe.disabled.values.contains(where: { $0[name] != nil }) {
+      let sources = solver.universe.disabled.keys.sorted().filter { solver.universe.disabled[$0]?[name] != nil }
+      if sources.isEmpty {
         if solver.universe.declaredWithoutVersions.contains(name) {
           return "'components:' declares \(name) without 'versions:' and no source offers it"
         }
         return "there is no component named '\(name)'"
       }
-      let sources = solver.universe.disabled.keys.sorted().filter { solver.universe.disabled[$0]?[name] != nil }
       let quoted = sources.map { "'\($0)'" }
       let list =
         quoted.count == 1 ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")

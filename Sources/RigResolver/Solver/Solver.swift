@@ -46,7 +46,7 @@ struct Solver {
   var urgent: [Int] = []
 
   static let root = 0
-  static let rootVersion = Version(exactly: "0") ?? Version(exactly: "1")!
+  static let rootVersion = Version(exactly: "0")!
 
   init(universe: Universe) {
     self.universe = universe

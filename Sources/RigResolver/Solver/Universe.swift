@@ -32,6 +32,22 @@ public enum CandidateOrigin: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
+extension ExplanationLine {
+  /// `text`, located where `requirement` is written: its own place in the project, else the catalog line or
+  /// `components:` entry of the version that declares it.
+  init(_ text: String, requirement: Requirement, declaredBy origin: CandidateOrigin?) {
+    if let range = requirement.range {
+      self.init(text, at: range)
+      return
+    }
+    switch origin {
+    case .catalog(let location)?: self.init(text, reference: location.description)
+    case .project(let range)?: self.init(text, at: range)
+    case nil: self.init(text)
+    }
+  }
+}
+
 /// Why a candidate cannot be used on this machine.
 public struct Unsupported: Sendable, Hashable {
   /// The GPU's name as written, with its location.
