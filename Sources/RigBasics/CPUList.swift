@@ -64,10 +64,17 @@ public struct CPUListExpression: Sendable, Hashable {
     /// Where the item starts in the text and how long it is, in scalars.
     public var offset: Int
     public var length: Int
+    /// Where the item is written in a source file, when the front end knows (for pointing at one item).
+    public var range: SourceRange? = nil
   }
 
   public var items: [Item]
   public var isAll: Bool
+
+  public init(items: [Item], isAll: Bool) {
+    self.items = items
+    self.isAll = isAll
+  }
 
   private static let help =
     "a CPU list is a comma-separated list of CPUs 'a', ascending ranges 'a-b' or strided ranges 'a-b:used/group', such as '0-7,16-27'"

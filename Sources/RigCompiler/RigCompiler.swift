@@ -12,12 +12,20 @@ public struct CheckResult: Sendable {
   public var resolution: Resolution?
   /// The resolved components' requirements; nil without a resolution.
   public var graph: DependencyGraph?
+  /// CPU sets, budgets and GPU sharing; nil when any error was found up to and including allocation.
+  public var allocation: Allocation?
   public var diagnostics: DiagnosticEngine
   /// The text of every file read, for rendering snippets.
   public var sources: SourceFiles
   /// The root file, as displayed.
   public var file: String
   public var hasErrors: Bool { diagnostics.hasErrors }
+
+  /// Everything emitters need; nil when any phase found an error.
+  public var plan: Plan? {
+    guard let spec, let resolution, let graph, let allocation, !hasErrors else { return nil }
+    return Plan(spec: spec, resolution: resolution, graph: graph, allocation: allocation)
+  }
 }
 
 /// The compiler facade: every command is one call here.
@@ -50,7 +58,8 @@ public enum RigCompiler {
       CheckResult(spec: result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file))
   }
 
-  /// Resolution, when the front end found no error: versions against the built-in catalog, then cycles.
+  /// Resolution, when the front end found no error: versions against the built-in catalog, then cycles, then
+  /// allocation.
   static func resolve(_ checked: CheckResult) -> CheckResult {
     var result = checked
     guard !result.hasErrors, let spec = result.spec else { return result }
@@ -70,6 +79,7 @@ public enum RigCompiler {
       if !result.hasErrors {
         result.resolution = resolution
         result.graph = graph
+        result.allocation = Allocator.allocate(spec: spec, resolution: resolution, diagnostics: &result.diagnostics)
       }
     }
     return result
@@ -99,7 +109,62 @@ public enum RigCompiler {
       let number = String(index + 1)
       out += String(repeating: " ", count: width - number.count + 2) + number + ". " + name + "\n"
     }
+    if let spec = result.spec, let allocation = result.allocation {
+      out += "\n" + allocationReport(allocation, hardware: spec.hardware)
+    }
     return out
+  }
+
+  /// The allocation as tables: CPU sets and each component's CPUs, GPU memory and RAM against their budgets,
+  /// GPU sharing and power, and the kernel parameters that isolate the CPUs.
+  static func allocationReport(_ allocation: Allocation, hardware: Hardware) -> String {
+    let cpu = allocation.cpu
+    var out =
+      "CPU: \(hardware.cpu.logicalCPUs.count) CPUs in \(hardware.cpu.cores.count) cores; boot CPU \(hardware.cpu.bootCPU.value)\n"
+    out += table(
+      header: ["set", "cpus", "whole cores"],
+      rows: [
+        ["isolated", cpu.isolated.isEmpty ? "none" : cpu.isolated.description, cpu.coreSummary(cpu.isolated)],
+        ["housekeeping", cpu.housekeeping.description, cpu.coreSummary(cpu.housekeeping)],
+      ])
+    if !cpu.components.isEmpty {
+      out += "\n"
+      out += table(
+        header: ["component", "runtime", "placement", "cpus", "count"],
+        rows: cpu.components.map {
+          [$0.name, $0.runtime.rawValue, $0.placement.rawValue, $0.cpus.description, String($0.count)]
+        })
+    }
+    let parameters = cpu.kernelParameters
+    out +=
+      "\nKernel parameters: " + (parameters.isEmpty ? "none (nothing is isolated)" : parameters.joined(separator: " "))
+    out += "\n"
+    if let gpu = allocation.gpuMemory {
+      let names = hardware.gpus.map { "'\($0.name.value)'" }.joined(separator: ", ")
+      out += "\nGPU memory: \(gpu.capacity) on \(names), \(gpu.reserve) reserved, \(gpu.usable) usable\n"
+      out += budgetTable(gpu)
+    }
+    if let slicing = allocation.timeSlicing {
+      out += "\nGPU time slicing: \(slicing.replicas) replicas for \(slicing.sharers.joined(separator: ", "))\n"
+    }
+    for limit in allocation.powerLimits {
+      let range = hardware.gpus[limit.index].power.map { " (board range \($0.min.value) to \($0.max.value))" } ?? ""
+      out += "\nGPU power limit: \(limit.limit) on '\(limit.gpu)'\(range)\n"
+    }
+    let memory = allocation.memory
+    out += "\nRAM: \(memory.capacity), \(memory.reserve) reserved, \(memory.usable) usable\n"
+    out += budgetTable(memory)
+    return out
+  }
+
+  /// A budget's items, what each adds, and the total against what is usable.
+  static func budgetTable(_ budget: Budget) -> String {
+    guard !budget.items.isEmpty else { return "  nothing asks for it\n" }
+    var rows = budget.items.map { item in
+      [item.component, item.group ?? "", item.amount.description, item.counted ? item.amount.description : "-"]
+    }
+    rows.append(["total", "", "", "\(budget.used) of \(budget.usable)"])
+    return table(header: ["component", "exclusive group", "asks", "counts"], rows: rows)
   }
 
   /// The resolution as JSON (`rig plan --format json`).

@@ -2,8 +2,12 @@ import RigBasics
 
 /// Limits and budgets that apply to the whole machine.
 public struct Policies: Sendable, Hashable {
-  /// Whole cores kept for the kernel, IRQs and everything not isolated.
+  /// Whole cores kept for the kernel, IRQs and everything not isolated (at least 1 when not written).
   public var housekeepingCores: Located<Int>?
+  /// An isolated CPU set written by hand (`isolcpus=`'s list); rig computes it when absent.
+  public var isolatedCPUs: Located<CPUListExpression>?
+  /// A housekeeping CPU set written by hand; the CPUs not isolated when absent.
+  public var housekeepingCPUs: Located<CPUListExpression>?
   /// RAM kept back from every budget.
   public var memoryReserve: Located<ByteCount>?
   /// GPU memory kept back for the display and desktop.
@@ -12,10 +16,13 @@ public struct Policies: Sendable, Hashable {
   public var thermal: ThermalPolicy?
 
   public init(
-    housekeepingCores: Located<Int>? = nil, memoryReserve: Located<ByteCount>? = nil,
+    housekeepingCores: Located<Int>? = nil, isolatedCPUs: Located<CPUListExpression>? = nil,
+    housekeepingCPUs: Located<CPUListExpression>? = nil, memoryReserve: Located<ByteCount>? = nil,
     gpuReserve: Located<ByteCount>? = nil, gpuPowerLimit: Located<Power>? = nil, thermal: ThermalPolicy? = nil
   ) {
     self.housekeepingCores = housekeepingCores
+    self.isolatedCPUs = isolatedCPUs
+    self.housekeepingCPUs = housekeepingCPUs
     self.memoryReserve = memoryReserve
     self.gpuReserve = gpuReserve
     self.gpuPowerLimit = gpuPowerLimit

@@ -44,9 +44,10 @@ public struct CPURequest: Sendable, Hashable {
 /// GPU a component asks for.
 public struct GPURequest: Sendable, Hashable {
   public var memory: Located<ByteCount>
-  public var sharing: Located<GPUSharing>
+  /// As written; nil lets rig choose (see `Component.gpuSharing`).
+  public var sharing: Located<GPUSharing>?
 
-  public init(memory: Located<ByteCount>, sharing: Located<GPUSharing>) {
+  public init(memory: Located<ByteCount>, sharing: Located<GPUSharing>? = nil) {
     self.memory = memory
     self.sharing = sharing
   }
@@ -101,5 +102,15 @@ public struct Component: Sendable, Hashable {
     self.ports = ports
     self.resources = resources
     self.exclusiveGroup = exclusiveGroup
+  }
+}
+
+extension Component {
+  /// How the component uses its GPU: as written, else exclusively when it runs on isolated cores (a latency
+  /// workload is not time-sliced unless the stack says so), else time-sliced. Nil without a GPU request.
+  public var gpuSharing: GPUSharing? {
+    guard let gpu = resources.gpu else { return nil }
+    if let sharing = gpu.sharing { return sharing.value }
+    return resources.cpu?.placement.value == .isolated ? .exclusive : .timeSliced
   }
 }

@@ -356,8 +356,17 @@ struct Lowerer {
     parsed(value, expected: "a duration such as '5m'", message: FrontEndMessage.badQuantity, TimeSpan.parse)
   }
 
+  /// A CPU list, each item located in the source so later checks can point at the one that is wrong.
   mutating func cpuList(_ value: Value) -> Located<CPUListExpression>? {
-    parsed(value, expected: "a CPU list such as '8-15'", message: FrontEndMessage.badCPUList, CPUListExpression.parse)
+    guard
+      var list = parsed(
+        value, expected: "a CPU list such as '8-15'", message: FrontEndMessage.badCPUList, CPUListExpression.parse)
+    else { return nil }
+    for index in list.value.items.indices {
+      let item = list.value.items[index]
+      list.value.items[index].range = subrange(of: value, offset: item.offset, length: item.length)
+    }
+    return list
   }
 
   mutating func version(_ value: Value) -> Located<Version>? {

@@ -122,7 +122,9 @@ public enum RigSchema {
 
   public static let gpuRequest = ObjectSchema([
     .init("memory", bytes, required: true, "GPU memory the component uses"),
-    .init("sharing", .enumeration(names(GPUSharing.self)), "exclusive (default) or time-sliced"),
+    .init(
+      "sharing", .enumeration(names(GPUSharing.self)),
+      "exclusive or time-sliced (default: exclusive for isolated placement, else time-sliced)"),
   ])
 
   public static let resources = ObjectSchema([
@@ -148,7 +150,9 @@ public enum RigSchema {
   ])
 
   public static let cpuPolicy = ObjectSchema([
-    .init("housekeeping_cores", positive, required: true, "whole cores kept for the system")
+    .init("housekeeping_cores", positive, "whole cores kept for the system (default 1)"),
+    .init("isolated", cpuList, "the isolated CPUs, when chosen by hand (rig chooses them otherwise)"),
+    .init("housekeeping", cpuList, "the housekeeping CPUs, when chosen by hand (default: every CPU not isolated)"),
   ])
   public static let memoryPolicy = ObjectSchema([
     .init("reserve", bytes, required: true, "RAM kept back from every budget")

@@ -361,7 +361,7 @@ extension Lowerer {
   mutating func gpuRequest(_ value: Value) -> GPURequest? {
     guard let fields = object(value, RigSchema.gpuRequest) else { return nil }
     let memory = fields["memory"].flatMap { bytes($0) }
-    var sharing = Located(GPUSharing.exclusive, at: nil)
+    var sharing: Located<GPUSharing>?
     if let sharingValue = fields["sharing"] {
       guard let parsed = enumeration(sharingValue, GPUSharing.self) else { return nil }
       sharing = parsed
@@ -377,6 +377,8 @@ extension Lowerer {
     var policies = Policies()
     if let cpu = fields["cpu"].flatMap({ object($0, RigSchema.cpuPolicy) }) {
       policies.housekeepingCores = cpu["housekeeping_cores"].flatMap { integer($0, minimum: 1, maximum: 4096) }
+      policies.isolatedCPUs = cpu["isolated"].flatMap { cpuList($0) }
+      policies.housekeepingCPUs = cpu["housekeeping"].flatMap { cpuList($0) }
     }
     if let memory = fields["memory"].flatMap({ object($0, RigSchema.memoryPolicy) }) {
       policies.memoryReserve = memory["reserve"].flatMap { bytes($0) }

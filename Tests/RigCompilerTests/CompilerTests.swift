@@ -37,7 +37,7 @@ import Testing
     }
     let comfyui = try #require(spec.components.first { $0.name.value == "comfyui" })
     #expect(comfyui.resources.cpu?.placement.value == .isolated)
-    #expect(comfyui.resources.gpu?.sharing.value == .timeSliced)
+    #expect(comfyui.resources.gpu?.sharing?.value == .timeSliced)
     #expect(
       comfyui.versions.first?.requires.map(\.description) == ["cuda-runtime >= 12.4", "nvidia-container-toolkit"])
     #expect(spec.policies.thermal?.duration.value == .minutes(5))

@@ -1,0 +1,194 @@
+import RigBasics
+import RigModel
+
+/// Allocation: CPU sets from the machine's topology, GPU memory and RAM against their budgets, GPU power limits
+/// and the GPU time-slicing plan for Kubernetes.
+public enum Allocator {
+  /// Allocates the machine to the resolved components that `spec` declares resources for. Nil, with the reasons
+  /// in `diagnostics`, when something does not fit; warnings may be added either way.
+  public static func allocate(spec: RigSpec, resolution: Resolution, diagnostics: inout DiagnosticEngine)
+    -> Allocation?
+  {
+    let selected = Set(resolution.components.map(\.name))
+    let components = spec.components.filter { selected.contains($0.name.value) }.sorted {
+      $0.name.value < $1.name.value
+    }
+    var cpuAllocator = CPUAllocator(cpu: spec.hardware.cpu, policies: spec.policies)
+    let cpu = cpuAllocator.allocate(components)
+    diagnostics.append(contentsOf: cpuAllocator.diagnostics)
+    var budgets = Budgets(spec: spec, components: components)
+    let gpuMemory = budgets.gpuMemory()
+    let memory = budgets.memory()
+    let powerLimits = budgets.powerLimits()
+    let timeSlicing = budgets.timeSlicing()
+    diagnostics.append(contentsOf: budgets.diagnostics)
+    guard let cpu, !budgets.diagnostics.hasErrors else { return nil }
+    return Allocation(
+      cpu: cpu, gpuMemory: gpuMemory, memory: memory, timeSlicing: timeSlicing, powerLimits: powerLimits)
+  }
+}
+
+/// GPU memory, RAM, power and sharing checks; each reports what breaks a rule to `diagnostics`.
+struct Budgets {
+  let spec: RigSpec
+  let components: [Component]
+  var diagnostics = DiagnosticEngine()
+
+  var gpus: [GPU] { spec.hardware.gpus }
+
+  /// The amounts `amount` picks out of components, with each `exclusive_group` counted as its largest member.
+  static func items(_ components: [Component], _ amount: (Component) -> Located<ByteCount>?) -> [BudgetItem] {
+    var items = components.compactMap { component -> BudgetItem? in
+      guard let value = amount(component) else { return nil }
+      return BudgetItem(
+        component: component.name.value, amount: value.value, group: component.exclusiveGroup?.value, counted: true,
+        range: value.range)
+    }
+    var largest: [String: Int] = [:]
+    for (index, item) in items.enumerated() {
+      guard let group = item.group else { continue }
+      if let current = largest[group], items[current].amount >= item.amount { continue }
+      largest[group] = index
+    }
+    for index in items.indices {
+      if let group = items[index].group { items[index].counted = largest[group] == index }
+    }
+    return items
+  }
+
+  /// The explanation of an over-budget error: every contributor, what groups count as, the reserve, the total.
+  static func explain(_ budget: Budget, capacityText: String, reserveText: String) -> [ExplanationLine] {
+    var lines: [ExplanationLine] = []
+    for item in budget.items {
+      var text = "'\(item.component)' needs \(item.amount)"
+      if let group = item.group {
+        text +=
+          item.counted ? " (the largest of group '\(group)')" : " (not counted: group '\(group)' runs one at a time)"
+      }
+      lines.append(ExplanationLine(text, at: item.range))
+    }
+    if budget.reserve.bytes > 0 {
+      lines.append(ExplanationLine("\(reserveText) \(budget.reserve)", at: budget.reserveRange))
+    }
+    lines.append(ExplanationLine("\(capacityText) \(budget.capacity)", at: budget.capacityRange))
+    return lines
+  }
+
+  /// GPU memory: usable = GPU memory − reserve. Nil without GPUs.
+  mutating func gpuMemory() -> Budget? {
+    let items = Self.items(components) { $0.resources.gpu?.memory }
+    if gpus.isEmpty {
+      if let first = items.first {
+        diagnostics.emit(
+          AllocationMessage.noGPU("'\(first.component)' asks for GPU memory, but 'hardware.gpus' lists no GPU"),
+          at: first.range, help: ["add the machine's GPU under 'hardware.gpus', or remove the component's 'gpu:'"])
+      }
+      return nil
+    }
+    let capacity = gpus.reduce(ByteCount(bytes: 0)) { $0 + $1.memory.value }
+    let reserve = spec.policies.gpuReserve
+    let budget = Budget(
+      capacity: capacity, capacityRange: gpus.count == 1 ? gpus[0].memory.range : nil,
+      reserve: reserve?.value ?? ByteCount(bytes: 0), reserveRange: reserve?.range, items: items)
+    if budget.used > budget.usable {
+      let capacityText = gpus.count == 1 ? "'\(gpus[0].name.value)' has" : "the GPUs have"
+      var diagnostic = Diagnostic(
+        AllocationMessage.gpuOverBudget(
+          "GPU memory is over budget: components need \(budget.used), \(budget.usable) is usable"),
+        at: items.first { $0.counted }?.range,
+        help: [
+          "lower the components' 'gpu.memory', put components that never run together in one 'exclusive_group', "
+            + "or lower 'policies.gpu.reserve'"
+        ])
+      diagnostic.explanation = Self.explain(budget, capacityText: capacityText, reserveText: "the display keeps")
+      diagnostics.emit(diagnostic)
+    }
+    return budget
+  }
+
+  /// RAM: component requests + reserve ≤ installed memory.
+  mutating func memory() -> Budget {
+    let reserve = spec.policies.memoryReserve
+    let budget = Budget(
+      capacity: spec.hardware.memory.value, capacityRange: spec.hardware.memory.range,
+      reserve: reserve?.value ?? ByteCount(bytes: 0), reserveRange: reserve?.range,
+      items: Self.items(components) { $0.resources.memory })
+    if budget.used > budget.usable {
+      var diagnostic = Diagnostic(
+        AllocationMessage.memoryOverBudget(
+          "RAM is over budget: components need \(budget.used), \(budget.usable) is usable"),
+        at: budget.items.first { $0.counted }?.range,
+        help: [
+          "lower the components' 'memory', put components that never run together in one 'exclusive_group', "
+            + "or lower 'policies.memory.reserve'"
+        ])
+      diagnostic.explanation = Self.explain(
+        budget, capacityText: "the machine has", reserveText: "the system keeps")
+      diagnostics.emit(diagnostic)
+    }
+    return budget
+  }
+
+  /// The power limit for each GPU, inside the board's range when the range is known.
+  mutating func powerLimits() -> [GPUPowerLimit] {
+    guard let limit = spec.policies.gpuPowerLimit else { return [] }
+    guard !gpus.isEmpty else {
+      diagnostics.emit(
+        AllocationMessage.noGPU("'policies.gpu.power_limit' is set, but 'hardware.gpus' lists no GPU"),
+        at: limit.range, help: ["add the machine's GPU under 'hardware.gpus', or remove 'power_limit'"])
+      return []
+    }
+    for gpu in gpus {
+      guard let power = gpu.power, limit.value < power.min.value || limit.value > power.max.value else { continue }
+      diagnostics.emit(
+        AllocationMessage.powerLimit(
+          "power limit \(limit.value) is outside the range of '\(gpu.name.value)', \(power.min.value) to \(power.max.value)"
+        ),
+        at: limit.range, notes: [DiagnosticNote("the range is written here", at: power.min.range)],
+        help: [
+          "choose a limit from \(power.min.value) to \(power.max.value) ('nvidia-smi -q -d POWER' shows the board's range)"
+        ])
+    }
+    return gpus.enumerated().map { GPUPowerLimit(gpu: $1.name.value, index: $0, limit: limit.value) }
+  }
+
+  /// Kubernetes GPU workloads: two or more that time-slice share every GPU through the device plugin; one that
+  /// wants a GPU exclusively cannot run beside them, and whole-GPU workloads cannot outnumber the GPUs.
+  /// Nil when no time slicing is needed.
+  mutating func timeSlicing() -> GPUTimeSlicing? {
+    let kubernetes = components.filter { $0.runtime?.value == .kubernetes && $0.resources.gpu != nil }
+    let sharers = kubernetes.filter { $0.gpuSharing == .timeSliced }
+    let exclusive = kubernetes.filter { $0.gpuSharing == .exclusive }
+    if sharers.count >= 2 {
+      if let first = exclusive.first {
+        diagnostics.emit(
+          AllocationMessage.sharingConflict(
+            "'\(first.name.value)' needs a GPU to itself, but \(sharers.map { "'\($0.name.value)'" }.joined(separator: ", ")) "
+              + "time-slice every GPU of the node"),
+          at: first.resources.gpu?.sharing?.range ?? first.resources.gpu?.memory.range,
+          notes: [
+            DiagnosticNote(
+              "the NVIDIA device plugin's time slicing applies to every GPU it advertises"
+                + (first.resources.gpu?.sharing == nil
+                  ? "; isolated components use their GPU exclusively unless they say 'sharing: time-sliced'" : ""))
+          ],
+          help: ["give '\(first.name.value)' 'sharing: time-sliced', or run it as a systemd service"])
+        return nil
+      }
+      return GPUTimeSlicing(replicas: sharers.count, sharers: sharers.map(\.name.value))
+    }
+    // Without time slicing each Kubernetes GPU workload takes a whole GPU; a group takes one between its members.
+    var slots = Set<String>()
+    for component in kubernetes {
+      slots.insert(component.exclusiveGroup.map { "group " + $0.value } ?? component.name.value)
+    }
+    if slots.count > gpus.count, !gpus.isEmpty {
+      diagnostics.emit(
+        AllocationMessage.notEnoughGPUs(
+          "\(slots.count) Kubernetes workloads need a whole GPU each, but the machine has \(gpus.count)"),
+        at: kubernetes.last?.resources.gpu?.memory.range,
+        help: ["give them 'sharing: time-sliced', or put those that never run together in one 'exclusive_group'"])
+    }
+    return nil
+  }
+}
