@@ -32,9 +32,12 @@ let package = Package(
       dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
       resources: [.copy("Catalog/data")],
       swiftSettings: swift6),
+    // One folder per target; each emitter is a pure function from a plan to artifacts.
+    .target(name: "RigEmitters", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
     // The facade every command calls: check and plan (and later render).
     .target(
-      name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML", "RigResolver"], swiftSettings: swift6),
+      name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML", "RigResolver", "RigEmitters"],
+      swiftSettings: swift6),
     // The command line: thin commands over RigCompiler.
     .executableTarget(
       name: "rig",
@@ -47,10 +50,13 @@ let package = Package(
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
     .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),
     .testTarget(
+      name: "RigEmittersTests", dependencies: ["RigEmitters", "RigCompiler", "RigYAML"], swiftSettings: swift6),
+    .testTarget(
       name: "RigYAMLTests",
       dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
     // Depends on the executable too, so `swift test` builds the binary its command-line tests run.
-    .testTarget(name: "RigCompilerTests", dependencies: ["RigCompiler", "rig"], swiftSettings: swift6),
+    .testTarget(
+      name: "RigCompilerTests", dependencies: ["RigCompiler", "RigEmitters", "rig"], swiftSettings: swift6),
   ]
 )

@@ -85,10 +85,13 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
 
   static let units: [(String, Int)] = [("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
 
-  /// Canonical form: the largest binary unit that divides exactly (`12GiB`), else plain bytes.
+  /// Canonical form: the largest binary unit it fills at least once and in which it is exact to three decimals
+  /// (`12GiB`, `1.5GiB`, `24064.5MiB`), else plain bytes; `parse` reads it back to the same count.
   public var description: String {
-    for (unit, size) in Self.units where bytes != 0 && bytes % size == 0 {
-      return "\(bytes / size)\(unit)"
+    for (unit, size) in Self.units where bytes >= size {
+      let (thousandths, overflow) = bytes.multipliedReportingOverflow(by: 1000)
+      if !overflow, thousandths % size == 0 { return Fixed.format(thousandths / size, scale: 1000) + unit }
+      if bytes % size == 0 { return "\(bytes / size)\(unit)" }
     }
     return String(bytes)
   }
@@ -153,7 +156,9 @@ public struct Power: Sendable, Hashable, Comparable, CustomStringConvertible {
   public static func watts(_ n: Int) -> Power { Power(milliwatts: n * 1000) }
   public static func < (a: Power, b: Power) -> Bool { a.milliwatts < b.milliwatts }
 
-  public var description: String { Fixed.format(milliwatts, scale: 1000) + "W" }
+  public var description: String { wattsText + "W" }
+  /// The number of watts without the unit, as `nvidia-smi --power-limit` takes it: `180`, `172.5`.
+  public var wattsText: String { Fixed.format(milliwatts, scale: 1000) }
 
   public static func parse(_ text: String) -> Result<Power, SyntaxProblem> {
     let length = text.unicodeScalars.count

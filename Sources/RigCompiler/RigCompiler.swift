@@ -1,5 +1,6 @@
 import Foundation
 import RigBasics
+import RigEmitters
 import RigModel
 import RigResolver
 import RigYAML
@@ -199,7 +200,18 @@ public enum RigCompiler {
       row.enumerated().map { column, cell in
         column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
       }.joined(separator: "  ")
-    }.map { "  " + $0 + "\n" }.joined()
+    }.map { line in
+      // An empty last cell leaves no trailing blanks.
+      var line = "  " + line
+      while line.hasSuffix(" ") { line.removeLast() }
+      return line + "\n"
+    }.joined()
+  }
+
+  /// The files of every enabled target, sorted by path; empty when any phase found an error.
+  public static func artifacts(_ result: CheckResult) -> [Artifact] {
+    guard let plan = result.plan else { return [] }
+    return Emitters.artifacts(plan)
   }
 
   /// The JSON Schema of rig.yaml, serialized as `schemas/rig.schema.json` holds it.

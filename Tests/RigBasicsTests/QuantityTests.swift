@@ -10,11 +10,19 @@ import Testing
     #expect(try ByteCount.parse(text).get().bytes == bytes)
   }
 
-  @Test func canonical() {
+  @Test func canonical() throws {
     #expect(ByteCount.gib(12).description == "12GiB")
-    #expect(ByteCount.mib(1536).description == "1536MiB")
+    #expect(ByteCount.mib(1536).description == "1.5GiB")
+    #expect(ByteCount.mib(1537).description == "1537MiB")
     #expect(ByteCount(bytes: 1000).description == "1000")
     #expect(ByteCount(bytes: 0).description == "0")
+    // Large counts, where thousandths would overflow, stay exact.
+    #expect(ByteCount(bytes: Int.max).description == String(Int.max))
+    #expect(ByteCount.tib(8_000_000).description == "8000000TiB")
+    // The canonical form reads back to the same count.
+    for bytes in [1, 1023, 1024, 1536, 1537 << 20, 24064 << 20, (1 << 40) + (1 << 30)] {
+      #expect(try ByteCount.parse(ByteCount(bytes: bytes).description).get().bytes == bytes)
+    }
   }
 
   func problem(_ text: String) -> SyntaxProblem? {

@@ -1,21 +1,15 @@
 import Foundation
 import Testing
 
-/// `rig plan` end to end: the workstation example's resolution is pinned by a golden file
-/// (`golden/plan/workstation.txt`; `RIG_RECORD=1` rewrites it).
+/// `rig plan` end to end: each example's resolution and allocation are pinned by a golden file
+/// (`golden/plan/EXAMPLE.txt`; `RIG_RECORD=1` rewrites them).
 @Suite struct PlanTests {
-  @Test func workstationPlanMatchesTheGoldenFile() throws {
-    let result = try run(rigBinary(), ["plan", "examples/workstation"])
+  @Test(arguments: examples)
+  func examplePlanMatchesTheGoldenFile(example: String) throws {
+    let result = try run(rigBinary(), ["plan", "examples/" + example])
     #expect(result.status == 0)
     #expect(result.stderr == "")
-    let golden = packageRoot + "/golden/plan/workstation.txt"
-    if recording {
-      try FileManager.default.createDirectory(
-        atPath: packageRoot + "/golden/plan", withIntermediateDirectories: true)
-      try result.stdout.write(toFile: golden, atomically: true, encoding: .utf8)
-    }
-    let expected = try String(contentsOfFile: golden, encoding: .utf8)
-    #expect(result.stdout == expected, "rig plan output differs from \(golden); RIG_RECORD=1 rewrites it")
+    try Golden.check(result.stdout, "plan/\(example).txt")
   }
 
   /// The same project with its stack and components written in another order plans the same bytes.

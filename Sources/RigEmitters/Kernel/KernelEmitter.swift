@@ -1,0 +1,25 @@
+import RigResolver
+
+/// The kernel command line that isolates CPUs: `kernel/cmdline.txt` (the parameters on one line, for any boot
+/// loader) and a GRUB drop-in for Debian's `/etc/default/grub.d/`, which `/etc/default/grub` sources and
+/// `update-grub` turns into the `linux` lines of `grub.cfg`.
+public enum KernelEmitter {
+  public static let commandLinePath = "kernel/cmdline.txt"
+  public static let grubDropInPath = "kernel/grub.d/60-rig-cpu-isolation.cfg"
+
+  public static func artifacts(_ plan: Plan) -> [Artifact] {
+    let cpu = plan.allocation.cpu
+    let parameters = cpu.kernelParameters
+    // Nothing isolated: no parameters at all, and no drop-in (an empty file for the command line).
+    guard !parameters.isEmpty else { return [Artifact(path: commandLinePath, contents: "")] }
+    let line = parameters.joined(separator: " ")
+    let grub =
+      Emitters.header(plan)
+      + "# CPU isolation: isolated \(cpu.isolated) (\(cpu.coreSummary(cpu.isolated)) cores), housekeeping "
+      + "\(cpu.housekeeping).\n"
+      + "# Install as /etc/default/grub.d/60-rig-cpu-isolation.cfg, then run update-grub.\n"
+      // Parameters are digits, letters, '=', ',' and '-' only: nothing here needs shell quoting beyond the quotes.
+      + "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} \(line)\"\n"
+    return [Artifact(path: commandLinePath, contents: line + "\n"), Artifact(path: grubDropInPath, contents: grub)]
+  }
+}

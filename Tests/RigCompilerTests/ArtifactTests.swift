@@ -1,0 +1,47 @@
+import Foundation
+import RigCompiler
+import RigEmitters
+import Testing
+
+/// The bundled examples, by folder name under `examples/`.
+let examples: [String] = {
+  let folder = packageRoot + "/examples"
+  let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+  return names.filter { FileManager.default.fileExists(atPath: folder + "/" + $0 + "/rig.yaml") }.sorted()
+}()
+
+/// Every example's artifacts, pinned by golden files under `golden/EXAMPLE/` (the layout `rig render` writes).
+@Suite struct ArtifactTests {
+  @Test func examplesAreFound() {
+    #expect(examples.contains("workstation"))
+    #expect(examples.contains("llm-server"))
+  }
+
+  @Test(arguments: examples)
+  func artifactsMatchTheGoldenFiles(example: String) throws {
+    let result = RigCompiler.check(path: packageRoot + "/examples/" + example)
+    #expect(!result.hasErrors)
+    try Golden.check(RigCompiler.artifacts(result), folder: example)
+  }
+
+  /// Emitting twice, and from the example with its stack and components in reverse order, gives the same bytes.
+  @Test(arguments: examples)
+  func artifactsAreDeterministic(example: String) throws {
+    let path = packageRoot + "/examples/" + example + "/rig.yaml"
+    let first = RigCompiler.artifacts(RigCompiler.check(path: path))
+    #expect(first == RigCompiler.artifacts(RigCompiler.check(path: path)))
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let reordered = RigCompiler.artifacts(RigCompiler.check(text: reverseListItems(text), file: path))
+    #expect(reordered == first)
+  }
+
+  /// The top-level `stack:` items in reverse order.
+  func reverseListItems(_ text: String) -> String {
+    var lines = text.components(separatedBy: "\n")
+    guard let start = lines.firstIndex(of: "stack:") else { return text }
+    var end = start + 1
+    while end < lines.count, lines[end].hasPrefix("  - ") || lines[end].hasPrefix("  #") { end += 1 }
+    lines[(start + 1)..<end].reverse()
+    return lines.joined(separator: "\n")
+  }
+}
