@@ -106,6 +106,11 @@ public struct GPUTimeSlicing: Sendable, Hashable {
   public var replicas: Int
   /// Sorted by name.
   public var sharers: [String]
+
+  public init(replicas: Int, sharers: [String]) {
+    self.replicas = replicas
+    self.sharers = sharers
+  }
 }
 
 /// A power limit for one GPU (`nvidia-smi --id=INDEX --power-limit=WATTS`).

@@ -68,7 +68,7 @@ struct CPUAllocator {
 
   /// A CPU list the user wrote, resolved on this machine; CPUs the machine does not have are an error that
   /// points at the item naming them. `isolating` lists also explain how their CPUs group into cores.
-  mutating func resolve(_ written: Located<CPUListExpression>, isolating: Bool) -> CPUList? {
+  mutating func resolve(_ written: Located<CPUListExpression>, what: String, isolating: Bool) -> CPUList? {
     let list: CPUList
     switch written.value.resolve(lastCPU: cpu.lastCPU) {
     case .success(let resolved): list = resolved
@@ -84,7 +84,10 @@ struct CPUAllocator {
         return cpus.cpus.contains(where: missing.contains)
       }
       let range = naming.count == 1 ? (naming[0].range ?? written.range) : written.range
-      let subject = missing.count == 1 ? "CPU \(missing) does not exist" : "CPUs \(missing) do not exist"
+      let subject =
+        missing.count == 1
+        ? "\(what) names CPU \(missing), which this machine does not have"
+        : "\(what) names CPUs \(missing), which this machine does not have"
       var notes = [DiagnosticNote("this machine has CPUs \(all): \(topologySummary)", at: cpu.topologyRange)]
       var help = ["write CPUs between 0 and \(cpu.lastCPU ?? 0), as 'lscpu -e' lists them for this machine"]
       if isolating {
@@ -119,13 +122,13 @@ struct CPUAllocator {
       }
     }
     guard !split.isEmpty else { return true }
-    let parts = split.map { "CPU \($0.inside) without its sibling \($0.outside)" }
+    let parts = split.map { "CPU \($0.inside) is isolated without its SMT sibling \($0.outside)" }
     let widened = CPUList(set.cpus + split.flatMap(\.outside.cpus))
     let narrowed = CPUList(set.cpus.filter { cpu in !split.contains { $0.inside.contains(cpu) } })
     var help = ["isolate whole cores: '\(widened)' adds the siblings"]
     if !narrowed.isEmpty { help[0] += ", '\(narrowed)' leaves those cores out" }
     diagnostics.emit(
-      AllocationMessage.splitSiblings("\(what) splits SMT siblings: " + parts.joined(separator: ", ")), at: range,
+      AllocationMessage.splitSiblings("\(what) splits a core: " + parts.joined(separator: ", ")), at: range,
       notes: [
         DiagnosticNote(
           "a sibling left to the scheduler shares its core's caches and execution units with the isolated thread")
@@ -157,19 +160,21 @@ struct CPUAllocator {
   mutating func allocate(_ components: [Component]) -> CPUAllocation? {
     var ok = true
     let policyIsolated = policies.isolatedCPUs.flatMap { written in
-      let list = resolve(written, isolating: true)
+      let list = resolve(written, what: "'policies.cpu.isolated'", isolating: true)
       if list == nil { ok = false }
       return list
     }
     let policyHousekeeping = policies.housekeepingCPUs.flatMap { written in
-      let list = resolve(written, isolating: false)
+      let list = resolve(written, what: "'policies.cpu.housekeeping'", isolating: false)
       if list == nil { ok = false }
       return list
     }
     var written: [String: CPUList] = [:]
     for component in components {
       guard let request = component.resources.cpu, let cpus = request.cpus else { continue }
-      if let list = resolve(cpus, isolating: request.placement.value == .isolated) {
+      if let list = resolve(
+        cpus, what: "'\(component.name.value)'", isolating: request.placement.value == .isolated)
+      {
         written[component.name.value] = list
       } else {
         ok = false
@@ -231,7 +236,7 @@ struct CPUAllocator {
       let name = component.name.value
       guard let cpus = written[name] else { continue }
       let range = component.resources.cpu?.cpus?.range
-      let what = "the CPUs of '\(name)'"
+      let what = "'\(name)'"
       ok = checkWholeCores(cpus, what: what, at: range) && ok
       ok = checkBoot(cpus, what: what, at: range) && ok
       for owner in owners {
