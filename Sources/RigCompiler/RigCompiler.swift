@@ -158,6 +158,62 @@ public enum RigCompiler {
     return out
   }
 
+  /// The allocation as JSON: CPU lists in canonical kernel form, amounts in bytes and milliwatts.
+  static func allocationJSON(_ allocation: Allocation) -> JSONValue {
+    let cpu = allocation.cpu
+    func budget(_ budget: Budget) -> JSONValue {
+      .object([
+        ("capacity_bytes", .int(budget.capacity.bytes)), ("reserve_bytes", .int(budget.reserve.bytes)),
+        ("usable_bytes", .int(budget.usable.bytes)), ("used_bytes", .int(budget.used.bytes)),
+        (
+          "components",
+          .array(
+            budget.items.map { item in
+              .object([
+                ("name", .string(item.component)), ("bytes", .int(item.amount.bytes)),
+                ("exclusive_group", item.group.map(JSONValue.string) ?? .null), ("counted", .bool(item.counted)),
+              ])
+            })
+        ),
+      ])
+    }
+    return .object([
+      (
+        "cpu",
+        .object([
+          ("isolated", .string(cpu.isolated.description)), ("housekeeping", .string(cpu.housekeeping.description)),
+          ("kernel_parameters", .array(cpu.kernelParameters.map(JSONValue.string))),
+          (
+            "components",
+            .array(
+              cpu.components.map { component in
+                .object([
+                  ("name", .string(component.name)), ("runtime", .string(component.runtime.rawValue)),
+                  ("placement", .string(component.placement.rawValue)), ("cpus", .string(component.cpus.description)),
+                  ("count", .int(component.count)),
+                ])
+              })
+          ),
+        ])
+      ),
+      ("gpu_memory", allocation.gpuMemory.map(budget) ?? .null),
+      ("memory", budget(allocation.memory)),
+      (
+        "time_slicing",
+        allocation.timeSlicing.map {
+          .object([("replicas", .int($0.replicas)), ("sharers", .array($0.sharers.map(JSONValue.string)))])
+        } ?? .null
+      ),
+      (
+        "power_limits",
+        .array(
+          allocation.powerLimits.map {
+            .object([("gpu", .string($0.gpu)), ("index", .int($0.index)), ("milliwatts", .int($0.limit.milliwatts))])
+          })
+      ),
+    ])
+  }
+
   /// A budget's items, what each adds, and the total against what is usable.
   static func budgetTable(_ budget: Budget) -> String {
     guard !budget.items.isEmpty else { return "  nothing asks for it\n" }
@@ -189,6 +245,7 @@ public enum RigCompiler {
         ))
       members.append(("install_order", .array((graph.installOrder ?? []).map(JSONValue.string))))
     }
+    if let allocation = result.allocation { members.append(("allocation", allocationJSON(allocation))) }
     return result.diagnostics.json(extra: members)
   }
 

@@ -12,6 +12,25 @@ import Testing
     try Golden.check(result.stdout, "plan/\(example).txt")
   }
 
+  /// `--format json` carries the allocation for scripts: sets, kernel parameters, budgets in bytes, sharing.
+  @Test func planJSONCarriesTheAllocation() throws {
+    let result = try run(rigBinary(), ["plan", "--format", "json", "examples/workstation"])
+    #expect(result.status == 0)
+    let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let allocation = try #require(document?["allocation"] as? [String: Any])
+    let cpu = try #require(allocation["cpu"] as? [String: Any])
+    #expect(cpu["isolated"] as? String == "8-15")
+    #expect(cpu["housekeeping"] as? String == "0-7,16-27")
+    #expect((cpu["kernel_parameters"] as? [String])?.first == "isolcpus=managed_irq,8-15")
+    let gpu = try #require(allocation["gpu_memory"] as? [String: Any])
+    #expect(gpu["used_bytes"] as? Int == 10 << 30)
+    #expect(gpu["usable_bytes"] as? Int == 11 << 30)
+    let slicing = try #require(allocation["time_slicing"] as? [String: Any])
+    #expect(slicing["replicas"] as? Int == 2)
+    let power = try #require((allocation["power_limits"] as? [[String: Any]])?.first)
+    #expect(power["milliwatts"] as? Int == 180_000)
+  }
+
   /// The same project with its stack and components written in another order plans the same bytes.
   @Test func planIsTheSameForAnyOrderOfTheInput() throws {
     let text = try String(contentsOfFile: packageRoot + "/examples/workstation/rig.yaml", encoding: .utf8)
