@@ -543,4 +543,67 @@ import Testing
 
         """)
   }
+
+  /// The boot CPU's core is never isolated.
+  @Test func bootonly() {
+    let body = """
+      stack: [app]
+      components:
+        app:
+          versions: { "1.0": {} }
+          resources:
+            cpu: { cpus: "0-3", placement: isolated }
+      """
+    #expect(
+      report(body) == """
+        rig.yaml:17:20: error: 'app' isolates the boot CPU 0 [boot-cpu-isolated]
+        17 |       cpu: { cpus: "0-3", placement: isolated }
+           |                    ^~~~~
+        help: leave out 0-1: the boot CPU's core stays housekeeping, as it takes the timer and the interrupts the kernel cannot move
+
+        1 error
+
+        """)
+  }
+
+  /// A shared component's own CPUs stay out of the isolated set.
+  @Test func shared() {
+    let body = """
+      stack: [app]
+      components:
+        app:
+          versions: { "1.0": {} }
+          resources:
+            cpu: { cpus: "8-9" }
+      policies:
+        cpu: { isolated: "8-15" }
+      """
+    #expect(
+      report(body) == """
+        rig.yaml:17:20: error: 'app' runs on shared CPUs but asks for isolated CPUs 8-9 [cpu-overlap]
+        17 |       cpu: { cpus: "8-9" }
+           |                    ^~~~~
+        help: choose CPUs within the housekeeping set 0-7,16-27, or make it 'placement: isolated'
+
+        1 error
+
+        """)
+  }
+
+  /// CPUs written by hand are accepted when they are whole cores away from the boot CPU.
+  @Test func handWrittenCPUsAreAccepted() throws {
+    let result = check(
+      """
+      stack: [app]
+      components:
+        app:
+          versions: { "1.0": {} }
+          resources:
+            cpu: { cpus: "8-15", placement: isolated }
+      """)
+    #expect(result.diagnostics.diagnostics.isEmpty)
+    let cpu = try #require(result.allocation?.cpu)
+    #expect(cpu.isolated.description == "8-15")
+    #expect(cpu.housekeeping.description == "0-7,16-27")
+  }
 }

@@ -79,4 +79,25 @@ import Testing
   }
 
   struct PlanError: Error {}
+
+  /// The golden helper's diff shows removed and added lines with context.
+  @Test func goldenDiffShowsTheChangedLines() {
+    #expect(
+      Golden.lineDiff("a\nb\nc\nd\ne\nf\n", "a\nb\nC\nd\ne\nf\n") == """
+          a
+          b
+        - c
+        + C
+          d
+          e
+        """)
+  }
+
+  /// A golden file that does not exist is a failure, not a pass (outside recording, which would write it).
+  @Test(.enabled(if: !recording)) func missingGoldenFileFails() throws {
+    try withKnownIssue {
+      try Golden.check("anything", "no-such-example/no-such-file.txt")
+    }
+    #expect(!FileManager.default.fileExists(atPath: Golden.root + "/no-such-example"))
+  }
 }
