@@ -25,6 +25,13 @@ public struct CPUList: Sendable, Hashable, CustomStringConvertible {
   public var count: Int { cpus.count }
   public func contains(_ cpu: Int) -> Bool { cpus.contains(cpu) }
 
+  /// The CPUs in either list.
+  public func union(_ other: CPUList) -> CPUList { CPUList(cpus + other.cpus) }
+  /// The CPUs in both lists.
+  public func intersection(_ other: CPUList) -> CPUList { CPUList(sortedUnique: cpus.filter(other.contains)) }
+  /// The CPUs of this list that `other` does not hold.
+  public func subtracting(_ other: CPUList) -> CPUList { CPUList(sortedUnique: cpus.filter { !other.contains($0) }) }
+
   /// Canonical form, as the kernel prints bitmaps (`%*pbl`): sorted, runs of two or more as `a-b`.
   public var description: String {
     var parts: [String] = []

@@ -35,6 +35,13 @@ public struct Core: Sendable, Hashable {
   }
 }
 
+extension Array where Element == Core {
+  /// The cores whose threads all lie in `cpus`.
+  public func whole(in cpus: CPUList) -> [Core] { filter { $0.threads.allSatisfy(cpus.contains) } }
+  /// The cores with at least one thread in `cpus`.
+  public func touching(_ cpus: CPUList) -> [Core] { filter { $0.threads.contains(where: cpus.contains) } }
+}
+
 /// The processor: an explicit per-core topology.
 public struct CPU: Sendable, Hashable {
   public var model: String?

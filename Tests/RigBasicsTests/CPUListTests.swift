@@ -104,4 +104,14 @@ import Testing
   }
 
   @Test func groupSizeCannotBeN() { #expect(problem("0-7:1/N")?.message == "'N' cannot be a group size") }
+
+  @Test func setOperations() {
+    let a = CPUList([0, 1, 2, 3, 8, 9])
+    let b = CPUList([2, 3, 4, 9, 20])
+    #expect(a.union(b).description == "0-4,8-9,20")
+    #expect(a.intersection(b).description == "2-3,9")
+    #expect(a.subtracting(b).description == "0-1,8")
+    #expect(b.subtracting(a).description == "4,20")
+    #expect(a.intersection(CPUList([])).isEmpty)
+  }
 }

@@ -47,16 +47,11 @@ public struct CPUAllocation: Sendable, Hashable {
 
   /// The whole cores of `cpus` by kind, for reports: `4 performance, 12 efficiency`.
   public func coreSummary(_ cpus: CPUList) -> String {
-    let whole = wholeCores(in: cpus)
+    let whole = cores.whole(in: cpus)
     return CoreKind.allCases.compactMap { kind in
       let count = whole.filter { $0.kind == kind }.count
       return count == 0 ? nil : "\(count) \(kind.rawValue)"
     }.joined(separator: ", ")
-  }
-
-  /// The cores whose threads all lie in `cpus`.
-  public func wholeCores(in cpus: CPUList) -> [Core] {
-    cores.filter { core in core.threads.allSatisfy(cpus.contains) }
   }
 }
 
@@ -69,8 +64,6 @@ public struct ComponentCPU: Sendable, Hashable {
   public var cpus: CPUList
   /// How many CPUs it asks for: every thread of its isolated cores, or its `cores:` on shared CPUs.
   public var count: Int
-  /// Where the request is written.
-  public var range: SourceRange?
 }
 
 /// One consumer of a budget.

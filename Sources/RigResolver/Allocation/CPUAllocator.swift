@@ -31,11 +31,6 @@ struct CPUAllocator {
     }
   }
 
-  /// The cores with at least one thread in `cpus`.
-  func coresTouching(_ cpus: CPUList) -> [Core] {
-    cpu.cores.filter { $0.threads.contains(where: cpus.contains) }
-  }
-
   func isBootCore(_ core: Core) -> Bool { core.threads == bootCore?.threads }
 
   /// The machine's cores for people: `8 performance cores with 2 threads (0-15), 12 efficiency cores (16-27)`.
@@ -76,7 +71,7 @@ struct CPUAllocator {
       diagnostics.emit(AllocationMessage.badCPUList(problem.message), at: written.range)
       return nil
     }
-    let missing = CPUList(list.cpus.filter { !all.contains($0) })
+    let missing = list.subtracting(all)
     guard missing.isEmpty else {
       let naming = written.value.items.filter { item in
         guard case .success(let cpus) = CPUListExpression(items: [item], isAll: false).resolve(lastCPU: cpu.lastCPU)
@@ -91,8 +86,8 @@ struct CPUAllocator {
       var notes = [DiagnosticNote("this machine has CPUs \(all): \(topologySummary)", at: cpu.topologyRange)]
       var help = ["write CPUs between 0 and \(cpu.lastCPU ?? 0), as 'lscpu -e' lists them for this machine"]
       if isolating {
-        let existing = CPUList(list.cpus.filter(all.contains))
-        let cores = coresTouching(existing)
+        let existing = list.intersection(all)
+        let cores = cpu.cores.touching(existing)
         if !existing.isEmpty, cores.count != existing.count {
           let groups = cores.map { "\(CPUList($0.threads))" }
           notes.append(
@@ -115,16 +110,15 @@ struct CPUAllocator {
   /// Whether `set` holds whole cores only; a split core is an error naming each thread left behind.
   mutating func checkWholeCores(_ set: CPUList, what: String, at range: SourceRange?) -> Bool {
     var split: [(inside: CPUList, outside: CPUList)] = []
-    for core in cpu.cores {
-      let inside = core.threads.filter(set.contains)
-      if !inside.isEmpty, inside.count < core.threads.count {
-        split.append((CPUList(inside), CPUList(core.threads.filter { !set.contains($0) })))
-      }
+    for core in cpu.cores.touching(set) {
+      let threads = CPUList(core.threads)
+      let outside = threads.subtracting(set)
+      if !outside.isEmpty { split.append((threads.intersection(set), outside)) }
     }
     guard !split.isEmpty else { return true }
     let parts = split.map { "CPU \($0.inside) is isolated without its SMT sibling \($0.outside)" }
-    let widened = CPUList(set.cpus + split.flatMap(\.outside.cpus))
-    let narrowed = CPUList(set.cpus.filter { cpu in !split.contains { $0.inside.contains(cpu) } })
+    let widened = split.reduce(set) { $0.union($1.outside) }
+    let narrowed = split.reduce(set) { $0.subtracting($1.inside) }
     var help = ["isolate whole cores: '\(widened)' adds the siblings"]
     if !narrowed.isEmpty { help[0] += ", '\(narrowed)' leaves those cores out" }
     diagnostics.emit(
@@ -143,7 +137,7 @@ struct CPUAllocator {
     let text =
       set.contains(boot)
       ? "\(what) isolates the boot CPU \(boot)"
-      : "\(what) isolates CPU \(CPUList(bootCore.threads.filter(set.contains))), a sibling of the boot CPU \(boot)"
+      : "\(what) isolates CPU \(CPUList(bootCore.threads).intersection(set)), a sibling of the boot CPU \(boot)"
     diagnostics.emit(
       AllocationMessage.bootCPUIsolated(text), at: range,
       notes: cpu.bootCPU.range.map { [DiagnosticNote("the boot CPU is set here", at: $0)] } ?? [],
@@ -187,10 +181,10 @@ struct CPUAllocator {
     var housekeepingSet: CPUList?
     let setRange = policies.isolatedCPUs?.range ?? policies.housekeepingCPUs?.range
     if policyIsolated != nil || policyHousekeeping != nil {
-      let isolated = policyIsolated ?? CPUList(all.cpus.filter { !(policyHousekeeping?.contains($0) ?? false) })
-      let housekeeping = policyHousekeeping ?? CPUList(all.cpus.filter { !isolated.contains($0) })
+      let isolated = policyIsolated ?? all.subtracting(policyHousekeeping ?? CPUList([]))
+      let housekeeping = policyHousekeeping ?? all.subtracting(isolated)
       if let policyIsolated, let policyHousekeeping {
-        let both = CPUList(policyIsolated.cpus.filter(policyHousekeeping.contains))
+        let both = policyIsolated.intersection(policyHousekeeping)
         if !both.isEmpty {
           diagnostics.emit(
             AllocationMessage.overlap("CPUs \(both) are both isolated and housekeeping"),
@@ -199,7 +193,7 @@ struct CPUAllocator {
             help: ["a CPU is either isolated or housekeeping; remove \(both) from one of the lists"])
           ok = false
         }
-        let neither = CPUList(all.cpus.filter { !policyIsolated.contains($0) && !policyHousekeeping.contains($0) })
+        let neither = all.subtracting(policyIsolated).subtracting(policyHousekeeping)
         if !neither.isEmpty {
           diagnostics.emit(
             AllocationMessage.unassigned("CPUs \(neither) are neither isolated nor housekeeping"),
@@ -240,7 +234,7 @@ struct CPUAllocator {
       ok = checkWholeCores(cpus, what: what, at: range) && ok
       ok = checkBoot(cpus, what: what, at: range) && ok
       for owner in owners {
-        let both = CPUList(cpus.cpus.filter(owner.cpus.contains))
+        let both = cpus.intersection(owner.cpus)
         guard !both.isEmpty else { continue }
         diagnostics.emit(
           AllocationMessage.overlap("'\(owner.name)' and '\(name)' both ask for isolated CPUs \(both)"), at: range,
@@ -249,7 +243,7 @@ struct CPUAllocator {
         ok = false
       }
       if let isolatedSet {
-        let outside = CPUList(cpus.cpus.filter { !isolatedSet.contains($0) })
+        let outside = cpus.subtracting(isolatedSet)
         if !outside.isEmpty {
           diagnostics.emit(
             AllocationMessage.notIsolated("CPUs \(outside) of '\(name)' are not in the isolated set \(isolatedSet)"),
@@ -259,7 +253,7 @@ struct CPUAllocator {
         }
       }
       owners.append((name, cpus, range))
-      taken = CPUList(taken.cpus + cpus.cpus)
+      taken = taken.union(cpus)
     }
     if let isolatedSet, isolatedSet.isEmpty, let first = isolating.first {
       diagnostics.emit(
@@ -282,7 +276,7 @@ struct CPUAllocator {
       })
     let limit =
       isolatedSet != nil
-      ? pool.count : max(0, min(pool.count, cpu.cores.count - housekeepingCores - coresTouching(taken).count))
+      ? pool.count : max(0, min(pool.count, cpu.cores.count - housekeepingCores - cpu.cores.touching(taken).count))
     if wanted > limit {
       notEnoughCores(wanted: wanted, limit: limit, counting: counting, taken: taken, isolatedSet: isolatedSet)
       return nil
@@ -296,9 +290,9 @@ struct CPUAllocator {
     }
 
     let isolated = isolatedSet ?? CPUList(isolating.flatMap { assigned[$0.name.value]?.cpus ?? [] })
-    let housekeeping = housekeepingSet ?? CPUList(all.cpus.filter { !isolated.contains($0) })
+    let housekeeping = housekeepingSet ?? all.subtracting(isolated)
     if isolatedSet != nil || housekeepingSet != nil {
-      let whole = cpu.cores.filter { core in core.threads.allSatisfy(housekeeping.contains) }.count
+      let whole = cpu.cores.whole(in: housekeeping).count
       if whole < housekeepingCores, !housekeeping.isEmpty {
         diagnostics.emit(
           AllocationMessage.notEnoughCores(
@@ -311,7 +305,7 @@ struct CPUAllocator {
     }
 
     // A set of both kinds of core runs isolated work at two speeds.
-    let kinds = coresTouching(isolated)
+    let kinds = cpu.cores.touching(isolated)
     let performance = CPUList(kinds.filter { $0.kind == .performance }.flatMap(\.threads))
     let efficiency = CPUList(kinds.filter { $0.kind == .efficiency }.flatMap(\.threads))
     if !performance.isEmpty, !efficiency.isEmpty {
@@ -338,13 +332,12 @@ struct CPUAllocator {
         let cpus = assigned[name] ?? CPUList([])
         result.append(
           ComponentCPU(
-            name: name, runtime: runtime, placement: .isolated, cpus: cpus, count: cpus.count,
-            range: request.cores?.range ?? request.cpus?.range))
+            name: name, runtime: runtime, placement: .isolated, cpus: cpus, count: cpus.count))
         continue
       }
       var cpus = housekeeping
       if let own = written[name] {
-        let both = CPUList(own.cpus.filter(isolated.contains))
+        let both = own.intersection(isolated)
         if !both.isEmpty {
           diagnostics.emit(
             AllocationMessage.overlap("'\(name)' runs on shared CPUs but asks for isolated CPUs \(both)"),
@@ -356,8 +349,7 @@ struct CPUAllocator {
       }
       result.append(
         ComponentCPU(
-          name: name, runtime: runtime, placement: .shared, cpus: cpus, count: request.cores?.value ?? cpus.count,
-          range: request.cores?.range ?? request.cpus?.range))
+          name: name, runtime: runtime, placement: .shared, cpus: cpus, count: request.cores?.value ?? cpus.count))
     }
     guard ok else { return nil }
     return CPUAllocation(isolated: isolated, housekeeping: housekeeping, components: result, cores: cpu.cores)
@@ -369,7 +361,7 @@ struct CPUAllocator {
   ) {
     var lines: [ExplanationLine] = []
     if let isolatedSet {
-      let whole = cpu.cores.filter { core in core.threads.allSatisfy(isolatedSet.contains) && !isBootCore(core) }
+      let whole = cpu.cores.whole(in: isolatedSet).filter { !isBootCore($0) }
       lines.append(
         ExplanationLine(
           "the isolated set \(isolatedSet) has \(Self.plural(whole.count, "whole core", "whole cores"))",
@@ -385,7 +377,7 @@ struct CPUAllocator {
           at: policies.housekeepingCores?.range,
           reference: policies.housekeepingCores == nil ? "default of 'policies.cpu.housekeeping_cores'" : nil))
     }
-    let takenCores = coresTouching(taken).count
+    let takenCores = cpu.cores.touching(taken).count
     if takenCores > 0 {
       lines.append(
         ExplanationLine(
