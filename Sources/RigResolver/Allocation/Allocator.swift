@@ -56,8 +56,14 @@ struct Budgets {
     return items
   }
 
-  /// The explanation of an over-budget error: every contributor, what groups count as, the reserve, the total.
-  static func explain(_ budget: Budget, capacityText: String, reserveText: String) -> [ExplanationLine] {
+  /// Reports `budget` when its components take more than is usable: the total, then every contributor (what a
+  /// group counts as), the reserve and the capacity, each with its place. `what` names the amount ("GPU
+  /// memory"), `request` and `reserve` the keys to lower.
+  mutating func checkOverBudget(
+    _ budget: Budget, what: String, message: (String) -> AllocationMessage, request: String, reserve: String,
+    capacityText: String, reserveText: String
+  ) {
+    guard budget.used > budget.usable else { return }
     var lines: [ExplanationLine] = []
     for item in budget.items {
       var text = "'\(item.component)' needs \(item.amount)"
@@ -71,7 +77,15 @@ struct Budgets {
       lines.append(ExplanationLine("\(reserveText) \(budget.reserve)", at: budget.reserveRange))
     }
     lines.append(ExplanationLine("\(capacityText) \(budget.capacity)", at: budget.capacityRange))
-    return lines
+    var diagnostic = Diagnostic(
+      message("\(what) is over budget: components need \(budget.used), \(budget.usable) is usable"),
+      at: budget.items.first { $0.counted }?.range,
+      help: [
+        "lower the components' '\(request)', put components that never run together in one 'exclusive_group', "
+          + "or lower '\(reserve)'"
+      ])
+    diagnostic.explanation = lines
+    diagnostics.emit(diagnostic)
   }
 
   /// GPU memory: usable = GPU memory − reserve. Nil without GPUs.
@@ -90,19 +104,10 @@ struct Budgets {
     let budget = Budget(
       capacity: capacity, capacityRange: gpus.count == 1 ? gpus[0].memory.range : nil,
       reserve: reserve?.value ?? ByteCount(bytes: 0), reserveRange: reserve?.range, items: items)
-    if budget.used > budget.usable {
-      let capacityText = gpus.count == 1 ? "'\(gpus[0].name.value)' has" : "the GPUs have"
-      var diagnostic = Diagnostic(
-        AllocationMessage.gpuOverBudget(
-          "GPU memory is over budget: components need \(budget.used), \(budget.usable) is usable"),
-        at: items.first { $0.counted }?.range,
-        help: [
-          "lower the components' 'gpu.memory', put components that never run together in one 'exclusive_group', "
-            + "or lower 'policies.gpu.reserve'"
-        ])
-      diagnostic.explanation = Self.explain(budget, capacityText: capacityText, reserveText: "the display keeps")
-      diagnostics.emit(diagnostic)
-    }
+    checkOverBudget(
+      budget, what: "GPU memory", message: AllocationMessage.gpuOverBudget, request: "gpu.memory",
+      reserve: "policies.gpu.reserve",
+      capacityText: gpus.count == 1 ? "'\(gpus[0].name.value)' has" : "the GPUs have", reserveText: "the display keeps")
     return budget
   }
 
@@ -113,19 +118,9 @@ struct Budgets {
       capacity: spec.hardware.memory.value, capacityRange: spec.hardware.memory.range,
       reserve: reserve?.value ?? ByteCount(bytes: 0), reserveRange: reserve?.range,
       items: Self.items(components) { $0.resources.memory })
-    if budget.used > budget.usable {
-      var diagnostic = Diagnostic(
-        AllocationMessage.memoryOverBudget(
-          "RAM is over budget: components need \(budget.used), \(budget.usable) is usable"),
-        at: budget.items.first { $0.counted }?.range,
-        help: [
-          "lower the components' 'memory', put components that never run together in one 'exclusive_group', "
-            + "or lower 'policies.memory.reserve'"
-        ])
-      diagnostic.explanation = Self.explain(
-        budget, capacityText: "the machine has", reserveText: "the system keeps")
-      diagnostics.emit(diagnostic)
-    }
+    checkOverBudget(
+      budget, what: "RAM", message: AllocationMessage.memoryOverBudget, request: "memory",
+      reserve: "policies.memory.reserve", capacityText: "the machine has", reserveText: "the system keeps")
     return budget
   }
 
