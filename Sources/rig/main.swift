@@ -3,7 +3,7 @@ import Foundation
 import RigBasics
 import RigCompiler
 
-/// Output format of `check`.
+/// Output format of `check` and `plan`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text
   case json
@@ -21,12 +21,20 @@ struct DiagnosticOptions: ParsableArguments {
 }
 
 extension DiagnosticOptions {
-  /// Prints the diagnostics to standard error, rendered for the terminal.
-  func printDiagnostics(of result: CheckResult) {
-    let colors = color.resolve(
-      isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
-    let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
-    FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+  /// Reports `result` in the chosen format and maps errors to exit status 1: JSON on standard output, or the
+  /// diagnostics on standard error and, when there is no error, `text` on standard output.
+  func report(_ result: CheckResult, json: () -> JSONValue, text: () -> String) throws {
+    switch format {
+    case .json:
+      FileHandle.standardOutput.write(Data(json().serialized().utf8))
+    case .text:
+      let colors = color.resolve(
+        isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+      let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
+      FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+      if !result.hasErrors { FileHandle.standardOutput.write(Data(text().utf8)) }
+    }
+    if result.hasErrors { throw ExitCode(1) }
   }
 }
 
@@ -42,26 +50,23 @@ struct Check: ParsableCommand {
 
   func run() throws {
     let result = RigCompiler.check(path: path)
-    switch options.format {
-    case .json:
-      let summary: [(String, JSONValue)] = [
-        ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
-      ]
-      FileHandle.standardOutput.write(Data(result.diagnostics.json(extra: summary).serialized().utf8))
-    case .text:
-      options.printDiagnostics(of: result)
-      if !result.hasErrors {
-        print("\(result.file): ok")
-      }
-    }
-    if result.hasErrors { throw ExitCode(1) }
+    try options.report(
+      result,
+      json: {
+        result.diagnostics.json(extra: [
+          ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
+        ])
+      },
+      text: { "\(result.file): ok\n" })
   }
 }
 
 struct Plan: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Resolve the stack and print the chosen versions, why each is there, and the install order.",
-    discussion: "Exit status: 0 resolved, 1 errors found, 2 usage error.")
+    abstract:
+      "Resolve and allocate: the chosen versions, why each is there and the install order, then the CPU, GPU "
+      + "memory, RAM and power allocation.",
+    discussion: "Exit status: 0 resolved and allocated, 1 errors found, 2 usage error.")
 
   @Argument(help: "A rig.yaml, or a folder holding one.")
   var path: String = "."
@@ -70,16 +75,7 @@ struct Plan: ParsableCommand {
 
   func run() throws {
     let result = RigCompiler.check(path: path)
-    switch options.format {
-    case .json:
-      FileHandle.standardOutput.write(Data(RigCompiler.planJSON(result).serialized().utf8))
-    case .text:
-      options.printDiagnostics(of: result)
-      if !result.hasErrors {
-        FileHandle.standardOutput.write(Data(RigCompiler.planReport(result).utf8))
-      }
-    }
-    if result.hasErrors { throw ExitCode(1) }
+    try options.report(result, json: { RigCompiler.planJSON(result) }, text: { RigCompiler.planReport(result) })
   }
 }
 
