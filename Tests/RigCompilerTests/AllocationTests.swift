@@ -30,10 +30,7 @@ import Testing
   }
 
   /// Everything `rig check` prints about the case on stderr.
-  func report(_ body: String) -> String {
-    let result = check(body)
-    return DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
-  }
+  func report(_ body: String) -> String { renderedDiagnostics(check(body)) }
 
   /// SPEC §3's example: the workstation with 4 isolated cores gets isolated 8-15, housekeeping 0-7,16-27.
   @Test func workstationExample() throws {

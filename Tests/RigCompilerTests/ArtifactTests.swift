@@ -31,17 +31,7 @@ let examples: [String] = {
     let first = RigCompiler.artifacts(RigCompiler.check(path: path))
     #expect(first == RigCompiler.artifacts(RigCompiler.check(path: path)))
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    let reordered = RigCompiler.artifacts(RigCompiler.check(text: reverseListItems(text), file: path))
+    let reordered = RigCompiler.artifacts(RigCompiler.check(text: reversingStack(text), file: path))
     #expect(reordered == first)
-  }
-
-  /// The top-level `stack:` items in reverse order.
-  func reverseListItems(_ text: String) -> String {
-    var lines = text.components(separatedBy: "\n")
-    guard let start = lines.firstIndex(of: "stack:") else { return text }
-    var end = start + 1
-    while end < lines.count, lines[end].hasPrefix("  - ") || lines[end].hasPrefix("  #") { end += 1 }
-    lines[(start + 1)..<end].reverse()
-    return lines.joined(separator: "\n")
   }
 }

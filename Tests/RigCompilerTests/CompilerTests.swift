@@ -5,11 +5,10 @@ import RigModel
 import Testing
 
 @Suite struct ExampleTests {
-  @Test(arguments: ["workstation", "minimal"])
+  @Test(arguments: examples)
   func examplesAreValid(name: String) {
     let result = RigCompiler.check(path: packageRoot + "/examples/\(name)")
-    let rendered = DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
-    #expect(rendered == "")
+    #expect(renderedDiagnostics(result) == "")
     #expect(result.spec != nil)
   }
 

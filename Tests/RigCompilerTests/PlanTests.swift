@@ -34,16 +34,12 @@ import Testing
   /// The same project with its stack and components written in another order plans the same bytes.
   @Test func planIsTheSameForAnyOrderOfTheInput() throws {
     let text = try String(contentsOfFile: packageRoot + "/examples/workstation/rig.yaml", encoding: .utf8)
-    var lines = text.components(separatedBy: "\n")
-    guard let start = lines.firstIndex(of: "stack:") else { throw PlanError() }
-    var end = start + 1
-    while end < lines.count, lines[end].hasPrefix("  - ") { end += 1 }
-    lines[(start + 1)..<end].reverse()
+    let reversed = reversingStack(text)
+    #expect(reversed != text)
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rig-plan-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    try lines.joined(separator: "\n").write(
-      to: folder.appendingPathComponent("rig.yaml"), atomically: true, encoding: .utf8)
+    try reversed.write(to: folder.appendingPathComponent("rig.yaml"), atomically: true, encoding: .utf8)
     let original = try run(rigBinary(), ["plan", "examples/workstation"])
     let reordered = try run(rigBinary(), ["plan", folder.path])
     #expect(reordered.status == 0)
@@ -77,8 +73,6 @@ import Testing
     #expect(result.stderr.contains("error: the stack cannot be resolved [unresolvable]"))
     #expect(result.stderr.contains("help: add 'nvidia-cuda' to 'sources:'"))
   }
-
-  struct PlanError: Error {}
 
   /// The golden helper's diff shows removed and added lines with context.
   @Test func goldenDiffShowsTheChangedLines() {

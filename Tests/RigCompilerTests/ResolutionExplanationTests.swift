@@ -7,8 +7,7 @@ import Testing
 /// PubGrubTests): each case is a complete rig.yaml and everything `rig check` prints about it.
 @Suite struct ResolutionExplanationTests {
   func report(_ yaml: String) -> String {
-    let result = RigCompiler.check(text: yaml, file: "rig.yaml")
-    return DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
+    renderedDiagnostics(RigCompiler.check(text: yaml, file: "rig.yaml"))
   }
 
   /// CUDA 12.4 on plain Debian bookworm: no source enabled offers it; two sources would.

@@ -1,4 +1,6 @@
 import Foundation
+import RigBasics
+import RigCompiler
 import Testing
 
 /// The package's root folder (this file is `Tests/RigCompilerTests/Support.swift`).
@@ -63,4 +65,19 @@ func validator(_ name: String) throws -> String {
 struct ToolMissing: Error, CustomStringConvertible {
   var message: String
   var description: String { message }
+}
+
+/// Everything `rig check` prints on standard error about `result`, without colors.
+func renderedDiagnostics(_ result: CheckResult) -> String {
+  DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
+}
+
+/// `text` with the items (and comment lines) of its block-style top-level `stack:` list in reverse order.
+func reversingStack(_ text: String) -> String {
+  var lines = text.components(separatedBy: "\n")
+  guard let start = lines.firstIndex(of: "stack:") else { return text }
+  var end = start + 1
+  while end < lines.count, lines[end].hasPrefix("  - ") || lines[end].hasPrefix("  #") { end += 1 }
+  lines[(start + 1)..<end].reverse()
+  return lines.joined(separator: "\n")
 }
