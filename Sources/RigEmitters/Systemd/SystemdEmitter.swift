@@ -63,16 +63,15 @@ public enum SystemdEmitter {
     return artifacts
   }
 
-  /// The service a systemd component runs as: its name (component names are `[a-z0-9][a-z0-9+.-]*`), with `+`,
-  /// which unit names cannot hold, written as systemd-escape writes it (`\x2b`).
-  static func serviceName(_ component: String) -> String {
-    component.replacingOccurrences(of: "+", with: "\\x2b") + ".service"
-  }
+  /// The service a systemd component runs as: its name (component names are `[a-z0-9][a-z0-9+.-]*`), escaped.
+  static func serviceName(_ component: String) -> String { escaped(component) + ".service" }
 
   /// The slice of an isolated component: `rig-NAME.slice`, with `-` in the name written `_` (which component
   /// names never hold), since a `-` would make it a child slice (`rig-a-b.slice` lives in `rig-a.slice`).
   static func sliceName(_ component: String) -> String {
-    "rig-" + component.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "+", with: "\\x2b")
-      + ".slice"
+    "rig-" + escaped(component.replacingOccurrences(of: "-", with: "_")) + ".slice"
   }
+
+  /// `+`, which unit names cannot hold, written as systemd-escape writes it (`\x2b`).
+  static func escaped(_ name: String) -> String { name.replacingOccurrences(of: "+", with: "\\x2b") }
 }
