@@ -86,8 +86,8 @@ public enum RigCompiler {
     return result
   }
 
-  /// What `rig plan` prints of a resolved project: each component's version, source and reason, then the
-  /// install order.
+  /// What `rig plan` prints of a resolved project: each component's version, source and reason, the install
+  /// order, then the allocation.
   public static func planReport(_ result: CheckResult) -> String {
     guard let resolution = result.resolution, let graph = result.graph, let order = graph.installOrder else {
       return ""
