@@ -32,8 +32,11 @@ let package = Package(
       dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
       resources: [.copy("Catalog/data")],
       swiftSettings: swift6),
-    // One folder per target; each emitter is a pure function from a plan to artifacts.
-    .target(name: "RigEmitters", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
+    // One folder per target; each emitter is a pure function from a plan to artifacts (YAML through Yams).
+    .target(
+      name: "RigEmitters",
+      dependencies: ["RigBasics", "RigModel", "RigResolver", .product(name: "Yams", package: "Yams")],
+      swiftSettings: swift6),
     // The facade every command calls: check and plan (and later render).
     .target(
       name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML", "RigResolver", "RigEmitters"],

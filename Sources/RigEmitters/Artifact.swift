@@ -20,6 +20,7 @@ public enum Emitters {
     var artifacts: [Artifact] = []
     if plan.spec.targets.kernel { artifacts += KernelEmitter.artifacts(plan) }
     if plan.spec.targets.systemd { artifacts += SystemdEmitter.artifacts(plan) }
+    artifacts += KubernetesEmitter.artifacts(plan)
     return artifacts.sorted { $0.path < $1.path }
   }
 

@@ -66,6 +66,35 @@ public struct Resources: Sendable, Hashable {
   }
 }
 
+/// The value of an environment variable: text, or a reference to a Kubernetes Secret (the secret's value never
+/// appears in rig's input or output).
+public enum EnvironmentValue: Sendable, Hashable {
+  case text(Located<String>)
+  case secret(name: Located<String>, key: Located<String>)
+}
+
+/// An environment variable a component runs with.
+public struct EnvironmentVariable: Sendable, Hashable {
+  public var name: Located<String>
+  public var value: EnvironmentValue
+
+  public init(name: Located<String>, value: EnvironmentValue) {
+    self.name = name
+    self.value = value
+  }
+}
+
+/// State a component keeps across restarts: a volume of `size` mounted at `path`.
+public struct Storage: Sendable, Hashable {
+  public var path: Located<String>
+  public var size: Located<ByteCount>
+
+  public init(path: Located<String>, size: Located<ByteCount>) {
+    self.path = path
+    self.size = size
+  }
+}
+
 /// One version of a component and what it needs.
 public struct ComponentVersion: Sendable, Hashable {
   public var version: Located<Version>
@@ -86,13 +115,17 @@ public struct Component: Sendable, Hashable {
   public var runtime: Located<Runtime>?
   public var image: Located<String>?
   public var ports: [Located<Int>]
+  /// Environment variables, in the order written.
+  public var environment: [EnvironmentVariable]
+  public var storage: Storage?
   public var resources: Resources
   public var exclusiveGroup: Located<String>?
 
   public init(
     name: Located<String>, description: String? = nil, versions: [ComponentVersion] = [],
     runtime: Located<Runtime>? = nil, image: Located<String>? = nil, ports: [Located<Int>] = [],
-    resources: Resources = Resources(), exclusiveGroup: Located<String>? = nil
+    environment: [EnvironmentVariable] = [], storage: Storage? = nil, resources: Resources = Resources(),
+    exclusiveGroup: Located<String>? = nil
   ) {
     self.name = name
     self.description = description
@@ -100,6 +133,8 @@ public struct Component: Sendable, Hashable {
     self.runtime = runtime
     self.image = image
     self.ports = ports
+    self.environment = environment
+    self.storage = storage
     self.resources = resources
     self.exclusiveGroup = exclusiveGroup
   }

@@ -267,6 +267,16 @@ struct Lowerer {
     return text
   }
 
+  /// A user-chosen mapping key that must match one of the schema's named patterns.
+  mutating func patterned(key: Located<String>, _ name: String, example: String) -> Located<String>? {
+    if let regex = compiledPattern(name), key.value.wholeMatch(of: regex) != nil { return key }
+    let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("key '\(key.value.excerpt)' must be \(summary)"), at: key.range,
+      help: ["for example '\(example)'"])
+    return nil
+  }
+
   /// The schema's pattern `name`, compiled once per run.
   mutating func compiledPattern(_ name: String) -> Regex<AnyRegexOutput>? {
     if let regex = patternCache[name] { return regex }

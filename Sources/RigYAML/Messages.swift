@@ -28,6 +28,7 @@ enum FrontEndMessage: DiagnosticMessage {
   case includeCycle(String)
   case includedTwice(String)
   case includeLimit(Int)
+  case imageNotPinned(String)
 
   var id: DiagnosticID {
     switch self {
@@ -56,10 +57,16 @@ enum FrontEndMessage: DiagnosticMessage {
     case .includeCycle: "include-cycle"
     case .includedTwice: "include-twice"
     case .includeLimit: "include-limit"
+    case .imageNotPinned: "image-not-pinned"
     }
   }
 
-  var severity: Severity { .error }
+  var severity: Severity {
+    switch self {
+    case .imageNotPinned: .warning
+    default: .error
+    }
+  }
 
   var text: String {
     switch self {
@@ -78,7 +85,7 @@ enum FrontEndMessage: DiagnosticMessage {
     case .typeMismatch(let what, let expected, let found): "\(what) must be \(expected), not \(found)"
     case .badQuantity(let message), .badCPUList(let message), .badConstraint(let message), .badVersion(let message),
       .invalidValue(let message), .conflictingKeys(let message), .duplicateDefinition(let message),
-      .topology(let message):
+      .topology(let message), .imageNotPinned(let message):
       message
     case .includeNotFound(let path): "included file '\(path.excerpt(limit: 4096))' does not exist"
     case .includeOutsideProject(let path): "included file '\(path.excerpt(limit: 4096))' is outside the project folder"

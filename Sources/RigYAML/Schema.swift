@@ -137,14 +137,28 @@ public enum RigSchema {
     .init("requires", .array(requirement), "what this version needs")
   ])
 
+  public static let secretReference = ObjectSchema([
+    .init("secret", .ref("dnsSubdomain"), required: true, "name of the Kubernetes Secret"),
+    .init("key", .ref("secretKey"), required: true, "key inside the Secret"),
+  ])
+
+  public static let storage = ObjectSchema([
+    .init("path", .ref("absolutePath"), required: true, "where the volume is mounted"),
+    .init("size", bytes, required: true, "volume size"),
+  ])
+
   public static let component = ObjectSchema([
     .init("description", .string, "what it is, for people"),
     .init(
       "versions", .map(key: "version", value: .oneOf([.object(componentVersion), .emptyObject])),
       "versions and their requirements"),
     .init("runtime", .enumeration(names(Runtime.self)), "how it runs"),
-    .init("image", .string, "container image reference"),
+    .init("image", .ref("image"), "container image reference, pinned by tag or digest"),
     .init("ports", .array(.integer(minimum: 1, maximum: 65535)), "TCP ports it serves"),
+    .init(
+      "env", .map(key: "environmentName", value: .oneOf([.string, .object(secretReference)])),
+      "environment variables: text, or a reference to a Kubernetes Secret"),
+    .init("storage", .object(storage), "state kept across restarts (a StatefulSet volume in Kubernetes)"),
     .init("resources", .object(resources), "what it needs while running"),
     .init("exclusive_group", .string, "never runs at the same time as other members"),
   ])
@@ -175,7 +189,7 @@ public enum RigSchema {
 
   public static let targets = ObjectSchema([
     .init(
-      "ansible", .object(ObjectSchema([.init("host", .string, required: true, "inventory host name")])),
+      "ansible", .object(ObjectSchema([.init("host", .ref("hostName"), required: true, "inventory host name")])),
       "Ansible playbook"),
     .init(
       "kubernetes",
@@ -245,6 +259,24 @@ public enum RigSchema {
     (
       "dnsLabel", #"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"#,
       "a DNS label: lowercase letters, digits and '-', at most 63 characters"
+    ),
+    (
+      "dnsSubdomain", #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#,
+      "a Kubernetes object name: lowercase letters, digits, '-' and '.'"
+    ),
+    ("secretKey", #"^[-._a-zA-Z0-9]+$"#, "a Secret key: letters, digits, '-', '_' and '.'"),
+    ("environmentName", #"^[A-Za-z_][A-Za-z0-9_]*$"#, "an environment variable name: letters, digits and '_'"),
+    ("absolutePath", #"^(/[A-Za-z0-9._-]+)+$"#, "an absolute path of letters, digits, '.', '_' and '-'"),
+    (
+      "hostName", #"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"#,
+      "an inventory host name: letters, digits, '-', '_' and '.'"
+    ),
+    (
+      // The distribution reference grammar (github.com/distribution/reference, reference.go): optional
+      // registry host with port, lowercase path components, then a tag and/or a sha256 digest.
+      "image",
+      #"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$"#,
+      "a container image reference, such as 'ghcr.io/example/comfyui:0.3.10'"
     ),
   ]
 

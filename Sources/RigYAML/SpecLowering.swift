@@ -268,14 +268,41 @@ extension Lowerer {
       }
     }
     component.runtime = fields["runtime"].flatMap { enumeration($0, Runtime.self) }
-    if let imageValue = fields["image"], let image = string(imageValue) {
-      if image.value.isEmpty || image.value.contains(where: \.isWhitespace) {
-        diagnostics.emit(
-          FrontEndMessage.invalidValue("'\(image.value.excerpt)' is not a container image reference"), at: image.range,
-          help: ["write an image such as 'ghcr.io/example/comfyui:0.3.10'"])
-        ok = false
-      } else {
+    if let imageValue = fields["image"] {
+      if let image = patterned(imageValue, "image", example: "ghcr.io/example/comfyui:0.3.10") {
         component.image = image
+        checkPinned(image)
+      } else {
+        ok = false
+      }
+    }
+    if let environmentValue = fields["env"] {
+      for (key, value) in map(environmentValue) ?? [] {
+        guard let name = patterned(key: key, "environmentName", example: "OLLAMA_HOST") else {
+          ok = false
+          continue
+        }
+        if case .scalar = value.node, let text = string(value) {
+          component.environment.append(EnvironmentVariable(name: name, value: .text(text)))
+        } else if case .mapping = value.node, let reference = object(value, RigSchema.secretReference),
+          let secret = reference["secret"].flatMap({ patterned($0, "dnsSubdomain", example: "hf-token") }),
+          let secretKey = reference["key"].flatMap({ patterned($0, "secretKey", example: "token") })
+        {
+          component.environment.append(EnvironmentVariable(name: name, value: .secret(name: secret, key: secretKey)))
+        } else {
+          if case .sequence = value.node { mismatch(value, expected: "a string or a secret reference") }
+          ok = false
+        }
+      }
+    }
+    if let storageValue = fields["storage"] {
+      if let storage = object(storageValue, RigSchema.storage),
+        let path = storage["path"].flatMap({ patterned($0, "absolutePath", example: "/data") }),
+        let size = storage["size"].flatMap({ bytes($0) })
+      {
+        component.storage = Storage(path: path, size: size)
+      } else {
+        ok = false
       }
     }
     if let portsValue = fields["ports"] {
@@ -294,6 +321,21 @@ extension Lowerer {
       component.exclusiveGroup = patterned(groupValue, "dnsLabel", example: "gpu-heavy")
     }
     return ok ? component : nil
+  }
+
+  /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
+  mutating func checkPinned(_ image: Located<String>) {
+    let reference = image.value
+    if reference.contains("@sha256:") { return }
+    let lastComponent = reference.split(separator: "/").last ?? ""
+    let tag = lastComponent.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
+    guard tag == nil || tag == "latest" else { return }
+    let repository = tag == nil ? reference : String(reference.dropLast(":latest".count))
+    diagnostics.emit(
+      FrontEndMessage.imageNotPinned(tag == nil ? "image '\(reference.excerpt)' has no tag" : "image '\(reference.excerpt)' uses the moving tag 'latest'"),
+      at: image.range,
+      notes: [DiagnosticNote("the artifacts pin the image as written, so what runs can change without a change here")],
+      help: ["pin a version tag or a digest, such as '\(repository.excerpt):1.2.3' or '\(repository.excerpt)@sha256:…'"])
   }
 
   /// A part of a key's text, past its opening quote when it is quoted.
@@ -408,7 +450,7 @@ extension Lowerer {
     guard let fields = object(value, RigSchema.targets) else { return nil }
     var targets = Targets()
     if let ansible = fields["ansible"].flatMap({ object($0, RigSchema.targets.nestedObject("ansible")) }),
-      let host = ansible["host"].flatMap({ string($0) })
+      let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") })
     {
       targets.ansible = .init(host: host)
     }

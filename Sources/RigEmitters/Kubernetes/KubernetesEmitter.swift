@@ -1,0 +1,376 @@
+import RigBasics
+import RigModel
+import RigResolver
+
+/// Manifests for the machine's single-node Kubernetes (`kubernetes/*.yaml`), for the version in
+/// `targets.kubernetes.version`:
+/// - `namespace.yaml`: the namespace, enforcing the `restricted` Pod Security Standard (every workload rig
+///   writes satisfies it: non-root, no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`;
+///   https://kubernetes.io/docs/concepts/security/pod-security-standards/);
+/// - `runtimeclass.yaml`: RuntimeClass `nvidia`, whose handler the NVIDIA Container Toolkit adds to containerd
+///   (`nvidia-ctk runtime configure --runtime=containerd`), when a workload uses a GPU;
+/// - `NAME.yaml` per Kubernetes component: a Deployment, or a StatefulSet when it keeps state (`storage:`), and
+///   a Service for its ports;
+/// - `networkpolicies.yaml`: deny everything, then allow DNS, each component's ports, and each component's
+///   traffic to the components it requires;
+/// - `device-plugin-config.yaml`: the NVIDIA device plugin's time-slicing configuration when GPUs are shared;
+/// - `kubelet-config.yaml`: a `KubeletConfiguration` with the static CPU manager when a workload is isolated.
+public enum KubernetesEmitter {
+  public static func artifacts(_ plan: Plan) -> [Artifact] {
+    guard let target = plan.spec.targets.kubernetes else { return [] }
+    var emitter = Context(plan: plan, namespace: target.namespace.value)
+    return emitter.artifacts()
+  }
+
+  /// Kubernetes components of the stack (those the resolution selected), by name.
+  static func workloads(_ plan: Plan) -> [Component] {
+    plan.spec.components
+      .filter { $0.runtime?.value == .kubernetes && plan.resolution.component(named: $0.name.value) != nil }
+      .sorted { $0.name.value < $1.name.value }
+  }
+
+  /// A byte count as a Kubernetes quantity: the largest binary suffix that divides it (`12Gi`, `512Mi`), else bytes.
+  static func quantity(_ bytes: ByteCount) -> String {
+    for (suffix, size) in [("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)]
+    where bytes.bytes >= size && bytes.bytes % size == 0 {
+      return "\(bytes.bytes / size)\(suffix)"
+    }
+    return String(bytes.bytes)
+  }
+
+  /// A label value, when the text is one (at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both
+  /// ends); Debian versions such as `1:2.39.5-0+deb12u3` are not.
+  static func labelValue(_ text: String) -> String? {
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    guard !text.isEmpty, text.count <= 63, text.allSatisfy(allowed.contains),
+      let first = text.first, let last = text.last, first.isLetter || first.isNumber, last.isLetter || last.isNumber
+    else { return nil }
+    return text
+  }
+
+  /// The user and group every container runs as: not root, and not a user the images are likely to define.
+  static let runAsUser = 65532
+
+  struct Context {
+    var plan: Plan
+    var namespace: String
+    var workloads: [Component]
+
+    init(plan: Plan, namespace: String) {
+      self.plan = plan
+      self.namespace = namespace
+      self.workloads = KubernetesEmitter.workloads(plan)
+    }
+
+    var usesGPU: Bool { workloads.contains { $0.resources.gpu != nil } }
+
+    func file(_ name: String, _ documents: [YAMLValue]) -> Artifact {
+      Artifact(path: "kubernetes/\(name)", contents: Emitters.header(plan) + YAMLValue.documents(documents))
+    }
+
+    mutating func artifacts() -> [Artifact] {
+      var artifacts = [file("namespace.yaml", [namespaceObject()])]
+      if usesGPU { artifacts.append(file("runtimeclass.yaml", [runtimeClass()])) }
+      for component in workloads {
+        var documents = [workload(component)]
+        if !component.ports.isEmpty { documents.append(service(component)) }
+        artifacts.append(file("\(component.name.value).yaml", documents))
+      }
+      artifacts.append(file("networkpolicies.yaml", networkPolicies()))
+      if let slicing = plan.allocation.timeSlicing {
+        artifacts.append(file("device-plugin-config.yaml", [devicePluginConfig(slicing)]))
+      }
+      if let kubelet = kubeletConfiguration() { artifacts.append(file("kubelet-config.yaml", [kubelet])) }
+      return artifacts
+    }
+
+    // MARK: Objects
+
+    /// `metadata` in the stack's namespace; `namespace: nil` for cluster-scoped objects.
+    func metadata(_ name: String, namespace: String?? = .none, labels: [(String, YAMLValue)] = []) -> YAMLValue {
+      var fields: [(String, YAMLValue)] = [("name", .string(name))]
+      if let namespace = namespace ?? self.namespace { fields.append(("namespace", .string(namespace))) }
+      let common: [(String, YAMLValue)] = [
+        ("app.kubernetes.io/managed-by", "rig"), ("app.kubernetes.io/part-of", .string(plan.spec.name.value)),
+      ]
+      fields.append(("labels", .map(labels + common)))
+      return .map(fields)
+    }
+
+    func namespaceObject() -> YAMLValue {
+      // The Pod Security Admission labels, pinned to the target's version so a newer cluster's stricter
+      // definition cannot reject the workloads unannounced.
+      let version = "v" + (plan.spec.targets.kubernetes?.version.value ?? "")
+      let labels: [(String, YAMLValue)] = [
+        ("pod-security.kubernetes.io/enforce", "restricted"),
+        ("pod-security.kubernetes.io/enforce-version", .string(version)),
+        ("pod-security.kubernetes.io/audit", "restricted"),
+        ("pod-security.kubernetes.io/audit-version", .string(version)),
+        ("pod-security.kubernetes.io/warn", "restricted"),
+        ("pod-security.kubernetes.io/warn-version", .string(version)),
+      ]
+      return [
+        "apiVersion": "v1", "kind": "Namespace", "metadata": metadata(namespace, namespace: .some(nil), labels: labels),
+      ]
+    }
+
+    func runtimeClass() -> YAMLValue {
+      ["apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": metadata("nvidia", namespace: .some(nil)),
+        "handler": "nvidia"]
+    }
+
+    func selector(_ component: Component) -> [(String, YAMLValue)] {
+      [("app.kubernetes.io/name", .string(component.name.value))]
+    }
+
+    func labels(_ component: Component) -> [(String, YAMLValue)] {
+      var labels = selector(component)
+      if let version = plan.resolution.component(named: component.name.value)?.version.description,
+        let value = KubernetesEmitter.labelValue(version)
+      {
+        labels.append(("app.kubernetes.io/version", .string(value)))
+      }
+      return labels
+    }
+
+    /// Requests and limits from the allocation. Memory: requests = limits. CPU: requests = limits, whole CPUs,
+    /// for isolated workloads, which makes the pod Guaranteed and lets the static CPU manager give it whole cores
+    /// from the isolated set; a shared workload requests its CPUs without a limit, so it stays in the shared
+    /// pool instead of taking isolated cores for itself.
+    func resources(_ component: Component) -> YAMLValue {
+      var requests: [(String, YAMLValue)] = []
+      var limits: [(String, YAMLValue)] = []
+      if let cpu = plan.allocation.cpu.components.first(where: { $0.name == component.name.value }) {
+        requests.append(("cpu", .string(String(cpu.count))))
+        if cpu.placement == .isolated { limits.append(("cpu", .string(String(cpu.count)))) }
+      }
+      if let memory = component.resources.memory {
+        requests.append(("memory", .string(KubernetesEmitter.quantity(memory.value))))
+        limits.append(("memory", .string(KubernetesEmitter.quantity(memory.value))))
+      }
+      if component.resources.gpu != nil {
+        // One GPU, or one time-slice replica of it when the device plugin shares GPUs.
+        requests.append(("nvidia.com/gpu", "1"))
+        limits.append(("nvidia.com/gpu", "1"))
+      }
+      var fields: [(String, YAMLValue)] = []
+      if !requests.isEmpty { fields.append(("requests", .map(requests))) }
+      if !limits.isEmpty { fields.append(("limits", .map(limits))) }
+      return .map(fields)
+    }
+
+    func environment(_ component: Component) -> YAMLValue {
+      .list(
+        component.environment.map { variable in
+          switch variable.value {
+          case .text(let text):
+            return ["name": .string(variable.name.value), "value": .string(text.value)]
+          case .secret(let name, let key):
+            return [
+              "name": .string(variable.name.value),
+              "valueFrom": ["secretKeyRef": ["name": .string(name.value), "key": .string(key.value)]],
+            ]
+          }
+        })
+    }
+
+    func container(_ component: Component) -> YAMLValue {
+      let name = component.name.value
+      var fields: [(String, YAMLValue)] = [("name", .string(name))]
+      if let image = component.image { fields.append(("image", .string(image.value))) }
+      if !component.ports.isEmpty {
+        fields.append(
+          (
+            "ports",
+            .list(
+              component.ports.map {
+                ["name": .string(portName($0.value)), "containerPort": .int($0.value), "protocol": "TCP"]
+              })
+          ))
+      }
+      if !component.environment.isEmpty { fields.append(("env", environment(component))) }
+      fields.append(("resources", resources(component)))
+      fields.append(
+        (
+          "securityContext",
+          [
+            "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": ["drop": ["ALL"]],
+          ]
+        ))
+      var mounts: [YAMLValue] = [["name": "tmp", "mountPath": "/tmp"]]
+      if let storage = component.storage { mounts.append(["name": "data", "mountPath": .string(storage.path.value)]) }
+      fields.append(("volumeMounts", .list(mounts)))
+      return .map(fields)
+    }
+
+    func podTemplate(_ component: Component) -> YAMLValue {
+      var spec: [(String, YAMLValue)] = []
+      if component.resources.gpu != nil { spec.append(("runtimeClassName", "nvidia")) }
+      spec.append(("automountServiceAccountToken", false))
+      spec.append(
+        (
+          "securityContext",
+          [
+            "runAsNonRoot": true, "runAsUser": .int(KubernetesEmitter.runAsUser),
+            "runAsGroup": .int(KubernetesEmitter.runAsUser), "fsGroup": .int(KubernetesEmitter.runAsUser),
+            "seccompProfile": ["type": "RuntimeDefault"],
+          ]
+        ))
+      spec.append(("containers", [container(component)]))
+      // A writable /tmp on a read-only root filesystem.
+      spec.append(("volumes", [["name": "tmp", "emptyDir": [:]]]))
+      return ["metadata": ["labels": .map(labels(component))], "spec": .map(spec)]
+    }
+
+    func workload(_ component: Component) -> YAMLValue {
+      let name = component.name.value
+      var meta = metadata(name, labels: labels(component))
+      if let description = component.description, case .map(var fields) = meta {
+        // The well-known description annotation; user text, only ever data in a manifest.
+        fields.append(("annotations", ["kubernetes.io/description": .string(description)]))
+        meta = .map(fields)
+      }
+      var spec: [(String, YAMLValue)] = [
+        ("replicas", 1), ("selector", ["matchLabels": .map(selector(component))]),
+      ]
+      if let storage = component.storage {
+        spec.append(("serviceName", .string(name)))
+        spec.append(("template", podTemplate(component)))
+        spec.append(
+          (
+            "volumeClaimTemplates",
+            [
+              [
+                "metadata": ["name": "data"],
+                "spec": [
+                  "accessModes": ["ReadWriteOnce"],
+                  "resources": ["requests": ["storage": .string(KubernetesEmitter.quantity(storage.size.value))]],
+                ],
+              ]
+            ]
+          ))
+        return ["apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta, "spec": .map(spec)]
+      }
+      // Recreate: a second pod during a rolling update would need a second set of isolated cores or GPU memory.
+      spec.append(("strategy", ["type": "Recreate"]))
+      spec.append(("template", podTemplate(component)))
+      return ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": .map(spec)]
+    }
+
+    func portName(_ port: Int) -> String { "tcp-\(port)" }
+
+    func service(_ component: Component) -> YAMLValue {
+      [
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": metadata(component.name.value, labels: labels(component)),
+        "spec": [
+          "selector": .map(selector(component)),
+          "ports": .list(
+            component.ports.map {
+              [
+                "name": .string(portName($0.value)), "port": .int($0.value), "targetPort": .int($0.value),
+                "protocol": "TCP",
+              ]
+            }),
+        ],
+      ]
+    }
+
+    func networkPolicy(_ name: String, _ spec: [(String, YAMLValue)]) -> YAMLValue {
+      ["apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": metadata(name), "spec": .map(spec)]
+    }
+
+    func ports(_ component: Component) -> YAMLValue {
+      .list(component.ports.map { ["protocol": "TCP", "port": .int($0.value)] })
+    }
+
+    func networkPolicies() -> [YAMLValue] {
+      var policies: [YAMLValue] = [
+        networkPolicy("default-deny", [("podSelector", [:]), ("policyTypes", ["Ingress", "Egress"])]),
+        networkPolicy(
+          "allow-dns",
+          [
+            ("podSelector", [:]), ("policyTypes", ["Egress"]),
+            (
+              "egress",
+              [
+                [
+                  "to": [
+                    [
+                      "namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": "kube-system"]],
+                      "podSelector": ["matchLabels": ["k8s-app": "kube-dns"]],
+                    ]
+                  ],
+                  "ports": [["protocol": "UDP", "port": 53], ["protocol": "TCP", "port": 53]],
+                ]
+              ]
+            ),
+          ]),
+      ]
+      let byName = Dictionary(workloads.map { ($0.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+      for component in workloads where !component.ports.isEmpty {
+        // Its ports, from anywhere: the person at the desk, Prometheus, the other workloads.
+        policies.append(
+          networkPolicy(
+            "allow-\(component.name.value)-ingress",
+            [
+              ("podSelector", ["matchLabels": .map(selector(component))]), ("policyTypes", ["Ingress"]),
+              ("ingress", [["ports": ports(component)]]),
+            ]))
+      }
+      for component in workloads {
+        // Traffic to the Kubernetes components it requires (edges of the resolved graph), on their ports.
+        let targets = (plan.graph.edges[component.name.value] ?? []).map(\.to).compactMap { byName[$0] }
+          .filter { !$0.ports.isEmpty }.sorted { $0.name.value < $1.name.value }
+        for target in targets {
+          policies.append(
+            networkPolicy(
+              "allow-\(component.name.value)-to-\(target.name.value)",
+              [
+                ("podSelector", ["matchLabels": .map(selector(component))]), ("policyTypes", ["Egress"]),
+                (
+                  "egress",
+                  [["to": [["podSelector": ["matchLabels": .map(selector(target))]]], "ports": ports(target)]]
+                ),
+              ]))
+        }
+      }
+      return policies
+    }
+
+    /// The NVIDIA device plugin's configuration file (`version: v1`, `sharing.timeSlicing`), in a ConfigMap for
+    /// the plugin's Helm chart (`--set config.name=nvidia-device-plugin-config`); `failRequestsGreaterThanOne`
+    /// refuses a pod that asks for more than one replica, which would not get more of the GPU
+    /// (https://github.com/NVIDIA/k8s-device-plugin, README "Shared Access to GPUs").
+    func devicePluginConfig(_ slicing: GPUTimeSlicing) -> YAMLValue {
+      let config: YAMLValue = [
+        "version": "v1",
+        "sharing": [
+          "timeSlicing": [
+            "failRequestsGreaterThanOne": true,
+            "resources": [["name": "nvidia.com/gpu", "replicas": .int(slicing.replicas)]],
+          ]
+        ],
+      ]
+      return [
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata("nvidia-device-plugin-config", namespace: "kube-system"),
+        "data": ["config.yaml": .string(config.body)],
+      ]
+    }
+
+    /// The kubelet's CPU manager, when a Kubernetes workload is isolated: `static` gives Guaranteed pods with
+    /// whole CPUs exclusive CPUs, `full-pcpus-only` only whole physical cores, and `reservedSystemCPUs` keeps
+    /// the housekeeping set out of that pool, so exclusive CPUs come from the isolated set
+    /// (https://kubernetes.io/docs/tasks/administer-cluster/cpu-management-policies/).
+    func kubeletConfiguration() -> YAMLValue? {
+      let cpu = plan.allocation.cpu
+      let isolatedWorkloads = cpu.components.filter { $0.placement == .isolated && $0.runtime == .kubernetes }
+      guard !isolatedWorkloads.isEmpty else { return nil }
+      return [
+        "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration",
+        "cpuManagerPolicy": "static", "cpuManagerPolicyOptions": ["full-pcpus-only": "true"],
+        "reservedSystemCPUs": .string(cpu.housekeeping.description),
+      ]
+    }
+  }
+}
