@@ -15,6 +15,8 @@ public struct CheckResult: Sendable {
   public var graph: DependencyGraph?
   /// CPU sets, budgets and GPU sharing; nil when any error was found up to and including allocation.
   public var allocation: Allocation?
+  /// The catalog resolution used; nil when it was not reached.
+  public var catalog: Catalog?
   public var diagnostics: DiagnosticEngine
   /// The text of every file read, for rendering snippets.
   public var sources: SourceFiles
@@ -25,7 +27,8 @@ public struct CheckResult: Sendable {
   /// Everything emitters need; nil when any phase found an error.
   public var plan: Plan? {
     guard let spec, let resolution, let graph, let allocation, !hasErrors else { return nil }
-    return Plan(spec: spec, resolution: resolution, graph: graph, allocation: allocation)
+    return Plan(
+      spec: spec, resolution: resolution, graph: graph, allocation: allocation, catalog: catalog ?? Catalog(sources: []))
   }
 }
 
@@ -80,6 +83,7 @@ public enum RigCompiler {
       if !result.hasErrors {
         result.resolution = resolution
         result.graph = graph
+        result.catalog = catalog
         result.allocation = Allocator.allocate(spec: spec, resolution: resolution, diagnostics: &result.diagnostics)
       }
     }

@@ -20,7 +20,9 @@ public enum Emitters {
     var artifacts: [Artifact] = []
     if plan.spec.targets.kernel { artifacts += KernelEmitter.artifacts(plan) }
     if plan.spec.targets.systemd { artifacts += SystemdEmitter.artifacts(plan) }
+    if plan.spec.targets.prometheus { artifacts += PrometheusEmitter.artifacts(plan) }
     artifacts += KubernetesEmitter.artifacts(plan)
+    artifacts += AnsibleEmitter.artifacts(plan)
     return artifacts.sorted { $0.path < $1.path }
   }
 

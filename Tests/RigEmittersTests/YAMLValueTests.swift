@@ -17,8 +17,8 @@ import Yams
         become: true
         port: 8188
         list:
-        - a
-        - b
+          - a
+          - b
         nested:
           z: '1'
           a: '2'
@@ -36,6 +36,36 @@ import Yams
     // Yams reads YAML 1.1-style booleans and numbers like PyYAML does for these cases.
     let loaded = try #require(try Yams.load(yaml: document) as? [String: Any])
     #expect(loaded["k"] as? String == text, "\(document)")
+  }
+
+  /// Sequences move two columns right with everything in them; block scalars keep their text.
+  @Test func sequencesAreIndentedAndBlockScalarsKept() {
+    let value: YAMLValue = [
+      "tasks": [["name": "a", "tags": ["x", "z"]], ["name": "b", "when": "c"]],
+      "data": ["config": "list:\n- item\nkey:\n- other\n"], "items": ["one\ntwo\n", "plain"],
+    ]
+    #expect(
+      value.body == """
+        tasks:
+          - name: a
+            tags:
+              - x
+              - z
+          - name: b
+            when: c
+        data:
+          config: |
+            list:
+            - item
+            key:
+            - other
+        items:
+          - |
+            one
+            two
+          - plain
+
+        """)
   }
 
   @Test func severalDocuments() {

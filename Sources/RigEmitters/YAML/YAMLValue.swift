@@ -43,7 +43,61 @@ indirect enum YAMLValue: Sendable, Hashable {
   /// The value as YAML text without a document marker, for YAML carried inside a string.
   var body: String {
     // Serializing a node built from these cases cannot fail: every scalar is a valid UTF-8 string.
-    (try? Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true)) ?? ""
+    let text = (try? Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true)) ?? ""
+    let indented = YAMLValue.indentingSequences(text)
+    // The layout pass moves whole blocks only; reading both texts back proves the value is unchanged, and the
+    // library's own layout is kept if it ever were not.
+    return YAMLValue.sameValue(text, indented) ? indented : text
+  }
+
+  /// libyaml writes a sequence inside a mapping at the key's column (`key:` / `- item`); yamllint's default
+  /// `indent-sequences: true`, which ansible-lint applies, wants it two columns further. Moves every such
+  /// sequence (with everything nested in it) two columns right, leaving block scalars' text alone.
+  static func indentingSequences(_ text: String) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+    /// The column of a line's key: past its indentation and any `- ` sequence markers.
+    func keyColumn(_ line: String) -> (column: Int, content: Substring) {
+      var content = line.dropFirst(indent(line))
+      var column = indent(line)
+      while content.hasPrefix("- ") {
+        content = content.dropFirst(2)
+        column += 2
+      }
+      return (column, content)
+    }
+    var index = 0
+    while index < lines.count {
+      let (column, content) = keyColumn(lines[index])
+      let indicators = ["|", "|-", "|+", ">", ">-", ">+"]
+      if indicators.contains(where: { content.hasSuffix(": " + $0) || content == $0 }) {
+        // A block scalar: its lines are text, skipped whole. They are indented past the key (`key: |`), or past
+        // the item's marker when the scalar is a sequence item itself (`- |`).
+        let threshold = indicators.contains(String(content)) ? column - 2 : column
+        index += 1
+        while index < lines.count, lines[index].isEmpty || indent(lines[index]) > threshold { index += 1 }
+        continue
+      }
+      if content.hasSuffix(":"), index + 1 < lines.count, indent(lines[index + 1]) == column,
+        lines[index + 1].dropFirst(column).hasPrefix("- ")
+      {
+        var end = index + 1
+        while end < lines.count, !lines[end].isEmpty,
+          indent(lines[end]) > column || (indent(lines[end]) == column && lines[end].dropFirst(column).hasPrefix("- "))
+        {
+          end += 1
+        }
+        for moved in (index + 1)..<end { lines[moved] = "  " + lines[moved] }
+      }
+      index += 1
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Whether two YAML texts hold the same value, as the library reads them.
+  static func sameValue(_ a: String, _ b: String) -> Bool {
+    guard let left = try? Yams.compose(yaml: a), let right = try? Yams.compose(yaml: b) else { return false }
+    return (try? Yams.serialize(node: left)) == (try? Yams.serialize(node: right))
   }
 
   /// One YAML document: `---`, the value, a final newline.

@@ -120,11 +120,25 @@ public struct Plan: Sendable {
   public var resolution: Resolution
   public var graph: DependencyGraph
   public var allocation: Allocation
+  /// The catalog the versions were chosen from: how each is installed (apt repositories, release archives).
+  public var catalog: Catalog
 
-  public init(spec: RigSpec, resolution: Resolution, graph: DependencyGraph, allocation: Allocation) {
+  public init(
+    spec: RigSpec, resolution: Resolution, graph: DependencyGraph, allocation: Allocation,
+    catalog: Catalog = Catalog(sources: [])
+  ) {
     self.spec = spec
     self.resolution = resolution
     self.graph = graph
     self.allocation = allocation
+    self.catalog = catalog
+  }
+
+  /// The catalog entry a resolved component was chosen from; nil for versions declared under `components:`.
+  public func catalogEntry(_ component: ResolvedComponent) -> (source: CatalogSource, component: CatalogComponent)? {
+    guard case .catalog(let location) = component.origin, let source = catalog.sources[location.source],
+      let entry = source.components[component.name]
+    else { return nil }
+    return (source, entry)
   }
 }

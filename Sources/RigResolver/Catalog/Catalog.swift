@@ -23,7 +23,46 @@ public struct CatalogVersion: Sendable, Hashable {
   public var requires: [Requirement]
   /// The GPU architectures this version drives; nil when the version does not depend on the GPU.
   public var supportedGPUs: Set<GPUArchitecture>?
+  /// The release archive of this version, when it differs from the component's pattern.
+  public var archive: String?
   public var location: CatalogLocation
+}
+
+/// How an upstream release is installed: an archive unpacked into `/opt/rig/NAME-VERSION`, with links to the
+/// programs it holds.
+public struct ArchiveRecipe: Sendable, Hashable {
+  /// The archive's address, with `{version}` standing for the version.
+  public var url: String
+  /// Leading folders to strip while unpacking (`tar --strip-components`).
+  public var strip: Int
+  /// Links to create: absolute link path → path inside the unpacked folder.
+  public var links: [(link: String, target: String)]
+
+  public static func == (a: ArchiveRecipe, b: ArchiveRecipe) -> Bool {
+    a.url == b.url && a.strip == b.strip && a.links.map(\.link) == b.links.map(\.link) && a.links.map(\.target) == b.links.map(\.target)
+  }
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(url)
+    hasher.combine(strip)
+    for link in links { hasher.combine(link.link + "\u{0}" + link.target) }
+  }
+
+  /// The archive of `version`: the version's own address, or the pattern with the version filled in.
+  public func url(for version: CatalogVersion) -> String {
+    version.archive ?? url.replacingOccurrences(of: "{version}", with: version.version.description)
+  }
+}
+
+/// One apt repository of a source, as a deb822 stanza (sources.list(5)).
+public struct AptRepository: Sendable, Hashable {
+  public var uris: String
+  public var suites: [String]
+  /// A keyring already on the machine (`Signed-By:` path).
+  public var keyring: String?
+  /// The address of the repository's signing key, when it must be fetched.
+  public var key: String?
+  /// Whether the repository has areas (`Components:`); a flat repository (suite `/`) has none.
+  public var hasComponents: Bool
 }
 
 /// What one source offers of one component.
@@ -33,6 +72,11 @@ public struct CatalogComponent: Sendable, Hashable {
   public var package: String
   /// The Debian architecture of the package (`amd64` unless written, `i386` for multiarch libraries).
   public var architecture: String
+  /// The archive areas installing it needs (`main`, `contrib`, `non-free`, `non-free-firmware`), for sources
+  /// with areas.
+  public var areas: [String]
+  /// How to install it when the source is not an apt repository.
+  public var archive: ArchiveRecipe?
   public var versions: [CatalogVersion]
   public var location: CatalogLocation
 }
@@ -41,6 +85,8 @@ public struct CatalogComponent: Sendable, Hashable {
 public struct CatalogSource: Sendable, Hashable {
   public var name: String
   public var title: String
+  /// The apt repositories the source's packages come from; empty for sources that are not apt repositories.
+  public var apt: [AptRepository]
   /// Components by name, sorted by name.
   public var components: [String: CatalogComponent]
 }
@@ -143,13 +189,17 @@ private struct CatalogParser {
   mutating func source(_ text: String) throws -> CatalogSource {
     guard let root = try Yams.compose(yaml: text) else { throw fail(nil, "empty file") }
     var title = ""
+    var apt: [AptRepository] = []
     var components: [String: CatalogComponent] = [:]
-    let fields = try mapping(root, allowed: ["source", "title", "components"])
+    let fields = try mapping(root, allowed: ["source", "title", "apt", "components"])
     for field in fields where field.key == "source" { sourceName = try string(field.value) }
     guard !sourceName.isEmpty else { throw fail(root, "missing 'source'") }
     for field in fields {
       switch field.key {
       case "title": title = try string(field.value)
+      case "apt":
+        guard let items = field.value.sequence else { throw fail(field.value, "expected a list") }
+        apt = try items.map(repository)
       case "components":
         for entry in try mapping(field.value, allowed: []) {
           components[entry.key] = try component(entry.key, keyNode: entry.keyNode, entry.value)
@@ -157,7 +207,30 @@ private struct CatalogParser {
       default: break
       }
     }
-    return CatalogSource(name: sourceName, title: title, components: components)
+    return CatalogSource(name: sourceName, title: title, apt: apt, components: components)
+  }
+
+  func strings(_ node: Node) throws -> [String] {
+    guard let items = node.sequence else { throw fail(node, "expected a list") }
+    return try items.map(string)
+  }
+
+  func repository(_ node: Node) throws -> AptRepository {
+    var repository = AptRepository(uris: "", suites: [], keyring: nil, key: nil, hasComponents: true)
+    for field in try mapping(node, allowed: ["uris", "suites", "signed_by", "key"]) {
+      switch field.key {
+      case "uris": repository.uris = try string(field.value)
+      case "suites": repository.suites = try strings(field.value)
+      case "signed_by": repository.keyring = try string(field.value)
+      default: repository.key = try string(field.value)
+      }
+    }
+    guard !repository.uris.isEmpty, !repository.suites.isEmpty else { throw fail(node, "needs 'uris' and 'suites'") }
+    guard (repository.keyring == nil) != (repository.key == nil) else {
+      throw fail(node, "needs exactly one of 'signed_by' and 'key'")
+    }
+    repository.hasComponents = !repository.suites.contains { $0.hasSuffix("/") }
+    return repository
   }
 
   func location(_ node: Node) -> CatalogLocation { CatalogLocation(source: sourceName, line: node.mark?.line ?? 0) }
@@ -166,11 +239,27 @@ private struct CatalogParser {
     if let problem = Requirement.checkName(name) { throw fail(keyNode, "component '\(name)': \(problem.message)") }
     var package = name
     var architecture = "amd64"
+    var areas = ["main"]
+    var archive: ArchiveRecipe?
     var versions: [CatalogVersion] = []
-    for field in try mapping(node, allowed: ["package", "architecture", "versions"]) {
+    for field in try mapping(node, allowed: ["package", "architecture", "areas", "archive", "versions"]) {
       switch field.key {
       case "package": package = try string(field.value)
       case "architecture": architecture = try string(field.value)
+      case "areas": areas = try strings(field.value)
+      case "archive":
+        var recipe = ArchiveRecipe(url: "", strip: 0, links: [])
+        for entry in try mapping(field.value, allowed: ["url", "strip", "links"]) {
+          if entry.key == "url" {
+            recipe.url = try string(entry.value)
+          } else if entry.key == "strip" {
+            guard let count = Int(try string(entry.value)) else { throw fail(entry.value, "expected a number") }
+            recipe.strip = count
+          } else {
+            recipe.links = try mapping(entry.value, allowed: []).map { ($0.key, try string($0.value)) }
+          }
+        }
+        archive = recipe
       default:
         for entry in try mapping(field.value, allowed: []) {
           versions.append(try version(entry.key, keyNode: entry.keyNode, entry.value))
@@ -183,17 +272,24 @@ private struct CatalogParser {
         keyNode, "versions of '\(name)' must be listed in ascending Debian order ('\(a.version)', '\(b.version)')")
     }
     return CatalogComponent(
-      name: name, package: package, architecture: architecture, versions: versions, location: location(keyNode))
+      name: name, package: package, architecture: architecture, areas: areas, archive: archive, versions: versions,
+      location: location(keyNode))
   }
 
   func version(_ text: String, keyNode: Node, _ node: Node) throws -> CatalogVersion {
     guard case .success(let version) = Version.parse(text) else { throw fail(keyNode, "bad version '\(text)'") }
     var requires: [Requirement] = []
     var supported: Set<GPUArchitecture>? = nil
+    var archive: String?
     if node.scalar?.string.isEmpty ?? false || node.null != nil {
-      return CatalogVersion(version: version, requires: [], supportedGPUs: nil, location: location(keyNode))
+      return CatalogVersion(
+        version: version, requires: [], supportedGPUs: nil, archive: nil, location: location(keyNode))
     }
-    for field in try mapping(node, allowed: ["requires", "supports"]) {
+    for field in try mapping(node, allowed: ["requires", "supports", "archive"]) {
+      if field.key == "archive" {
+        archive = try string(field.value)
+        continue
+      }
       guard let items = field.value.sequence else { throw fail(field.value, "expected a list") }
       switch field.key {
       case "requires":
@@ -217,6 +313,7 @@ private struct CatalogParser {
         supported = set
       }
     }
-    return CatalogVersion(version: version, requires: requires, supportedGPUs: supported, location: location(keyNode))
+    return CatalogVersion(
+      version: version, requires: requires, supportedGPUs: supported, archive: archive, location: location(keyNode))
   }
 }

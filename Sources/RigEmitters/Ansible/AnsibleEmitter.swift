@@ -1,0 +1,369 @@
+import RigBasics
+import RigModel
+import RigResolver
+
+/// An Ansible playbook that brings the host to the plan (`ansible/site.yml`, `ansible/inventory.yml`, and
+/// `ansible/files/`, a tree of the files it copies laid out as on the host): apt sources for the catalogs the
+/// packages come from, the i386 architecture when an i386 package is needed, every package at its resolved
+/// version, upstream release archives, the kernel, systemd and kubelet files of the other targets with the
+/// handlers that apply them, the NVIDIA runtime for containerd, and the Kubernetes manifests (tagged
+/// `kubernetes`, so a run without a cluster can skip them).
+///
+/// Every task is named and idempotent and uses fully qualified module names. User text (component
+/// descriptions) never enters the playbook, where Ansible would evaluate `{{ … }}` in it: it reaches the host
+/// only inside copied files, which `ansible.builtin.copy` writes byte for byte.
+public enum AnsibleEmitter {
+  public static func artifacts(_ plan: Plan) -> [Artifact] {
+    guard let target = plan.spec.targets.ansible else { return [] }
+    var builder = Builder(plan: plan)
+    builder.build()
+    let host = target.host.value
+    let play: YAMLValue = [
+      "name": .string("Set up \(plan.spec.name.value)"), "hosts": .string(host), "become": true,
+      "tasks": .list(builder.tasks), "handlers": .list(builder.handlers()),
+    ]
+    var header = Emitters.header(plan)
+    header += "# Run: ansible-playbook -i inventory.yml site.yml (add --skip-tags kubernetes without a cluster).\n"
+    if !builder.notInstalled.isEmpty {
+      header += "# Not installed by this playbook (no apt package or release archive in the catalog): "
+      header += builder.notInstalled.joined(separator: ", ") + ".\n"
+    }
+    let inventory: YAMLValue = ["all": ["hosts": .map([(host, YAMLValue.map([]))])]]
+    return [
+      Artifact(path: "ansible/inventory.yml", contents: Emitters.header(plan) + inventory.document),
+      Artifact(path: "ansible/site.yml", contents: header + YAMLValue.documents([.list([play])])),
+    ] + builder.files
+  }
+
+  /// Where the playbook installs another target's artifact on the host; nil for artifacts it does not copy.
+  static func installPath(_ artifact: String) -> String? {
+    let parts = artifact.split(separator: "/", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { return nil }
+    switch parts[0] {
+    case "kernel": return parts[1].hasPrefix("grub.d/") ? "/etc/default/" + parts[1] : nil
+    case "systemd":
+      return parts[1].hasPrefix("system.conf.d/") ? "/etc/systemd/" + parts[1] : "/etc/systemd/system/" + parts[1]
+    case "kubernetes":
+      // The kubelet reads drop-ins from the folder passed as --config-dir (beta and on by default in 1.30).
+      if parts[1] == "kubelet-config.yaml" { return kubeletDropIn }
+      return manifestFolder + "/" + parts[1]
+    default: return nil
+    }
+  }
+
+  static let kubeletDropIn = "/etc/kubernetes/kubelet.conf.d/60-rig-cpu-manager.conf"
+  static let manifestFolder = "/etc/rig/kubernetes"
+
+  /// A named task: `name`, then the module and its arguments, then task keywords.
+  static func task(_ name: String, _ module: String, _ arguments: [(String, YAMLValue)], _ keywords: [(String, YAMLValue)] = [])
+    -> YAMLValue
+  {
+    .map([("name", .string(name)), (module, .map(arguments))] + keywords)
+  }
+
+  struct Builder {
+    var plan: Plan
+    var tasks: [YAMLValue] = []
+    var files: [Artifact] = []
+    var notInstalled: [String] = []
+    var notified: Set<String> = []
+
+    init(plan: Plan) { self.plan = plan }
+
+    /// Components installed from apt, upstream archives, or not at all, in install order.
+    var installOrder: [ResolvedComponent] {
+      let order = plan.graph.installOrder ?? plan.resolution.components.map(\.name)
+      let kubernetes = Set(
+        plan.spec.components.filter { $0.runtime?.value == .kubernetes }.map(\.name.value))
+      return order.filter { !kubernetes.contains($0) }.compactMap { plan.resolution.component(named: $0) }
+    }
+
+    /// Folders that exist on every Debian system; the playbook creates the others before copying into them.
+    var existing: Set<String> = ["/etc/apt/sources.list.d", "/etc/systemd/system"]
+
+    mutating func copy(_ artifact: Artifact, to destination: String, notify: [String]) {
+      let parent = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
+      if !existing.contains(parent) { directory(parent) }
+      let source = String(destination.dropFirst())  // files/etc/... mirrors the host
+      files.append(Artifact(path: "ansible/files/" + source, contents: artifact.contents))
+      var keywords: [(String, YAMLValue)] = []
+      if !notify.isEmpty {
+        keywords.append(("notify", .list(notify.map { .string($0) })))
+        notified.formUnion(notify)
+      }
+      tasks.append(
+        AnsibleEmitter.task(
+          "Install \(destination)", "ansible.builtin.copy",
+          [
+            ("src", .string(source)), ("dest", .string(destination)), ("owner", "root"), ("group", "root"),
+            ("mode", "0644"),
+          ], keywords))
+    }
+
+    mutating func directory(_ path: String) {
+      guard existing.insert(path).inserted else { return }
+      tasks.append(
+        AnsibleEmitter.task(
+          "Create \(path)", "ansible.builtin.file",
+          [("path", .string(path)), ("state", "directory"), ("owner", "root"), ("group", "root"), ("mode", "0755")]))
+    }
+
+    mutating func build() {
+      aptSources()
+      packages()
+      archives()
+      otherTargets()
+    }
+
+    // MARK: apt
+
+    /// The apt sources of every catalog a package comes from, one deb822 file per source, with the areas the
+    /// packages need; signing keys that are not on the machine yet are downloaded to /etc/apt/keyrings.
+    mutating func aptSources() {
+      var areas: [String: Set<String>] = [:]
+      var minors: [String: Set<String>] = [:]
+      for component in installOrder {
+        guard let (source, entry) = plan.catalogEntry(component), !source.apt.isEmpty else { continue }
+        areas[source.name, default: []].formUnion(entry.areas)
+        let numbers = component.version.parts.upstream.split(separator: ".")
+        minors[source.name, default: []].insert(numbers.prefix(2).joined(separator: "."))
+      }
+      guard !areas.isEmpty else { return }
+      let order = ["main", "contrib", "non-free", "non-free-firmware"]
+      for name in areas.keys.sorted() {
+        guard let source = plan.catalog.sources[name] else { continue }
+        let sourceAreas = order.filter { areas[name]?.contains($0) ?? false }
+        var stanzas: [String] = []
+        var keys: [(url: String, path: String)] = []
+        for repository in source.apt {
+          let variants = repository.uris.contains("{minor}") ? (minors[name] ?? []).sorted() : [""]
+          for minor in variants {
+            let fill = { (text: String) in text.replacingOccurrences(of: "{minor}", with: minor) }
+            var stanza = "Types: deb\nURIs: \(fill(repository.uris))\nSuites: \(repository.suites.joined(separator: " "))\n"
+            if repository.hasComponents { stanza += "Components: \(sourceAreas.joined(separator: " "))\n" }
+            if let keyring = repository.keyring {
+              stanza += "Signed-By: \(keyring)\n"
+            } else if let key = repository.key {
+              let suffix = minor.isEmpty ? "" : "-" + minor
+              let path = "/etc/apt/keyrings/rig-\(name)\(suffix).asc"
+              keys.append((fill(key), path))
+              stanza += "Signed-By: \(path)\n"
+            }
+            stanzas.append(stanza)
+          }
+        }
+        // apt's folder for keyrings of additional repositories (sources.list(5)).
+        if !keys.isEmpty { directory("/etc/apt/keyrings") }
+        for key in keys {
+          tasks.append(
+            AnsibleEmitter.task(
+              "Download the signing key of \(name) to \(key.path)", "ansible.builtin.get_url",
+              [
+                ("url", .string(key.url)), ("dest", .string(key.path)), ("owner", "root"), ("group", "root"),
+                ("mode", "0644"),
+              ]))
+        }
+        let text =
+          Emitters.header(plan) + "# \(source.title)\n" + stanzas.joined(separator: "\n")
+        copy(
+          Artifact(path: "", contents: text), to: "/etc/apt/sources.list.d/rig-\(name).sources", notify: [])
+      }
+    }
+
+    /// The apt name of a package with its version: `name=version`, or `name:arch=version` for a foreign
+    /// architecture.
+    func aptName(_ component: ResolvedComponent) -> String? {
+      guard let (source, entry) = plan.catalogEntry(component), !source.apt.isEmpty else { return nil }
+      let architecture = entry.architecture == "amd64" ? "" : ":" + entry.architecture
+      return "\(entry.package)\(architecture)=\(component.version)"
+    }
+
+    mutating func packages() {
+      let apt = installOrder.compactMap { component in aptName(component).map { (component, $0) } }
+      guard !apt.isEmpty else { return }
+      let foreign = Set(
+        apt.compactMap { component, _ in plan.catalogEntry(component)?.component.architecture }.filter {
+          $0 != "amd64"
+        }
+      ).sorted()
+      if !foreign.isEmpty {
+        tasks.append(
+          AnsibleEmitter.task(
+            "Read dpkg's foreign architectures", "ansible.builtin.command",
+            [("cmd", "dpkg --print-foreign-architectures")],
+            [("register", "rig_foreign_architectures"), ("changed_when", false), ("check_mode", false)]))
+        for architecture in foreign {
+          tasks.append(
+            AnsibleEmitter.task(
+              "Add the \(architecture) architecture", "ansible.builtin.command",
+              [("cmd", .string("dpkg --add-architecture \(architecture)"))],
+              [
+                ("when", .string("rig_foreign_architectures.stdout_lines is not contains('\(architecture)')")),
+                ("changed_when", true),
+              ]))
+        }
+      }
+      tasks.append(
+        AnsibleEmitter.task(
+          "Install packages at their resolved versions", "ansible.builtin.apt",
+          [
+            ("name", .list(apt.map { .string($0.1) })), ("state", "present"), ("update_cache", true),
+            ("allow_downgrade", true),
+          ]))
+    }
+
+    // MARK: Release archives
+
+    /// Upstream releases: unpacked into /opt/rig/NAME-VERSION (a new version beside the old), with links to
+    /// their programs; components with no way to install them are named in the playbook's header.
+    mutating func archives() {
+      for component in installOrder where aptName(component) == nil {
+        let label = "\(component.name) \(component.version) (\(component.origin.sourceName))"
+        guard let (_, entry) = plan.catalogEntry(component), let recipe = entry.archive,
+          let version = entry.versions.first(where: { $0.version == component.version })
+        else {
+          notInstalled.append(label)
+          continue
+        }
+        let folder = "/opt/rig/\(component.name)-\(component.version)"
+        directory(folder)
+        var arguments: [(String, YAMLValue)] = [
+          ("src", .string(recipe.url(for: version))), ("dest", .string(folder)), ("remote_src", true),
+        ]
+        if recipe.strip > 0 { arguments.append(("extra_opts", [.string("--strip-components=\(recipe.strip)")])) }
+        if let first = recipe.links.first { arguments.append(("creates", .string(folder + "/" + first.target))) }
+        tasks.append(
+          AnsibleEmitter.task("Unpack \(component.name) \(component.version)", "ansible.builtin.unarchive", arguments))
+        for link in recipe.links {
+          tasks.append(
+            AnsibleEmitter.task(
+              "Link \(link.link) to \(component.name) \(component.version)", "ansible.builtin.file",
+              [("src", .string(folder + "/" + link.target)), ("dest", .string(link.link)), ("state", "link")]))
+        }
+      }
+    }
+
+    // MARK: Other targets
+
+    mutating func otherTargets() {
+      let targets = plan.spec.targets
+      if targets.kernel {
+        for artifact in KernelEmitter.artifacts(plan) {
+          guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
+          copy(artifact, to: destination, notify: ["Update GRUB"])
+        }
+      }
+      if targets.systemd {
+        let artifacts = SystemdEmitter.artifacts(plan)
+        for artifact in artifacts {
+          guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
+          let manager = artifact.path.hasPrefix("systemd/system.conf.d/")
+          copy(artifact, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
+        }
+        if artifacts.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
+          // The unit must be loaded (daemon-reload, a handler) before it can be enabled.
+          tasks.append(.map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
+          tasks.append(
+            AnsibleEmitter.task(
+              "Enable and start rig-gpu-power.service", "ansible.builtin.systemd_service",
+              [("name", "rig-gpu-power.service"), ("enabled", true), ("state", "started")]))
+        }
+      }
+      if plan.resolution.component(named: "nvidia-container-toolkit") != nil,
+        plan.resolution.component(named: "containerd") != nil
+      {
+        containerRuntime()
+      }
+      if targets.kubernetes != nil { kubernetes() }
+    }
+
+    /// The NVIDIA runtime for containerd, which RuntimeClass `nvidia` names: `nvidia-ctk runtime configure`
+    /// adds it (NVIDIA Container Toolkit install guide, "Configuring containerd"), once.
+    mutating func containerRuntime() {
+      tasks.append(
+        AnsibleEmitter.task(
+          "Look for the nvidia runtime in containerd's configuration", "ansible.builtin.command",
+          [("cmd", "grep -rqs 'runtimes.nvidia' /etc/containerd")],
+          [
+            ("register", "rig_containerd_nvidia"), ("changed_when", false), ("failed_when", false),
+            ("check_mode", false),
+          ]))
+      tasks.append(
+        AnsibleEmitter.task(
+          "Add the nvidia runtime to containerd", "ansible.builtin.command",
+          [("cmd", "nvidia-ctk runtime configure --runtime=containerd")],
+          [("when", "rig_containerd_nvidia.rc != 0"), ("changed_when", true), ("notify", ["Restart containerd"])]))
+      notified.insert("Restart containerd")
+    }
+
+    mutating func kubernetes() {
+      let artifacts = KubernetesEmitter.artifacts(plan)
+      if let kubelet = artifacts.first(where: { $0.path == "kubernetes/kubelet-config.yaml" }) {
+        copy(kubelet, to: AnsibleEmitter.kubeletDropIn, notify: ["Apply the kubelet's CPU manager policy"])
+      }
+      let manifests = artifacts.filter { $0.path != "kubernetes/kubelet-config.yaml" }
+      guard !manifests.isEmpty else { return }
+      // Namespaces and cluster objects first, the policies last.
+      func rank(_ path: String) -> Int {
+        switch path {
+        case "kubernetes/namespace.yaml": 0
+        case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml": 1
+        case "kubernetes/networkpolicies.yaml": 3
+        default: 2
+        }
+      }
+      let ordered = manifests.sorted { (rank($0.path), $0.path) < (rank($1.path), $1.path) }
+      for manifest in ordered {
+        guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
+        copy(manifest, to: destination, notify: [])
+      }
+      for manifest in ordered {
+        guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
+        tasks.append(
+          AnsibleEmitter.task(
+            "Apply \(manifest.path.dropFirst("kubernetes/".count))", "kubernetes.core.k8s",
+            [("state", "present"), ("apply", true), ("src", .string(destination))], [("tags", ["kubernetes"])]))
+      }
+    }
+
+    // MARK: Handlers
+
+    func handlers() -> [YAMLValue] {
+      var handlers: [YAMLValue] = []
+      if notified.contains("Update GRUB") {
+        handlers.append(
+          AnsibleEmitter.task("Update GRUB", "ansible.builtin.command", [("cmd", "update-grub")], [("changed_when", true)]))
+      }
+      if notified.contains("Reload systemd") {
+        handlers.append(
+          AnsibleEmitter.task("Reload systemd", "ansible.builtin.systemd_service", [("daemon_reload", true)]))
+      }
+      if notified.contains("Reexecute systemd") {
+        handlers.append(
+          AnsibleEmitter.task("Reexecute systemd", "ansible.builtin.systemd_service", [("daemon_reexec", true)]))
+      }
+      if notified.contains("Restart containerd") {
+        handlers.append(
+          AnsibleEmitter.task(
+            "Restart containerd", "ansible.builtin.systemd_service", [("name", "containerd"), ("state", "restarted")]))
+      }
+      if notified.contains("Apply the kubelet's CPU manager policy") {
+        // Changing the policy: stop the kubelet, remove its CPU manager state, start it again
+        // (https://kubernetes.io/docs/tasks/administer-cluster/cpu-management-policies/, "Changing the CPU
+        // Manager Policy"); otherwise the kubelet fails to restore its state and does not start.
+        let listen: [(String, YAMLValue)] = [("listen", "Apply the kubelet's CPU manager policy")]
+        handlers.append(
+          AnsibleEmitter.task(
+            "Stop the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "stopped")], listen))
+        handlers.append(
+          AnsibleEmitter.task(
+            "Remove the kubelet's CPU manager state", "ansible.builtin.file",
+            [("path", "/var/lib/kubelet/cpu_manager_state"), ("state", "absent")], listen))
+        handlers.append(
+          AnsibleEmitter.task(
+            "Start the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "started")], listen))
+      }
+      return handlers
+    }
+  }
+}

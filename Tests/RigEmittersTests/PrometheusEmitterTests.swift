@@ -1,0 +1,182 @@
+import Foundation
+import RigBasics
+import RigCompiler
+import RigResolver
+import Testing
+
+@testable import RigEmitters
+
+/// The Prometheus rules and their promtool tests: which alerts a plan gets, their thresholds from the policies,
+/// determinism, and that no user text reaches an annotation (which Prometheus runs as a Go template).
+@Suite struct PrometheusEmitterTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+  static let machine = """
+    apiVersion: rig/v1
+    name: t
+    hardware:
+      cpu:
+        hybrid: { performance: 4, efficiency: 4 }
+      memory: 16GiB
+    %GPUS%
+      os: { distribution: debian, release: bookworm }
+
+    """
+
+  func plan(_ body: String, gpus: Bool = true) throws -> Plan {
+    let gpuSection = gpus ? "  gpus:\n    - { name: gpu0, memory: 12GiB }" : ""
+    let text = Self.machine.replacingOccurrences(of: "%GPUS%", with: gpuSection) + body
+    let result = RigCompiler.check(text: text, file: "rig.yaml")
+    #expect(result.diagnostics.diagnostics.map(\.message) == [])
+    return try #require(result.plan)
+  }
+
+  func example(_ name: String) throws -> Plan {
+    let result = RigCompiler.check(path: Self.packageRoot + "/examples/\(name)")
+    #expect(result.diagnostics.diagnostics.map(\.message) == [])
+    return try #require(result.plan)
+  }
+
+  func contents(_ plan: Plan, _ path: String) throws -> String {
+    try #require(PrometheusEmitter.artifacts(plan).first { $0.path == path }?.contents)
+  }
+
+  @Test func workstationGetsEveryRuleWithItsPolicyThresholds() throws {
+    let plan = try example("workstation")
+    let artifacts = PrometheusEmitter.artifacts(plan)
+    #expect(artifacts.map(\.path) == ["prometheus/rules.yml", "prometheus/rules.test.yml"])
+    let rules = PrometheusEmitter.rules(plan)
+    #expect(
+      rules.map(\.alert) == [
+        "RigGPUTemperatureWarning", "RigGPUTemperatureCritical", "RigGPUMemoryPressure", "RigGPUXidError",
+        "RigGPUMetricsAbsent", "RigHostMemoryLow", "RigHostDiskFillingUp",
+      ])
+    #expect(rules.map(\.group) == Array(repeating: "rig-gpu", count: 5) + ["rig-host", "rig-host"])
+    #expect(rules.allSatisfy { ["warning", "critical"].contains($0.severity) })
+    #expect(rules[0].expr == "DCGM_FI_DEV_GPU_TEMP >= 80")
+    #expect(rules[1].expr == "DCGM_FI_DEV_GPU_TEMP >= 85")
+    #expect(rules[0].hold == .minutes(5) && rules[1].hold == .minutes(5))
+    #expect(rules[5].expr == "node_memory_MemAvailable_bytes < 4294967296")
+
+    let yaml = try contents(plan, PrometheusEmitter.rulesPath)
+    #expect(yaml.hasPrefix(Emitters.header(plan) + "---\ngroups:\n"))
+    #expect(
+      yaml.contains(
+        """
+          - alert: RigGPUTemperatureWarning
+            expr: DCGM_FI_DEV_GPU_TEMP >= 80
+            for: '5m'
+            labels:
+              severity: warning
+            annotations:
+              summary: GPU temperature at or above the warning threshold of 80C for 5m
+              description: GPU {{ $labels.gpu }} on {{ $labels.instance }} has been at or above 80C for 5m (now {{ $value }}C).
+        """))
+    #expect(
+      yaml.contains("  - alert: RigGPUTemperatureCritical\n    expr: DCGM_FI_DEV_GPU_TEMP >= 85\n    for: '5m'\n"))
+    #expect(yaml.contains("expr: node_memory_MemAvailable_bytes < 4294967296\n    for: '5m'\n"))
+    #expect(yaml.contains("reserve of 4GiB (4294967296 bytes) for 5m."))
+
+    let tests = try contents(plan, PrometheusEmitter.testsPath)
+    #expect(tests.hasPrefix(Emitters.header(plan) + "---\nrule_files:\n- rules.yml\nevaluation_interval: '1m'\n"))
+    #expect(tests.contains("values: '80+0x15'\n"))
+    #expect(tests.contains("values: '79+0x15'\n"))
+    #expect(tests.contains("values: '85+0x15'\n"))
+    #expect(tests.contains("values: '4293918720+0x15'\n"))
+    #expect(tests.contains("values: '4294967296+0x15'\n"))
+    // Every alert has a test that fires and one where it stays silent.
+    for rule in rules {
+      let checks = rule.tests.flatMap(\.checks)
+      #expect(checks.contains { !$0.alerts.isEmpty }, "\(rule.alert)")
+      #expect(checks.contains { $0.alerts.isEmpty }, "\(rule.alert)")
+    }
+  }
+
+  @Test func noGPURulesWithoutGPUs() throws {
+    let plan = try plan("stack: []\npolicies:\n  memory: { reserve: 2GiB }\n", gpus: false)
+    let rules = PrometheusEmitter.rules(plan)
+    #expect(rules.map(\.alert) == ["RigHostMemoryLow", "RigHostDiskFillingUp"])
+    #expect(rules.map(\.group) == ["rig-host", "rig-host"])
+    let yaml = try contents(plan, PrometheusEmitter.rulesPath)
+    #expect(!yaml.contains("DCGM"))
+    #expect(!yaml.contains("rig-gpu"))
+    #expect(!(try contents(plan, PrometheusEmitter.testsPath)).contains("DCGM"))
+  }
+
+  /// Without a thermal policy, the blueprint's 80C/85C for 5m; without a reserve, 10% of the total.
+  @Test func defaultsWithoutPolicies() throws {
+    let plan = try plan("stack: []\n")
+    let rules = PrometheusEmitter.rules(plan)
+    #expect(rules.map(\.expr).prefix(2) == ["DCGM_FI_DEV_GPU_TEMP >= 80", "DCGM_FI_DEV_GPU_TEMP >= 85"])
+    #expect(rules[0].hold == .minutes(5))
+    let memory = try #require(rules.first { $0.alert == "RigHostMemoryLow" })
+    #expect(memory.expr == "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.1")
+    // 16GiB: a tenth is 1717986918.4 bytes; 1717986919 is not below it, 1 MiB less is.
+    let tests = try contents(plan, PrometheusEmitter.testsPath)
+    #expect(tests.contains("values: '1716938342+0x15'\n"))
+    #expect(tests.contains("values: '1717986919+0x15'\n"))
+    #expect(tests.contains("values: '17179869184+0x15'\n"))
+  }
+
+  @Test func thermalPolicyChangesExpressionsAndTestSeries() throws {
+    let plan = try plan(
+      """
+      stack: []
+      policies:
+        gpu:
+          thermal: { warning: 75.5C, critical: 90C, for: 90s }
+      """)
+    let rules = PrometheusEmitter.rules(plan)
+    #expect(rules[0].expr == "DCGM_FI_DEV_GPU_TEMP >= 75.5")
+    #expect(rules[1].expr == "DCGM_FI_DEV_GPU_TEMP >= 90")
+    let yaml = try contents(plan, PrometheusEmitter.rulesPath)
+    #expect(yaml.contains("expr: DCGM_FI_DEV_GPU_TEMP >= 75.5\n    for: '1m30s'\n"))
+    #expect(!yaml.contains(">= 80"))
+    let tests = try contents(plan, PrometheusEmitter.testsPath)
+    // 90s is covered by the evaluation at 2m, and not yet at 1m.
+    #expect(tests.contains("values: '75.5+0x12'\n"))
+    #expect(tests.contains("values: '74.5+0x12'\n"))
+    #expect(tests.contains("values: '90+0x12'\n"))
+    #expect(tests.contains("values: '89+0x12'\n"))
+    #expect(rules[0].tests[0].checks.map(\.at) == [.minutes(1), .minutes(2)])
+    #expect(!tests.contains("values: '80+0x"))
+  }
+
+  @Test func outputIsDeterministic() throws {
+    let first = PrometheusEmitter.artifacts(try example("workstation"))
+    let second = PrometheusEmitter.artifacts(try example("workstation"))
+    #expect(first == second)
+  }
+
+  /// A spec name (possible from the Swift DSL) or a component description holding a Go template never reaches the
+  /// rules or their tests, beyond the header's comment line.
+  @Test func userTextNeverReachesAnnotations() throws {
+    var plan = try plan(
+      """
+      stack: [app]
+      components:
+        app:
+          description: "{{ .Value }} {{ $labels.x }}"
+          versions: { "1.0": {} }
+      """)
+    plan.spec.name = Located("{{ .Value }}", at: nil)
+    for artifact in PrometheusEmitter.artifacts(plan) {
+      let lines = artifact.contents.split(separator: "\n", omittingEmptySubsequences: false)
+      #expect(lines.first == "# Generated by rig for '{{ .Value }}'. Do not edit: 'rig render' rewrites this file.")
+      let body = lines.dropFirst().joined(separator: "\n")
+      #expect(!body.contains(".Value"))
+      #expect(!body.contains("$labels.x"))
+    }
+  }
+
+  @Test func durationsAreWrittenInPrometheusSyntax() {
+    #expect(PrometheusEmitter.minutesCeiling(.seconds(90)) == 2)
+    #expect(PrometheusEmitter.minutesCeiling(.minutes(5)) == 5)
+    #expect(PrometheusEmitter.minutesCeiling(TimeSpan(milliseconds: 0)) == 0)
+    #expect(TimeSpan(milliseconds: 5_400_000).description == "1h30m")
+    #expect(PrometheusEmitter.decimal(80000) == "80")
+    #expect(PrometheusEmitter.decimal(75500) == "75.5")
+    #expect(PrometheusEmitter.decimal(-250) == "-0.25")
+  }
+}
