@@ -28,7 +28,8 @@ public struct CheckResult: Sendable {
   public var plan: Plan? {
     guard let spec, let resolution, let graph, let allocation, !hasErrors else { return nil }
     return Plan(
-      spec: spec, resolution: resolution, graph: graph, allocation: allocation, catalog: catalog ?? Catalog(sources: []))
+      spec: spec, resolution: resolution, graph: graph, allocation: allocation, catalog: catalog ?? Catalog(sources: [])
+    )
   }
 }
 

@@ -21,6 +21,7 @@ public enum Emitters {
     if plan.spec.targets.kernel { artifacts += KernelEmitter.artifacts(plan) }
     if plan.spec.targets.systemd { artifacts += SystemdEmitter.artifacts(plan) }
     if plan.spec.targets.prometheus { artifacts += PrometheusEmitter.artifacts(plan) }
+    if plan.spec.targets.nix != nil { artifacts += NixEmitter.artifacts(plan) }
     artifacts += KubernetesEmitter.artifacts(plan)
     artifacts += AnsibleEmitter.artifacts(plan)
     return artifacts.sorted { $0.path < $1.path }

@@ -332,10 +332,13 @@ extension Lowerer {
     guard tag == nil || tag == "latest" else { return }
     let repository = tag == nil ? reference : String(reference.dropLast(":latest".count))
     diagnostics.emit(
-      FrontEndMessage.imageNotPinned(tag == nil ? "image '\(reference.excerpt)' has no tag" : "image '\(reference.excerpt)' uses the moving tag 'latest'"),
+      FrontEndMessage.imageNotPinned(
+        tag == nil
+          ? "image '\(reference.excerpt)' has no tag" : "image '\(reference.excerpt)' uses the moving tag 'latest'"),
       at: image.range,
       notes: [DiagnosticNote("the artifacts pin the image as written, so what runs can change without a change here")],
-      help: ["pin a version tag or a digest, such as '\(repository.excerpt):1.2.3' or '\(repository.excerpt)@sha256:…'"])
+      help: ["pin a version tag or a digest, such as '\(repository.excerpt):1.2.3' or '\(repository.excerpt)@sha256:…'"]
+    )
   }
 
   /// A part of a key's text, past its opening quote when it is quoted.

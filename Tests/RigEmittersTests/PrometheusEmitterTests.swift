@@ -64,22 +64,23 @@ import Testing
     #expect(
       yaml.contains(
         """
-          - alert: RigGPUTemperatureWarning
-            expr: DCGM_FI_DEV_GPU_TEMP >= 80
-            for: '5m'
-            labels:
-              severity: warning
-            annotations:
-              summary: GPU temperature at or above the warning threshold of 80C for 5m
-              description: GPU {{ $labels.gpu }} on {{ $labels.instance }} has been at or above 80C for 5m (now {{ $value }}C).
+              - alert: RigGPUTemperatureWarning
+                expr: DCGM_FI_DEV_GPU_TEMP >= 80
+                for: '5m'
+                labels:
+                  severity: warning
+                annotations:
+                  summary: GPU temperature at or above the warning threshold of 80C for 5m
+                  description: GPU {{ $labels.gpu }} on {{ $labels.instance }} has been at or above 80C for 5m (now {{ $value }}C).
         """))
     #expect(
-      yaml.contains("  - alert: RigGPUTemperatureCritical\n    expr: DCGM_FI_DEV_GPU_TEMP >= 85\n    for: '5m'\n"))
-    #expect(yaml.contains("expr: node_memory_MemAvailable_bytes < 4294967296\n    for: '5m'\n"))
+      yaml.contains(
+        "      - alert: RigGPUTemperatureCritical\n        expr: DCGM_FI_DEV_GPU_TEMP >= 85\n        for: '5m'\n"))
+    #expect(yaml.contains("expr: node_memory_MemAvailable_bytes < 4294967296\n        for: '5m'\n"))
     #expect(yaml.contains("reserve of 4GiB (4294967296 bytes) for 5m."))
 
     let tests = try contents(plan, PrometheusEmitter.testsPath)
-    #expect(tests.hasPrefix(Emitters.header(plan) + "---\nrule_files:\n- rules.yml\nevaluation_interval: '1m'\n"))
+    #expect(tests.hasPrefix(Emitters.header(plan) + "---\nrule_files:\n  - rules.yml\nevaluation_interval: '1m'\n"))
     #expect(tests.contains("values: '80+0x15'\n"))
     #expect(tests.contains("values: '79+0x15'\n"))
     #expect(tests.contains("values: '85+0x15'\n"))
@@ -131,7 +132,7 @@ import Testing
     #expect(rules[0].expr == "DCGM_FI_DEV_GPU_TEMP >= 75.5")
     #expect(rules[1].expr == "DCGM_FI_DEV_GPU_TEMP >= 90")
     let yaml = try contents(plan, PrometheusEmitter.rulesPath)
-    #expect(yaml.contains("expr: DCGM_FI_DEV_GPU_TEMP >= 75.5\n    for: '1m30s'\n"))
+    #expect(yaml.contains("expr: DCGM_FI_DEV_GPU_TEMP >= 75.5\n        for: '1m30s'\n"))
     #expect(!yaml.contains(">= 80"))
     let tests = try contents(plan, PrometheusEmitter.testsPath)
     // 90s is covered by the evaluation at 2m, and not yet at 1m.

@@ -23,7 +23,9 @@ public enum AnsibleEmitter {
       "tasks": .list(builder.tasks), "handlers": .list(builder.handlers()),
     ]
     var header = Emitters.header(plan)
-    header += "# Run: ansible-playbook -i inventory.yml site.yml (add --skip-tags kubernetes without a cluster).\n"
+    header +=
+      "# Run: ansible-playbook -i inventory.yml site.yml. Tags: 'kubernetes' (needs the cluster's API server),\n"
+    header += "# 'download' (fetches signing keys and release archives; Ansible fetches even with --check).\n"
     if !builder.notInstalled.isEmpty {
       header += "# Not installed by this playbook (no apt package or release archive in the catalog): "
       header += builder.notInstalled.joined(separator: ", ") + ".\n"
@@ -51,11 +53,17 @@ public enum AnsibleEmitter {
     }
   }
 
+  /// Tasks that fetch from the network (keys, release archives) and those that need what they fetch: Ansible
+  /// downloads even in check mode, so a check run without the network skips them with `--skip-tags download`.
+  static let downloadTag: [(String, YAMLValue)] = [("tags", ["download"])]
+
   static let kubeletDropIn = "/etc/kubernetes/kubelet.conf.d/60-rig-cpu-manager.conf"
   static let manifestFolder = "/etc/rig/kubernetes"
 
   /// A named task: `name`, then the module and its arguments, then task keywords.
-  static func task(_ name: String, _ module: String, _ arguments: [(String, YAMLValue)], _ keywords: [(String, YAMLValue)] = [])
+  static func task(
+    _ name: String, _ module: String, _ arguments: [(String, YAMLValue)], _ keywords: [(String, YAMLValue)] = []
+  )
     -> YAMLValue
   {
     .map([("name", .string(name)), (module, .map(arguments))] + keywords)
@@ -139,7 +147,8 @@ public enum AnsibleEmitter {
           let variants = repository.uris.contains("{minor}") ? (minors[name] ?? []).sorted() : [""]
           for minor in variants {
             let fill = { (text: String) in text.replacingOccurrences(of: "{minor}", with: minor) }
-            var stanza = "Types: deb\nURIs: \(fill(repository.uris))\nSuites: \(repository.suites.joined(separator: " "))\n"
+            var stanza =
+              "Types: deb\nURIs: \(fill(repository.uris))\nSuites: \(repository.suites.joined(separator: " "))\n"
             if repository.hasComponents { stanza += "Components: \(sourceAreas.joined(separator: " "))\n" }
             if let keyring = repository.keyring {
               stanza += "Signed-By: \(keyring)\n"
@@ -161,7 +170,7 @@ public enum AnsibleEmitter {
               [
                 ("url", .string(key.url)), ("dest", .string(key.path)), ("owner", "root"), ("group", "root"),
                 ("mode", "0644"),
-              ]))
+              ], AnsibleEmitter.downloadTag))
         }
         let text =
           Emitters.header(plan) + "# \(source.title)\n" + stanzas.joined(separator: "\n")
@@ -233,12 +242,15 @@ public enum AnsibleEmitter {
         if recipe.strip > 0 { arguments.append(("extra_opts", [.string("--strip-components=\(recipe.strip)")])) }
         if let first = recipe.links.first { arguments.append(("creates", .string(folder + "/" + first.target))) }
         tasks.append(
-          AnsibleEmitter.task("Unpack \(component.name) \(component.version)", "ansible.builtin.unarchive", arguments))
+          AnsibleEmitter.task(
+            "Unpack \(component.name) \(component.version)", "ansible.builtin.unarchive", arguments,
+            AnsibleEmitter.downloadTag))
         for link in recipe.links {
           tasks.append(
             AnsibleEmitter.task(
               "Link \(link.link) to \(component.name) \(component.version)", "ansible.builtin.file",
-              [("src", .string(folder + "/" + link.target)), ("dest", .string(link.link)), ("state", "link")]))
+              [("src", .string(folder + "/" + link.target)), ("dest", .string(link.link)), ("state", "link")],
+              AnsibleEmitter.downloadTag))
         }
       }
     }
@@ -262,7 +274,8 @@ public enum AnsibleEmitter {
         }
         if artifacts.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
           // The unit must be loaded (daemon-reload, a handler) before it can be enabled.
-          tasks.append(.map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
+          tasks.append(
+            .map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
           tasks.append(
             AnsibleEmitter.task(
               "Enable and start rig-gpu-power.service", "ansible.builtin.systemd_service",
@@ -332,7 +345,8 @@ public enum AnsibleEmitter {
       var handlers: [YAMLValue] = []
       if notified.contains("Update GRUB") {
         handlers.append(
-          AnsibleEmitter.task("Update GRUB", "ansible.builtin.command", [("cmd", "update-grub")], [("changed_when", true)]))
+          AnsibleEmitter.task(
+            "Update GRUB", "ansible.builtin.command", [("cmd", "update-grub")], [("changed_when", true)]))
       }
       if notified.contains("Reload systemd") {
         handlers.append(
@@ -361,7 +375,8 @@ public enum AnsibleEmitter {
             [("path", "/var/lib/kubelet/cpu_manager_state"), ("state", "absent")], listen))
         handlers.append(
           AnsibleEmitter.task(
-            "Start the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "started")], listen))
+            "Start the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "started")], listen)
+        )
       }
       return handlers
     }

@@ -115,8 +115,10 @@ public enum KubernetesEmitter {
     }
 
     func runtimeClass() -> YAMLValue {
-      ["apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": metadata("nvidia", namespace: .some(nil)),
-        "handler": "nvidia"]
+      [
+        "apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": metadata("nvidia", namespace: .some(nil)),
+        "handler": "nvidia",
+      ]
     }
 
     func selector(_ component: Component) -> [(String, YAMLValue)] {
@@ -353,7 +355,8 @@ public enum KubernetesEmitter {
         ],
       ]
       return [
-        "apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata("nvidia-device-plugin-config", namespace: "kube-system"),
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": metadata("nvidia-device-plugin-config", namespace: "kube-system"),
         "data": ["config.yaml": .string(config.body)],
       ]
     }

@@ -68,7 +68,7 @@ private struct ModuleBuilder {
     sections.append(packages(hosted))
     sections.append(contentsOf: services(hosted))
     sections.append(contentsOf: cpuIsolation())
-    sections.append(contentsOf: isolatedComponents())
+    sections.append(contentsOf: isolatedComponents(hosted))
     sections.append(gpuPower())
     return sections
   }
@@ -152,7 +152,7 @@ private struct ModuleBuilder {
   }
 
   func packages(_ hosted: Hosted) -> NixSection {
-    var comments = ["Components installed as packages; versions come from nixpkgs."]
+    var comments: [String] = []
     for note in hosted.provided.sorted(by: { $0.component < $1.component }) {
       comments.append("\(note.component): provided by the options for \(note.by)")
     }
@@ -165,7 +165,7 @@ private struct ModuleBuilder {
     }
     guard !references.isEmpty else { return NixSection(comments: comments) }
     return NixSection(
-      comments: comments,
+      comments: ["Components installed as packages; versions come from nixpkgs."] + comments,
       bindings: [NixBinding(["environment", "systemPackages"], .list(references.map(NixValue.reference)))])
   }
 
@@ -227,9 +227,10 @@ private struct ModuleBuilder {
       options.append(
         NixBinding(["package"], .reference(["config", "boot", "kernelPackages", "nvidiaPackages", attribute])))
     } else {
-      comments.append(
-        "hardware.nvidia.package keeps NixOS \(release)'s default (nvidiaPackages.stable), which decides the driver "
-          + "version; rig knows no other nvidiaPackages attribute for the \(driver.major) series there.")
+      comments += [
+        "hardware.nvidia.package keeps NixOS \(release)'s default (nvidiaPackages.stable), which decides the",
+        "driver version: rig knows no other nvidiaPackages attribute for the \(driver.major) series there.",
+      ]
     }
     let graphics = NixOSFacts.graphicsOptions(release)
     var graphicsBindings = [NixBinding(graphics.enable, .bool(true))]
@@ -250,8 +251,8 @@ private struct ModuleBuilder {
       let option = NixOSFacts.containerToolkitOption(release)
       let comment =
         release >= .r2405
-          ? "GPUs in containers through CDI specs generated at boot (nvidia-container-toolkit)."
-          : "GPUs in Docker containers (before NixOS 24.05 the only NVIDIA container option)."
+        ? "GPUs in containers through CDI specs generated at boot (nvidia-container-toolkit)."
+        : "GPUs in Docker containers (before NixOS 24.05 the only NVIDIA container option)."
       sections.append(NixSection(comments: [comment], bindings: [NixBinding(option, .bool(true))]))
     }
     return sections
@@ -271,7 +272,9 @@ private struct ModuleBuilder {
       // options merge with other modules' (nixos/modules/system/boot/systemd/oomd.nix sets
       // `systemd.slices."system".sliceConfig` the same way).
       var options = [NixBinding(["sliceConfig", "AllowedCPUs"], .string(housekeeping))]
-      if NixOSFacts.hasOverrideStrategy(release) { options.insert(NixBinding(["overrideStrategy"], .string("asDropin")), at: 0) }
+      if NixOSFacts.hasOverrideStrategy(release) {
+        options.insert(NixBinding(["overrideStrategy"], .string("asDropin")), at: 0)
+      }
       slices.append(NixBinding(["systemd", "slices", slice], .attrs(options)))
     }
     if NixOSFacts.hasOverrideStrategy(release) {
@@ -299,17 +302,21 @@ private struct ModuleBuilder {
           .attrs([NixBinding(["environment", "IRQBALANCE_BANNED_CPULIST"], .string(cpu.isolated.description))]),
         ]))
     return [
-      NixSection(comments: ["Keep system.slice, user.slice and init.scope on the housekeeping CPUs."], bindings: slices),
+      NixSection(
+        comments: ["Keep system.slice, user.slice and init.scope on the housekeeping CPUs."], bindings: slices),
       NixSection(
         comments: ["The service manager and what it starts default to the housekeeping CPUs."], bindings: [affinity]),
       NixSection(
-        comments: ["irqbalance never moves interrupts onto the isolated CPUs (IRQBALANCE_BANNED_CPULIST, irqbalance 1.8+)."],
+        comments: [
+          "irqbalance never moves interrupts onto the isolated CPUs (IRQBALANCE_BANNED_CPULIST, irqbalance 1.8+)."
+        ],
         bindings: [irqbalance]),
     ]
   }
 
-  /// A slice per isolated systemd component with its CPUs and memory, and the component's service in it.
-  func isolatedComponents() -> [NixSection] {
+  /// A slice per isolated systemd component with its CPUs and memory, and the component's service in it: merged
+  /// into the unit of the NixOS module this file enables for it, else into a unit defined elsewhere.
+  func isolatedComponents(_ hosted: Hosted) -> [NixSection] {
     let cpu = plan.allocation.cpu
     guard !cpu.isolated.isEmpty else { return [] }
     let memory = Dictionary(
@@ -323,7 +330,7 @@ private struct ModuleBuilder {
       var config = [NixBinding(["AllowedCPUs"], .string(component.cpus.description))]
       if let bytes = memory[component.name] { config.append(NixBinding(["MemoryMax"], .int(bytes.bytes))) }
       var comments = ["\(component.name): isolated CPUs \(component.cpus)."]
-      if NixOSFacts.provisions[component.name].map({ if case .service = $0 { true } else { false } }) != true {
+      if !hosted.services.contains(component.name) {
         comments.append("\(service) itself comes from elsewhere in the configuration (a module or systemd.packages).")
       }
       sections.append(
@@ -355,8 +362,15 @@ private struct ModuleBuilder {
     let smi = "/run/current-system/sw/bin/nvidia-smi"
     let commands =
       ["\(smi) --persistence-mode=1"] + limits.map { "\(smi) --id=\($0.index) --power-limit=\($0.limit.wattsText)" }
+    var comments = [
+      "GPU persistence mode and power limit: " + limits.map { "\($0.gpu) \($0.limit)" }.joined(separator: ", ") + "."
+    ]
+    if nvidiaDriver == nil {
+      comments.append(
+        "nvidia-smi comes with the NVIDIA driver, which this module does not configure (no nvidia-driver).")
+    }
     return NixSection(
-      comments: ["GPU persistence mode and power limit: " + limits.map { "\($0.gpu) \($0.limit)" }.joined(separator: ", ") + "."],
+      comments: comments,
       bindings: [
         NixBinding(
           ["systemd", "services", "rig-gpu-power"],

@@ -68,13 +68,16 @@ enum NixOSFacts {
   /// - `legacy_535` ("Last one without the bug reported here: bbs.archlinux.org …pid=2155426"): present before
   ///   the 24.11 branch-off (PR #352468, 2024-10-30, updated it from 535.154.05 to 535.216.01), in 25.05 (at
   ///   535.216.01) and kept for 25.11 (PR #451618, 2025-10, "technically within the support window of NixOS
-  ///   25.11"). Whether 24.05 has it could not be confirmed, so rig does not write it for 24.05 and earlier.
+  ///   25.11"). Whether 24.05 has it could not be confirmed, nor whether 26.05 keeps it (535 reaches end of life
+  ///   in June 2026, and the same PR weighed removing it), so rig writes it for 24.11 to 25.11 only.
   /// - `legacy_470` ("Last one supporting Kepler architecture"): present since before 23.05 (PR #222762,
-  ///   2023-03, builds `nvidia_x11_legacy470`).
+  ///   2023-03, builds `nvidia_x11_legacy470`) and still in the file of the 25.11 period (with legacy_535 at
+  ///   535.274.02, PR #451618); written for 23.05 to 25.11.
+  /// Outside those ranges the module leaves `hardware.nvidia.package` at its default and says so.
   static func nvidiaPackage(driverMajor: Int, release: NixOSRelease) -> String? {
     switch driverMajor {
-    case 535 where release >= .r2411: "legacy_535"
-    case 470 where release >= .r2305: "legacy_470"
+    case 535 where release >= .r2411 && release <= .r2511: "legacy_535"
+    case 470 where release >= .r2305 && release <= .r2511: "legacy_470"
     default: nil
     }
   }

@@ -11,7 +11,7 @@ enum Nix {
   static func string(_ text: String) -> String {
     var out = "\""
     // NULs go first: dropping one later could join a `$` and a `{` into an interpolation.
-    let scalars = text.unicodeScalars.filter { $0 != "\0" }
+    let scalars = Array(text.unicodeScalars.filter { $0 != "\0" })
     for (index, scalar) in scalars.enumerated() {
       switch scalar {
       case "\"": out += "\\\""
@@ -133,10 +133,12 @@ enum NixRenderer {
       if bindings.isEmpty { return "{ }" }
       return "{\n" + bindings.map { render($0, indent: indent + 1) }.joined() + pad + "}"
     case .apply(let function, let arguments):
-      return ([reference(function)] + arguments.map { argument in
-        isScalar(argument) || isCompound(argument)
-          ? render(argument, indent: indent) : "(" + render(argument, indent: indent) + ")"
-      }).joined(separator: " ")
+      return
+        ([reference(function)]
+        + arguments.map { argument in
+          isScalar(argument) || isCompound(argument)
+            ? render(argument, indent: indent) : "(" + render(argument, indent: indent) + ")"
+        }).joined(separator: " ")
     }
   }
 

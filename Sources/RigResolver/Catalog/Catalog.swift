@@ -39,7 +39,8 @@ public struct ArchiveRecipe: Sendable, Hashable {
   public var links: [(link: String, target: String)]
 
   public static func == (a: ArchiveRecipe, b: ArchiveRecipe) -> Bool {
-    a.url == b.url && a.strip == b.strip && a.links.map(\.link) == b.links.map(\.link) && a.links.map(\.target) == b.links.map(\.target)
+    a.url == b.url && a.strip == b.strip && a.links.map(\.link) == b.links.map(\.link)
+      && a.links.map(\.target) == b.links.map(\.target)
   }
   public func hash(into hasher: inout Hasher) {
     hasher.combine(url)

@@ -1,0 +1,162 @@
+import RigBasics
+import RigCompiler
+import RigResolver
+import Testing
+import Yams
+
+@testable import RigEmitters
+
+/// The Kubernetes manifests, read back as YAML: the objects, their resources and the policies between them.
+@Suite struct KubernetesEmitterTests {
+  func artifacts(_ body: String) throws -> [Artifact] {
+    let result = RigCompiler.check(text: EmitterTests.machine + body, file: "rig.yaml")
+    #expect(result.diagnostics.diagnostics.map(\.message) == [])
+    return KubernetesEmitter.artifacts(try #require(result.plan))
+  }
+
+  /// Every document of a file, as plain dictionaries.
+  func documents(_ artifacts: [Artifact], _ path: String) throws -> [[String: Any]] {
+    let text = try #require(artifacts.first { $0.path == path }?.contents)
+    return try Yams.load_all(yaml: text).map { try #require($0 as? [String: Any]) }
+  }
+
+  func value(_ object: Any?, _ path: String) -> Any? {
+    var current = object
+    for key in path.split(separator: ".") {
+      if let index = Int(key), let list = current as? [Any] {
+        current = index < list.count ? list[index] : nil
+      } else {
+        current = (current as? [String: Any])?[String(key)]
+      }
+    }
+    return current
+  }
+
+  static let stack = """
+    stack: [app, db]
+    components:
+      app:
+        description: "web UI: {{ lookup('pipe', 'id') }} ${HOME}"
+        versions: { "1.0": { requires: [db] } }
+        runtime: kubernetes
+        image: ghcr.io/example/app:1.0
+        ports: [8080]
+        env:
+          MODE: fast
+          TOKEN: { secret: app-secrets, key: token }
+        resources:
+          cpu: { cores: 2, placement: isolated }
+          memory: 4GiB
+          gpu: { memory: 2GiB }
+      db:
+        versions: { "16": {} }
+        runtime: kubernetes
+        image: docker.io/library/postgres:16
+        ports: [5432]
+        storage: { path: /var/lib/postgresql, size: 20GiB }
+        resources:
+          cpu: { cores: 1 }
+          memory: 1536MiB
+    targets: { kubernetes: { version: "1.30", namespace: lab } }
+    """
+
+  @Test func isolatedWorkloadIsGuaranteedWithWholeCores() throws {
+    let app = try documents(try artifacts(Self.stack), "kubernetes/app.yaml")
+    #expect(app.map { $0["kind"] as? String } == ["Deployment", "Service"])
+    let container = value(app[0], "spec.template.spec.containers.0")
+    #expect(value(container, "resources.requests.cpu") as? String == "4")
+    #expect(value(container, "resources.limits.cpu") as? String == "4")
+    #expect(value(container, "resources.requests.memory") as? String == "4Gi")
+    #expect(value(container, "resources.limits.memory") as? String == "4Gi")
+    let limits = value(container, "resources.limits") as? [String: Any]
+    #expect(limits?["nvidia.com/gpu"] as? String == "1")
+    #expect(value(app[0], "spec.template.spec.runtimeClassName") as? String == "nvidia")
+    #expect(value(app[0], "spec.strategy.type") as? String == "Recreate")
+    // The secret is a reference; its name and key only.
+    #expect(value(container, "env.1.valueFrom.secretKeyRef.name") as? String == "app-secrets")
+    #expect(value(container, "env.1.valueFrom.secretKeyRef.key") as? String == "token")
+    #expect(value(container, "env.0.value") as? String == "fast")
+    // Restricted Pod Security: non-root, no escalation, no capabilities, RuntimeDefault seccomp.
+    #expect(value(app[0], "spec.template.spec.securityContext.runAsNonRoot") as? Bool == true)
+    #expect(value(app[0], "spec.template.spec.securityContext.seccompProfile.type") as? String == "RuntimeDefault")
+    #expect(value(container, "securityContext.allowPrivilegeEscalation") as? Bool == false)
+    #expect(value(container, "securityContext.readOnlyRootFilesystem") as? Bool == true)
+    #expect(value(container, "securityContext.capabilities.drop.0") as? String == "ALL")
+    // User text is data: the description arrives as written, never interpreted.
+    let annotations = value(app[0], "metadata.annotations") as? [String: Any]
+    #expect(annotations?["kubernetes.io/description"] as? String == "web UI: {{ lookup('pipe', 'id') }} ${HOME}")
+  }
+
+  @Test func sharedStatefulWorkloadIsAStatefulSetInTheSharedPool() throws {
+    let db = try documents(try artifacts(Self.stack), "kubernetes/db.yaml")
+    #expect(db.map { $0["kind"] as? String } == ["StatefulSet", "Service"])
+    let container = value(db[0], "spec.template.spec.containers.0")
+    #expect(value(container, "resources.requests.cpu") as? String == "1")
+    // No CPU limit: a Guaranteed pod with whole CPUs would take isolated cores from the static CPU manager.
+    #expect(value(container, "resources.limits.cpu") == nil)
+    #expect(value(container, "resources.limits.memory") as? String == "1536Mi")
+    #expect(value(db[0], "spec.template.spec.runtimeClassName") == nil)
+    #expect(value(db[0], "spec.volumeClaimTemplates.0.spec.resources.requests.storage") as? String == "20Gi")
+    #expect(value(container, "volumeMounts.1.mountPath") as? String == "/var/lib/postgresql")
+    #expect(value(db[1], "spec.ports.0.port") as? Int == 5432)
+  }
+
+  @Test func networkPoliciesDenyThenAllowPortsAndRequirements() throws {
+    let policies = try documents(try artifacts(Self.stack), "kubernetes/networkpolicies.yaml")
+    #expect(
+      policies.map { value($0, "metadata.name") as? String } == [
+        "default-deny", "allow-dns", "allow-app-ingress", "allow-db-ingress", "allow-app-to-db",
+      ])
+    let appToDB = policies[4]
+    #expect(value(appToDB, "spec.egress.0.ports.0.port") as? Int == 5432)
+    let selector = value(appToDB, "spec.egress.0.to.0.podSelector.matchLabels") as? [String: Any]
+    #expect(selector?["app.kubernetes.io/name"] as? String == "db")
+  }
+
+  @Test func namespaceKubeletAndRuntimeClass() throws {
+    let artifacts = try artifacts(Self.stack)
+    #expect(
+      artifacts.map(\.path) == [
+        "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/app.yaml", "kubernetes/db.yaml",
+        "kubernetes/networkpolicies.yaml", "kubernetes/kubelet-config.yaml",
+      ])
+    let namespace = try documents(artifacts, "kubernetes/namespace.yaml")[0]
+    let labels = value(namespace, "metadata.labels") as? [String: Any]
+    #expect(labels?["pod-security.kubernetes.io/enforce"] as? String == "restricted")
+    #expect(labels?["pod-security.kubernetes.io/enforce-version"] as? String == "v1.30")
+    let kubelet = try documents(artifacts, "kubernetes/kubelet-config.yaml")[0]
+    #expect(kubelet["cpuManagerPolicy"] as? String == "static")
+    #expect(value(kubelet, "cpuManagerPolicyOptions.full-pcpus-only") as? String == "true")
+    // The machine is 4 P-cores (CPUs 0-7) and 4 E-cores (8-11); the app's 2 isolated cores are CPUs 4-7.
+    #expect(kubelet["reservedSystemCPUs"] as? String == "0-3,8-11")
+    // One GPU workload: no time slicing.
+    #expect(!artifacts.contains { $0.path == "kubernetes/device-plugin-config.yaml" })
+  }
+
+  /// Nothing isolated: no CPU manager configuration (the pool would be empty of exclusive CPUs).
+  @Test func noKubeletConfigurationWithoutIsolatedWorkloads() throws {
+    let artifacts = try artifacts(
+      """
+      stack: [app]
+      components:
+        app:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: ghcr.io/example/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+      targets: { kubernetes: { version: "1.31", namespace: lab } }
+      """)
+    #expect(
+      artifacts.map(\.path) == ["kubernetes/namespace.yaml", "kubernetes/app.yaml", "kubernetes/networkpolicies.yaml"])
+  }
+
+  @Test(arguments: [(12 << 30, "12Gi"), (512 << 20, "512Mi"), (1536 << 20, "1536Mi"), (1000, "1000"), (2 << 40, "2Ti")])
+  func quantities(bytes: Int, text: String) {
+    #expect(KubernetesEmitter.quantity(ByteCount(bytes: bytes)) == text)
+  }
+
+  @Test func labelValuesOnlyWhenValid() {
+    #expect(KubernetesEmitter.labelValue("0.3.10") == "0.3.10")
+    #expect(KubernetesEmitter.labelValue("1:2.39.5-0+deb12u3") == nil)
+    #expect(KubernetesEmitter.labelValue("-x") == nil)
+  }
+}
