@@ -276,6 +276,40 @@ public enum RigCompiler {
     return Emitters.artifacts(plan)
   }
 
+  /// Why `render` could not write: a file-system problem (the project itself had no error).
+  public struct WriteError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot write '\(path)': \(reason)" }
+  }
+
+  /// Writes the artifacts of a project without errors under `folder`, each file replaced atomically (written
+  /// beside itself, then renamed). Writes nothing when `result` has errors. Returns the paths written.
+  public static func render(_ result: CheckResult, to folder: String) -> Result<[String], WriteError> {
+    guard !result.hasErrors else { return .success([]) }
+    let artifacts = artifacts(result)
+    let root = URL(fileURLWithPath: folder, isDirectory: true)
+    var written: [String] = []
+    for artifact in artifacts {
+      // Emitters build paths from fixed names and checked component names; a path that could leave the
+      // folder is a bug in rig, never written.
+      let parts = artifact.path.split(separator: "/", omittingEmptySubsequences: false)
+      precondition(
+        !artifact.path.hasPrefix("/") && !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." },
+        "emitter produced the unsafe path '\(artifact.path)'")
+      let url = root.appendingPathComponent(artifact.path)
+      do {
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(artifact.contents.utf8).write(to: url, options: .atomic)
+      } catch {
+        return .failure(WriteError(path: url.path, reason: "\(error.localizedDescription)"))
+      }
+      written.append(artifact.path)
+    }
+    return .success(written)
+  }
+
   /// The JSON Schema of rig.yaml, serialized as `schemas/rig.schema.json` holds it.
   public static func schema() -> String {
     RigSchema.jsonSchema().serialized()

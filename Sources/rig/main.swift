@@ -79,6 +79,40 @@ struct Plan: ParsableCommand {
   }
 }
 
+struct Render: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write the artifacts of every enabled target under a folder.",
+    discussion: "Nothing is written when the project has an error. Exit status: 0 written, 1 errors, 2 usage error.")
+
+  @Argument(help: "A rig.yaml, or a folder holding one.")
+  var path: String = "."
+
+  @Option(help: "The folder to write the artifacts into.")
+  var out: String
+
+  @OptionGroup var options: DiagnosticOptions
+
+  func run() throws {
+    let result = RigCompiler.check(path: path)
+    var written: [String] = []
+    try options.report(
+      result,
+      json: {
+        result.diagnostics.json(extra: [("command", .string("render")), ("file", .string(result.file))])
+      },
+      text: { "" })
+    switch RigCompiler.render(result, to: out) {
+    case .success(let paths): written = paths
+    case .failure(let error):
+      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
+    if options.format == .text {
+      FileHandle.standardOutput.write(Data("Wrote \(written.count) files to \(out).\n".utf8))
+    }
+  }
+}
+
 struct Schema: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of rig.yaml.")
 
@@ -91,7 +125,7 @@ struct Rig: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rig",
     abstract: "A declarative compiler for AI workstations.",
-    subcommands: [Check.self, Plan.self, Schema.self])
+    subcommands: [Check.self, Plan.self, Render.self, Schema.self])
 }
 
 // Usage errors exit 2, as SPEC §5 asks (argument-parser's own default is 64).

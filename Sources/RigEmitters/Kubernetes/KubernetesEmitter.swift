@@ -340,10 +340,11 @@ public enum KubernetesEmitter {
       return policies
     }
 
-    /// The NVIDIA device plugin's configuration file (`version: v1`, `sharing.timeSlicing`), in a ConfigMap for
-    /// the plugin's Helm chart (`--set config.name=nvidia-device-plugin-config`); `failRequestsGreaterThanOne`
-    /// refuses a pod that asks for more than one replica, which would not get more of the GPU
-    /// (https://github.com/NVIDIA/k8s-device-plugin, README "Shared Access to GPUs").
+    /// The NVIDIA device plugin's configuration file (`version: v1`, `sharing.timeSlicing`), as the one entry
+    /// (`config`) of a ConfigMap in kube-system for the plugin's Helm chart installed there
+    /// (`--set config.name=nvidia-device-plugin-config`); `failRequestsGreaterThanOne` refuses a pod that asks
+    /// for more than one replica, which would not get more of the GPU (https://github.com/NVIDIA/k8s-device-plugin,
+    /// README "Shared Access to GPUs" and "Configuration File").
     func devicePluginConfig(_ slicing: GPUTimeSlicing) -> YAMLValue {
       let config: YAMLValue = [
         "version": "v1",
@@ -357,7 +358,7 @@ public enum KubernetesEmitter {
       return [
         "apiVersion": "v1", "kind": "ConfigMap",
         "metadata": metadata("nvidia-device-plugin-config", namespace: "kube-system"),
-        "data": ["config.yaml": .string(config.body)],
+        "data": ["config": .string(config.body)],
       ]
     }
 
