@@ -50,6 +50,41 @@ import Testing
     #expect(!auto.stderr.contains("\u{1B}["))
   }
 
+  /// `rig render` writes exactly the golden files of the example, byte for byte.
+  @Test func renderWritesEveryTargetOfTheExample() throws {
+    let directory = NSTemporaryDirectory() + "rig-render-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let result = try run(try rigBinary(), ["render", "examples/workstation", "--out", directory])
+    #expect(result.status == 0, "\(result.stderr)")
+    let golden = Golden.root + "/workstation"
+    let files = try FileManager.default.subpathsOfDirectory(atPath: golden).filter { path in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: golden + "/" + path, isDirectory: &isDirectory)
+        && !isDirectory.boolValue
+    }.sorted()
+    #expect(result.stdout == "Wrote \(files.count) files to \(directory).\n")
+    let targets = Set(files.map { $0.split(separator: "/")[0] })
+    #expect(targets == ["ansible", "kernel", "kubernetes", "nix", "prometheus", "systemd"])
+    for file in files {
+      #expect(
+        FileManager.default.contents(atPath: directory + "/" + file) == FileManager.default.contents(
+          atPath: golden + "/" + file), "\(file)")
+    }
+  }
+
+  /// A project with an error: exit 1, the diagnostics, and not even the output folder.
+  @Test func renderWritesNothingOnErrors() throws {
+    let directory = NSTemporaryDirectory() + "rig-render-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try "apiVersion: rig/v1\nname: t\nhardware: {}\n".write(
+      toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    let result = try run(try rigBinary(), ["render", "--color", "never", ".", "--out", "out"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("error: missing required key 'cpu' in 'hardware' [missing-key]"))
+    #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
+  }
+
   @Test func jsonFormat() throws {
     let result = try run(try rigBinary(), ["check", "--format", "json", "examples/workstation"])
     #expect(result.status == 0)
