@@ -67,8 +67,9 @@ import Testing
     #expect(targets == ["ansible", "kernel", "kubernetes", "nix", "prometheus", "systemd"])
     for file in files {
       #expect(
-        FileManager.default.contents(atPath: directory + "/" + file) == FileManager.default.contents(
-          atPath: golden + "/" + file), "\(file)")
+        FileManager.default.contents(atPath: directory + "/" + file)
+          == FileManager.default.contents(
+            atPath: golden + "/" + file), "\(file)")
     }
   }
 

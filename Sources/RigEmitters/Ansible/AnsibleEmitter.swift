@@ -57,6 +57,10 @@ public enum AnsibleEmitter {
   /// downloads even in check mode, so a check run without the network skips them with `--skip-tags download`.
   static let downloadTag: [(String, YAMLValue)] = [("tags", ["download"])]
 
+  /// Tasks that talk to a running systemd: skipped where the service manager is not systemd (a container or a
+  /// chroot being prepared as an image), where the files and links are all there is to do.
+  static let whenSystemd: [(String, YAMLValue)] = [("when", "ansible_facts['service_mgr'] == 'systemd'")]
+
   static let kubeletDropIn = "/etc/kubernetes/kubelet.conf.d/60-rig-cpu-manager.conf"
   static let manifestFolder = "/etc/rig/kubernetes"
 
@@ -273,13 +277,24 @@ public enum AnsibleEmitter {
           copy(artifact, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
         }
         if artifacts.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
-          // The unit must be loaded (daemon-reload, a handler) before it can be enabled.
+          // Enabled as `systemctl enable` does it, the link its [Install] section asks for, which needs no running
+          // manager (an image build or a container has none).
+          let unit = "/etc/systemd/system/rig-gpu-power.service"
+          directory("/etc/systemd/system/multi-user.target.wants")
+          tasks.append(
+            AnsibleEmitter.task(
+              "Enable rig-gpu-power.service", "ansible.builtin.file",
+              [
+                ("src", .string(unit)), ("dest", "/etc/systemd/system/multi-user.target.wants/rig-gpu-power.service"),
+                ("state", "link"), ("force", true),
+              ]))
+          // Started now where systemd runs, once it has loaded the unit (daemon-reload, a handler).
           tasks.append(
             .map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
           tasks.append(
             AnsibleEmitter.task(
-              "Enable and start rig-gpu-power.service", "ansible.builtin.systemd_service",
-              [("name", "rig-gpu-power.service"), ("enabled", true), ("state", "started")]))
+              "Start rig-gpu-power.service", "ansible.builtin.systemd_service",
+              [("name", "rig-gpu-power.service"), ("state", "started")], AnsibleEmitter.whenSystemd))
         }
       }
       if plan.resolution.component(named: "nvidia-container-toolkit") != nil,
@@ -350,16 +365,20 @@ public enum AnsibleEmitter {
       }
       if notified.contains("Reload systemd") {
         handlers.append(
-          AnsibleEmitter.task("Reload systemd", "ansible.builtin.systemd_service", [("daemon_reload", true)]))
+          AnsibleEmitter.task(
+            "Reload systemd", "ansible.builtin.systemd_service", [("daemon_reload", true)], AnsibleEmitter.whenSystemd))
       }
       if notified.contains("Reexecute systemd") {
         handlers.append(
-          AnsibleEmitter.task("Reexecute systemd", "ansible.builtin.systemd_service", [("daemon_reexec", true)]))
+          AnsibleEmitter.task(
+            "Reexecute systemd", "ansible.builtin.systemd_service", [("daemon_reexec", true)],
+            AnsibleEmitter.whenSystemd))
       }
       if notified.contains("Restart containerd") {
         handlers.append(
           AnsibleEmitter.task(
-            "Restart containerd", "ansible.builtin.systemd_service", [("name", "containerd"), ("state", "restarted")]))
+            "Restart containerd", "ansible.builtin.systemd_service", [("name", "containerd"), ("state", "restarted")],
+            AnsibleEmitter.whenSystemd))
       }
       if notified.contains("Apply the kubelet's CPU manager policy") {
         // Changing the policy: stop the kubelet, remove its CPU manager state, start it again
@@ -368,14 +387,16 @@ public enum AnsibleEmitter {
         let listen: [(String, YAMLValue)] = [("listen", "Apply the kubelet's CPU manager policy")]
         handlers.append(
           AnsibleEmitter.task(
-            "Stop the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "stopped")], listen))
+            "Stop the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "stopped")],
+            listen + AnsibleEmitter.whenSystemd))
         handlers.append(
           AnsibleEmitter.task(
             "Remove the kubelet's CPU manager state", "ansible.builtin.file",
             [("path", "/var/lib/kubelet/cpu_manager_state"), ("state", "absent")], listen))
         handlers.append(
           AnsibleEmitter.task(
-            "Start the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "started")], listen)
+            "Start the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "started")],
+            listen + AnsibleEmitter.whenSystemd)
         )
       }
       return handlers
