@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// The real consumers of the kernel and systemd artifacts, over every example's golden output (which
-/// `ArtifactTests` proves equal to what rig emits): Debian's `grub-mkconfig` in a private mount namespace and
-/// `systemd-analyze verify` / `systemd --test` (scripts/validate/). A missing tool fails; nothing is skipped.
+/// The real consumers of every artifact, over every example's golden output (which `ArtifactTests` proves equal to
+/// what rig emits), through scripts/validate/: Debian's `grub-mkconfig` in a private mount namespace,
+/// `systemd-analyze verify` / `systemd --test`, `ansible-playbook` (syntax, check mode) and `ansible-lint`,
+/// `kubernetes-validate`, `nix-instantiate`, `promtool`. A missing tool fails; nothing is skipped.
 @Suite struct ValidatorTests {
   static let scripts = packageRoot + "/scripts/validate"
 
@@ -13,8 +14,98 @@ import Testing
   }
 
   @Test func everyTargetOfTheExamplesIsChecked() {
-    #expect(Self.examplesWith("kernel") == ["llm-server", "workstation"])
-    #expect(Self.examplesWith("systemd") == ["llm-server", "workstation"])
+    for target in ["kernel", "systemd", "ansible", "nix", "prometheus"] {
+      #expect(Self.examplesWith(target) == ["llm-server", "workstation"], "\(target)")
+    }
+    #expect(Self.examplesWith("kubernetes") == ["workstation"])
+  }
+
+  @Test(arguments: examplesWith("ansible"))
+  func ansibleAcceptsThePlaybook(example: String) throws {
+    let result = try run(Self.scripts + "/check-ansible.sh", [Golden.root + "/" + example])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("syntax-check; ansible-lint (production); check mode"))
+  }
+
+  @Test(arguments: examplesWith("kubernetes"))
+  func kubernetesValidateAcceptsTheManifests(example: String) throws {
+    // The version the example targets, as kubernetes-validate names it.
+    let text = try String(contentsOfFile: packageRoot + "/examples/\(example)/rig.yaml", encoding: .utf8)
+    let version = try #require(text.firstMatch(of: /kubernetes: \{ version: "([0-9.]+)"/)?.1)
+    let result = try run(Self.scripts + "/check-kubernetes.sh", [Golden.root + "/" + example, "\(version).0"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("valid for Kubernetes \(version).0 (strict)"))
+  }
+
+  @Test(arguments: examplesWith("nix"))
+  func nixEvaluatesTheModule(example: String) throws {
+    let result = try run(Self.scripts + "/check-nix.sh", [Golden.root + "/" + example])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("check-nix: OK: rig.nix parses and evaluates strictly"))
+  }
+
+  @Test(arguments: examplesWith("prometheus"))
+  func promtoolAcceptsAndTestsTheRules(example: String) throws {
+    let result = try run(Self.scripts + "/check-prometheus.sh", [Golden.root + "/" + example])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("unit tests pass"))
+  }
+
+  /// A component description that would run a command if Ansible ever evaluated it reaches the machine as
+  /// text, in the manifest the playbook copies, and the check-mode run never runs the command. A control run
+  /// proves the canary works: the same text in a task name does run it.
+  @Test func descriptionsNeverRunAsJinja() throws {
+    let canary = "/tmp/rig-pwned"
+    try? FileManager.default.removeItem(atPath: canary)
+    defer { try? FileManager.default.removeItem(atPath: canary) }
+    let payload = "{{ lookup('pipe', 'touch \(canary)') }}"
+    let directory = NSTemporaryDirectory() + "rig-injection-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try """
+    apiVersion: rig/v1
+    name: injection
+    hardware:
+      cpu: { hybrid: { performance: 2, efficiency: 2 } }
+      memory: 8GiB
+      os: { distribution: debian, release: bookworm }
+    stack: [web, git]
+    components:
+      web:
+        description: "\(payload)"
+        versions: { "1.0": {} }
+        runtime: kubernetes
+        image: ghcr.io/example/web:1.0
+        ports: [8080]
+    targets:
+      ansible: { host: box }
+      kubernetes: { version: "1.30", namespace: web }
+    """.write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    let render = try run(try rigBinary(), ["render", directory, "--out", directory + "/out"])
+    #expect(render.status == 0, "\(render.stderr)")
+    let check = try run(Self.scripts + "/check-ansible.sh", [directory + "/out"])
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    // The text is in a file the playbook copies as it is (the run above copied it in check mode).
+    let manifest = try String(
+      contentsOfFile: directory + "/out/ansible/files/etc/rig/kubernetes/web.yaml", encoding: .utf8)
+    #expect(manifest.contains("kubernetes.io/description: '{{ lookup(''pipe'', ''touch \(canary)'') }}'"))
+    #expect(!FileManager.default.fileExists(atPath: canary))
+
+    // Control: in a task name, where Ansible evaluates templates, the same text runs its command.
+    try """
+    - name: Control
+      hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: "\(payload)"
+          ansible.builtin.debug:
+            msg: control
+    """.write(toFile: directory + "/control.yml", atomically: true, encoding: .utf8)
+    let control = try run(
+      try validator("ansible-playbook"), ["-i", "localhost,", "-c", "local", "--check", directory + "/control.yml"],
+      environment: ["ANSIBLE_HOME": directory + "/.ansible", "ANSIBLE_LOCAL_TEMP": directory + "/.ansible/tmp"])
+    #expect(control.status == 0, "\(control.stdout)\(control.stderr)")
+    #expect(FileManager.default.fileExists(atPath: canary), "the control run must trip the canary")
   }
 
   @Test(arguments: examplesWith("kernel"))
@@ -36,6 +127,6 @@ import Testing
   @Test func validatorsRejectBrokenArtifacts() throws {
     let result = try run(Self.scripts + "/selftest.sh", [])
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.hasSuffix("32 passed, 0 failed\n"))
+    #expect(result.stdout.hasSuffix("75 passed, 0 failed\n"))
   }
 }

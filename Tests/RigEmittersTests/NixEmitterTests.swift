@@ -141,8 +141,8 @@ import Testing
   /// memory, and `domain` isolation (every isolated user is a systemd service).
   @Test func llmServerModule() throws {
     let source = try example("llm-server")
-    let text = try module(
-      source.replacingOccurrences(of: "targets:\n", with: "targets:\n  nix: { release: \"24.11\" }\n"))
+    #expect(source.contains("  nix: { release: \"24.11\" }\n"))
+    let text = try module(source)
     for line in [
       "    \"isolcpus=domain,managed_irq,",
       """

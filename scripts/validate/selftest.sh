@@ -1,12 +1,16 @@
 #!/bin/bash
-# selftest.sh [SAMPLE] — self-test for check-kernel.sh / check-systemd.sh: builds broken copies of a
-# good rig output folder (default: the hand-written sample/ beside this script) and asserts which ones pass (0) and which fail (1).
+# selftest.sh [SAMPLE] — self-test for the check-*.sh validators: builds broken copies of a good rig
+# output folder (default: the hand-written sample/ beside this script) and asserts which ones pass (0) and
+# which fail (1), and for the newer validators that they fail for the intended reason (a pattern in the output).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); SAMPLE=${1:-$HERE/sample}
+VENV=${RIG_VENV:-$(cd "$HERE/../.." && pwd)/.venv}
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
-G=kernel/grub.d/60-rig-cpu-isolation.cfg S=systemd
+G=kernel/grub.d/60-rig-cpu-isolation.cfg S=systemd A=ansible/site.yml
 P='isolcpus=managed_irq,8-15 nohz_full=8-15 rcu_nocbs=8-15 irqaffinity=0-7,16-27'
-mk() { cp -a "$SAMPLE" "$W/$1"; cd "$W/$1"; }
+# The ansible sample's hostile (but !unsafe) task name touches this file if Ansible ever templates it.
+CANARY=$W/canary
+mk() { cp -a "$SAMPLE" "$W/$1"; cd "$W/$1"; sed -i "s#/tmp/rig-selftest-canary#$CANARY#" $A; }
 mk k-good
 mk k-syntax;     printf 'GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} %s\n' "$P" > $G
 mk k-dropped;    printf 'GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} %s"\n' "${P/rcu_nocbs=8-15 /}" > $G
@@ -39,12 +43,63 @@ mk s-user-mem;      printf 'MemoryMax=lots\n' >> $S/user.slice.d/*.conf
 mk s-cpuquota;      printf 'CPUQuota=fast\n' >> $S/system.slice.d/*.conf
 mk s-none;          rm -rf $S
 mk s-only-conf;     find $S -mindepth 1 -maxdepth 1 ! -name system.conf.d -exec rm -rf {} +
+mk a-good
+mk a-jinja;         perl -0pi -e 's/- name: !unsafe (".*?lookup.*?")\n/- name: $1\n      tags: [rig-jinja-demo]\n/' $A
+mk a-args;          sed -i 's/^        update_cache: true/        update_cach: true/' $A
+mk a-fqcn;          sed -i 's/^      ansible\.builtin\.get_url:/      get_url:/' $A
+mk a-noname;        perl -0pi -e 's/    - name: Create \/etc\/rig\/kubernetes\n      ansible.builtin.file:/    - ansible.builtin.file:/' $A
+# systemd_service on a unit that only the copy task (not run in check mode) installs: fails in check mode on any
+# machine ("Could not find the requested service" under systemd, "System has not been booted with systemd" in a
+# container), hence the sample's `when: not ansible_check_mode`.
+mk a-service;       sed -i '/^      when: not ansible_check_mode$/d' $A
+mk a-download;      perl -0pi -e 's/(        mode: "0644"\n)      tags: \[download\]\n/$1/' $A
+mk a-missing-src;   rm ansible/files/etc/default/grub.d/60-rig-cpu-isolation.cfg
+mk a-orphan;        echo 'unused' > ansible/files/etc/systemd/system/rig-unused.conf
+mk a-k8s-untagged;  perl -0pi -e 's/(src: \/etc\/rig\/kubernetes\/namespace.yaml\n)      tags: \[kubernetes\]\n/$1/' $A
+mk a-k8s-src;       sed -i 's#src: /etc/rig/kubernetes/ollama.yaml#src: /etc/rig/kubernetes/olama.yaml#' $A
+mk a-apt-version;   sed -i 's/nvidia-driver=590.48.01-1/nvidia-driver=x590.48.01-1/' $A
+mk a-none;          rm -rf ansible
+K=kubernetes
+mk k8s-good
+mk k8s-unknown;     sed -i 's/runtimeClassName: nvidia/runtimeClassNam: nvidia/' $K/ollama.yaml
+mk k8s-type;        sed -i 's/^  replicas: 1$/  replicas: "1"/' $K/vllm.yaml
+mk k8s-kind;        sed -i 's/^kind: Namespace$/kind: Namespaces/' $K/namespace.yaml
+mk k8s-no-name;     sed -i '/^  name: nvidia$/d' $K/runtimeclass.yaml
+mk k8s-duplicate;   cp $K/ollama.yaml $K/ollama-copy.yaml
+mk k8s-yaml;        printf 'data: [\n' >> $K/device-plugin-config.yaml
+mk k8s-not-yaml;    mv $K/runtimeclass.yaml $K/runtimeclass.yml
+mk k8s-kubelet-key; sed -i 's/^cpuManagerPolicy:/cpuManagerPolcy:/' $K/kubelet-config.yaml
+mk k8s-kubelet-type; sed -i 's/^  cpu: 500m$/  cpu: 1/' $K/kubelet-config.yaml
+mk k8s-kubelet-enum; sed -i 's/^topologyManagerPolicy: .*/topologyManagerPolicy: single-numa/' $K/kubelet-config.yaml
+mk k8s-kubelet-cpus; sed -i 's/^reservedSystemCPUs: .*/reservedSystemCPUs: "0-7,16-x"/' $K/kubelet-config.yaml
+N=nix/rig.nix
+mk n-good
+mk n-braces;        sed -i '$d' $N
+mk n-eval-type;     sed -i 's/"nohz_full=8-15"/("nohz_full=" + 8)/' $N
+mk n-eval-attr;     sed -i 's/lib\.mkDefault "cuda"/lib.mkDefualt "cuda"/' $N
+mk n-undefined;     sed -i 's/^    pkgs\.curl$/    pkg.curl/' $N
+mk n-mkif;          sed -i 's/^  services\.ollama\.enable = true;/  services.ollama.enable = lib.mkIf "yes" true;/' $N
+mk n-none;          rm -rf nix
+R=prometheus
+mk p-good
+mk p-promql;        sed -i 's/(DCGM_FI_DEV_GPU_TEMP) > 85/(DCGM_FI_DEV_GPU_TEMP) >> 85/' $R/rules.yml
+mk p-not-firing;    sed -i 's/(DCGM_FI_DEV_GPU_TEMP) > 85/(DCGM_FI_DEV_GPU_TEMP) > 95/' $R/rules.yml
+mk p-template;      sed -i 's/is at {{ $value }} °C/is at {{ $value °C/' $R/rules.yml
+mk p-untested;      printf '      - alert: RigGpuPowerHigh\n        expr: DCGM_FI_DEV_POWER_USAGE > 400\n' >> $R/rules.yml
+mk p-none;          rm -rf $R
 cd /
 pass=0 fail=0
-expect() { # expect RC SCRIPT CASE
-  out=$("$HERE/$2" "$W/$3" 2>&1); rc=$?
-  if [ $rc -eq "$1" ]; then pass=$((pass+1)); r=ok; else fail=$((fail+1)); r=WRONG; fi
-  printf '%-5s %-16s %-15s rc=%s  %s\n' "$r" "$2" "$3" $rc "$(tail -1 <<< "$out" | cut -c1-90)"
+expect() { # expect RC SCRIPT CASE [PATTERN [ARG...]]: exit status RC, and PATTERN (ERE) in the output
+  local want=$1 script=$2 case=$3 pat=${4:-}; shift 4 2>/dev/null || shift $#
+  out=$("$HERE/$script" "$W/$case" "$@" 2>&1); rc=$?
+  if [ $rc -eq "$want" ] && { [ -z "$pat" ] || grep -qE -- "$pat" <<< "$out"; }; then pass=$((pass+1)); r=ok
+  else fail=$((fail+1)); r=WRONG; [ $rc -ne "$want" ] || out="pattern '$pat' not in output: $out"; fi
+  printf '%-5s %-19s %-17s rc=%s  %s\n' "$r" "$script" "$case" $rc "$(tail -1 <<< "$out" | cut -c1-90)"
+  [ $r = ok ] || { printf '%s\n' "$out" | tail -25 | sed 's/^/      | /'; }
+}
+check() { # check DESCRIPTION COMMAND...: an extra assertion
+  if "${@:2}"; then pass=$((pass+1)); r=ok; else fail=$((fail+1)); r=WRONG; fi
+  printf '%-5s %s\n' "$r" "$1"
 }
 for c in k-good k-overwrite k-linux-var k-empty; do expect 0 check-kernel.sh $c; done
 for c in k-syntax k-dropped k-no-dropin k-bashism k-near-miss k-not-cfg k-grub-quote k-runtime; do expect 1 check-kernel.sh $c; done
@@ -52,5 +107,55 @@ for c in s-good s-none s-only-conf; do expect 0 check-systemd.sh $c; done
 for c in s-unknown-key s-bad-cpus s-bad-affinity s-mgr-section s-mgr-key s-section-typo s-memmax s-memmax-ish \
          s-init-scope s-irqbalance s-slice-ref s-binary-1st s-binary-2nd s-not-conf s-type s-user-mem s-cpuquota; do
   expect 1 check-systemd.sh $c; done
+# Ansible. a-good's task name holds `{{ lookup('pipe', 'touch CANARY') }}` tagged !unsafe: the whole
+# validator (ansible-lint and the check-mode run included) must leave the canary alone.
+rm -f "$CANARY"; expect 0 check-ansible.sh a-good 'check mode$'
+check "a-good: the !unsafe lookup in a task name did not run (lint, syntax-check, check mode)" test ! -e "$CANARY"
+expect 1 check-ansible.sh a-jinja 'not tagged !unsafe'
+check "a-jinja: check-ansible.sh refused it before running anything" test ! -e "$CANARY"
+# ...and that refusal matters: the bare check-mode run of a-jinja (only its tagged task) runs the lookup.
+(cd "$W/a-jinja/ansible" && mkdir -p "$W/demo" && env HOME="$W/demo" ANSIBLE_HOME="$W/demo" \
+  ANSIBLE_LOCAL_TEMP="$W/demo/l" ANSIBLE_REMOTE_TEMP="$W/demo/r" ANSIBLE_CONFIG="$W/demo/none.cfg" \
+  ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 PATH="$VENV/bin:$PATH" \
+  ansible-playbook -i inventory.yml site.yml --check -c local --tags rig-jinja-demo) > "$W/demo.out" 2>&1
+check "a-jinja: untagged, 'ansible-playbook --check' itself executes the lookup (canary created)" test -e "$CANARY"
+expect 1 check-ansible.sh a-args 'args\[module\].*update_cach'
+expect 1 check-ansible.sh a-fqcn 'fqcn\[action-core\]'
+expect 1 check-ansible.sh a-noname 'name\[missing\]'
+expect 1 check-ansible.sh a-service 'System has not been booted with systemd|Could not find the requested service rig-gpu-power'
+expect 1 check-ansible.sh a-download "get_url fetches from the network even with --check: tag it 'download'"
+expect 1 check-ansible.sh a-missing-src "src 'etc/default/grub.d/60-rig-cpu-isolation.cfg' does not exist"
+expect 1 check-ansible.sh a-orphan 'rig-unused.conf: shipped but no task uses it'
+expect 1 check-ansible.sh a-k8s-untagged "tag it 'kubernetes'"
+expect 1 check-ansible.sh a-k8s-src "'/etc/rig/kubernetes/olama.yaml' is an absolute path on the target, but no copy task installs it"
+expect 1 check-ansible.sh a-apt-version 'dpkg-deb rejects it'
+expect 0 check-ansible.sh a-none 'nothing to check'
+expect 0 check-kubernetes.sh k8s-good 'OK: 7 file\(s\), 9 API document\(s\) valid for Kubernetes 1.30.0' 1.30.0
+expect 0 check-kubernetes.sh k8s-good 'Kubernetes 1.37.0' 1.37.0
+expect 1 check-kubernetes.sh k8s-good 'does not support kubernetes version 1.99.0' 1.99.0
+expect 1 check-kubernetes.sh k8s-unknown "'runtimeClassNam' was unexpected"
+expect 1 check-kubernetes.sh k8s-type "spec.replicas: '1' is not of type 'integer'"
+expect 1 check-kubernetes.sh k8s-kind "Couldn't find schema for kind Namespaces"
+expect 1 check-kubernetes.sh k8s-no-name 'RuntimeClass without metadata.name'
+expect 1 check-kubernetes.sh k8s-duplicate "Deployment 'ollama' is also defined in"
+expect 1 check-kubernetes.sh k8s-yaml 'does not parse as YAML'
+expect 1 check-kubernetes.sh k8s-not-yaml 'only \*.yaml files'
+expect 1 check-kubernetes.sh k8s-kubelet-key "unknown field 'cpuManagerPolcy'"
+expect 1 check-kubernetes.sh k8s-kubelet-type 'kubeReserved: .* is not of type map-str'
+expect 1 check-kubernetes.sh k8s-kubelet-enum "topologyManagerPolicy: 'single-numa' is not one of"
+expect 1 check-kubernetes.sh k8s-kubelet-cpus 'reservedSystemCPUs: .* is not a CPU list'
+expect 0 check-nix.sh n-good 'evaluates strictly'
+expect 1 check-nix.sh n-braces 'does not parse'
+expect 1 check-nix.sh n-eval-type 'cannot add|cannot coerce'
+expect 1 check-nix.sh n-eval-attr "attribute 'mkDefualt' missing"
+expect 1 check-nix.sh n-undefined "undefined variable 'pkg'"
+expect 1 check-nix.sh n-mkif 'while a Boolean was expected'
+expect 0 check-nix.sh n-none 'nothing to check'
+expect 0 check-prometheus.sh p-good 'each proven to fire'
+expect 1 check-prometheus.sh p-promql 'could not parse expression'
+expect 1 check-prometheus.sh p-not-firing 'promtool test rules'
+expect 1 check-prometheus.sh p-template 'promtool check rules'
+expect 1 check-prometheus.sh p-untested 'alert RigGpuPowerHigh: no test case'
+expect 0 check-prometheus.sh p-none 'nothing to check'
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
