@@ -20,35 +20,43 @@ import Testing
     #expect(Self.examplesWith("kubernetes") == ["workstation"])
   }
 
-  @Test(arguments: examplesWith("ansible"))
-  func ansibleAcceptsThePlaybook(example: String) throws {
-    let result = try run(Self.scripts + "/check-ansible.sh", [Golden.root + "/" + example])
-    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("syntax-check; ansible-lint (production); check mode"))
+  /// Each target's checker, and what it prints when everything passed.
+  static let checkers: [(target: String, script: String, success: String)] = [
+    ("kernel", "check-kernel.sh", "check-kernel: OK: grub.d drop-in sources cleanly"),
+    ("systemd", "check-systemd.sh", "check-systemd: OK: verify clean"),
+    ("ansible", "check-ansible.sh", "syntax-check; ansible-lint (production); check mode"),
+    ("kubernetes", "check-kubernetes.sh", "(strict)"),
+    ("nix", "check-nix.sh", "check-nix: OK: rig.nix parses and evaluates strictly"),
+    ("prometheus", "check-prometheus.sh", "unit tests pass"),
+  ]
+
+  /// One target of one example.
+  struct Case: Sendable, CustomTestStringConvertible {
+    var target: String
+    var script: String
+    var success: String
+    var example: String
+    var testDescription: String { "\(target) of \(example)" }
   }
 
-  @Test(arguments: examplesWith("kubernetes"))
-  func kubernetesValidateAcceptsTheManifests(example: String) throws {
-    // The version the example targets, as kubernetes-validate names it.
-    let text = try String(contentsOfFile: packageRoot + "/examples/\(example)/rig.yaml", encoding: .utf8)
-    let version = try #require(text.firstMatch(of: /kubernetes: \{ version: "([0-9.]+)"/)?.1)
-    let result = try run(Self.scripts + "/check-kubernetes.sh", [Golden.root + "/" + example, "\(version).0"])
-    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("valid for Kubernetes \(version).0 (strict)"))
+  static let cases = checkers.flatMap { checker in
+    examplesWith(checker.target).map {
+      Case(target: checker.target, script: checker.script, success: checker.success, example: $0)
+    }
   }
 
-  @Test(arguments: examplesWith("nix"))
-  func nixEvaluatesTheModule(example: String) throws {
-    let result = try run(Self.scripts + "/check-nix.sh", [Golden.root + "/" + example])
+  @Test(arguments: cases)
+  func consumerAcceptsTheArtifacts(_ check: Case) throws {
+    var arguments = [Golden.root + "/" + check.example]
+    if check.target == "kubernetes" {
+      // The version the example targets, as kubernetes-validate names it.
+      let text = try String(contentsOfFile: packageRoot + "/examples/\(check.example)/rig.yaml", encoding: .utf8)
+      let version = try #require(text.firstMatch(of: /kubernetes: \{ version: "([0-9.]+)"/)?.1)
+      arguments.append("\(version).0")
+    }
+    let result = try run(Self.scripts + "/" + check.script, arguments)
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("check-nix: OK: rig.nix parses and evaluates strictly"))
-  }
-
-  @Test(arguments: examplesWith("prometheus"))
-  func promtoolAcceptsAndTestsTheRules(example: String) throws {
-    let result = try run(Self.scripts + "/check-prometheus.sh", [Golden.root + "/" + example])
-    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("unit tests pass"))
+    #expect(result.stdout.contains(check.success), "\(result.stdout)")
   }
 
   /// A component description that would run a command if Ansible ever evaluated it reaches the machine as
@@ -106,20 +114,6 @@ import Testing
       environment: ["ANSIBLE_HOME": directory + "/.ansible", "ANSIBLE_LOCAL_TEMP": directory + "/.ansible/tmp"])
     #expect(control.status == 0, "\(control.stdout)\(control.stderr)")
     #expect(FileManager.default.fileExists(atPath: canary), "the control run must trip the canary")
-  }
-
-  @Test(arguments: examplesWith("kernel"))
-  func grubMkconfigAcceptsTheKernelArtifacts(example: String) throws {
-    let result = try run(Self.scripts + "/check-kernel.sh", [Golden.root + "/" + example])
-    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("check-kernel: OK: grub.d drop-in sources cleanly"))
-  }
-
-  @Test(arguments: examplesWith("systemd"))
-  func systemdAcceptsTheSystemdArtifacts(example: String) throws {
-    let result = try run(Self.scripts + "/check-systemd.sh", [Golden.root + "/" + example])
-    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("check-systemd: OK: verify clean"))
   }
 
   /// The validators themselves reject broken copies of a good output folder (a bad CPU list, an unknown key, a

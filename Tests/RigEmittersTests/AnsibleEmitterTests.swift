@@ -10,9 +10,7 @@ import Yams
 /// never become.
 @Suite struct AnsibleEmitterTests {
   func artifacts(_ body: String) throws -> [Artifact] {
-    let result = RigCompiler.check(text: EmitterTests.machine + body, file: "rig.yaml")
-    #expect(result.diagnostics.diagnostics.map(\.message) == [])
-    return Emitters.artifacts(try #require(result.plan))
+    Emitters.artifacts(try compiledPlan(EmitterTests.machine + body))
   }
 
   func play(_ artifacts: [Artifact]) throws -> [String: Any] {

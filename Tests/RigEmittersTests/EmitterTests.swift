@@ -21,9 +21,7 @@ import Testing
     """
 
   func plan(_ body: String) throws -> Plan {
-    let result = RigCompiler.check(text: Self.machine + body, file: "rig.yaml")
-    #expect(result.diagnostics.diagnostics.map(\.message) == [])
-    return try #require(result.plan)
+    try compiledPlan(Self.machine + body)
   }
 
   func contents(_ artifacts: [Artifact], _ path: String) -> String? {

@@ -9,9 +9,7 @@ import Yams
 /// The Kubernetes manifests, read back as YAML: the objects, their resources and the policies between them.
 @Suite struct KubernetesEmitterTests {
   func artifacts(_ body: String) throws -> [Artifact] {
-    let result = RigCompiler.check(text: EmitterTests.machine + body, file: "rig.yaml")
-    #expect(result.diagnostics.diagnostics.map(\.message) == [])
-    return KubernetesEmitter.artifacts(try #require(result.plan))
+    KubernetesEmitter.artifacts(try compiledPlan(EmitterTests.machine + body))
   }
 
   /// Every document of a file, as plain dictionaries.

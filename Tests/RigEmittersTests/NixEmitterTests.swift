@@ -7,10 +7,6 @@ import Testing
 
 /// The NixOS module: what each part of a plan becomes, release by release, and that user text stays a string.
 @Suite struct NixEmitterTests {
-  /// The package's root folder (this file is `Tests/RigEmittersTests/NixEmitterTests.swift`).
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-
   /// A small hybrid machine with one Ada GPU on Debian bookworm (whose driver is the 535 series).
   static let machine = """
     apiVersion: rig/v1
@@ -36,11 +32,7 @@ import Testing
 
     """
 
-  func plan(_ text: String) throws -> Plan {
-    let result = RigCompiler.check(text: text, file: "rig.yaml")
-    #expect(result.diagnostics.diagnostics.map(\.message) == [])
-    return try #require(result.plan)
-  }
+  func plan(_ text: String) throws -> Plan { try compiledPlan(text) }
 
   func module(_ text: String) throws -> String {
     let artifacts = NixEmitter.artifacts(try plan(text))
@@ -48,9 +40,7 @@ import Testing
     return try #require(artifacts.first?.contents)
   }
 
-  func example(_ name: String) throws -> String {
-    try String(contentsOfFile: Self.packageRoot + "/examples/\(name)/rig.yaml", encoding: .utf8)
-  }
+  func example(_ name: String) throws -> String { try exampleText(name) }
 
   /// The workstation example: isolation, NVIDIA on 24.11 with the open modules, packages and modules for the
   /// host's components, Kubernetes workloads left out, housekeeping and the power limit.

@@ -9,9 +9,6 @@ import Testing
 /// The Prometheus rules and their promtool tests: which alerts a plan gets, their thresholds from the policies,
 /// determinism, and that no user text reaches an annotation (which Prometheus runs as a Go template).
 @Suite struct PrometheusEmitterTests {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-
   static let machine = """
     apiVersion: rig/v1
     name: t
@@ -27,13 +24,11 @@ import Testing
   func plan(_ body: String, gpus: Bool = true) throws -> Plan {
     let gpuSection = gpus ? "  gpus:\n    - { name: gpu0, memory: 12GiB }" : ""
     let text = Self.machine.replacingOccurrences(of: "%GPUS%", with: gpuSection) + body
-    let result = RigCompiler.check(text: text, file: "rig.yaml")
-    #expect(result.diagnostics.diagnostics.map(\.message) == [])
-    return try #require(result.plan)
+    return try compiledPlan(text)
   }
 
   func example(_ name: String) throws -> Plan {
-    let result = RigCompiler.check(path: Self.packageRoot + "/examples/\(name)")
+    let result = RigCompiler.check(path: packageRoot + "/examples/\(name)")
     #expect(result.diagnostics.diagnostics.map(\.message) == [])
     return try #require(result.plan)
   }
