@@ -93,11 +93,13 @@ public enum AnsibleEmitter {
     /// Folders that exist on every Debian system; the playbook creates the others before copying into them.
     var existing: Set<String> = ["/etc/apt/sources.list.d", "/etc/systemd/system"]
 
-    mutating func copy(_ artifact: Artifact, to destination: String, notify: [String]) {
+    /// A file of `contents` under `files/`, and the task that installs it at `destination` (root's, mode 0644),
+    /// after the task creating its folder when that may be missing.
+    mutating func copy(_ contents: String, to destination: String, notify: [String]) {
       let parent = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
       if !existing.contains(parent) { directory(parent) }
       let source = String(destination.dropFirst())  // files/etc/... mirrors the host
-      files.append(Artifact(path: "ansible/files/" + source, contents: artifact.contents))
+      files.append(Artifact(path: "ansible/files/" + source, contents: contents))
       var keywords: [(String, YAMLValue)] = []
       if !notify.isEmpty {
         keywords.append(("notify", .list(notify.map { .string($0) })))
@@ -178,8 +180,7 @@ public enum AnsibleEmitter {
         }
         let text =
           Emitters.header(plan) + "# \(source.title)\n" + stanzas.joined(separator: "\n")
-        copy(
-          Artifact(path: "", contents: text), to: "/etc/apt/sources.list.d/rig-\(name).sources", notify: [])
+        copy(text, to: "/etc/apt/sources.list.d/rig-\(name).sources", notify: [])
       }
     }
 
@@ -266,7 +267,7 @@ public enum AnsibleEmitter {
       if targets.kernel {
         for artifact in KernelEmitter.artifacts(plan) {
           guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
-          copy(artifact, to: destination, notify: ["Update GRUB"])
+          copy(artifact.contents, to: destination, notify: ["Update GRUB"])
         }
       }
       if targets.systemd {
@@ -274,7 +275,7 @@ public enum AnsibleEmitter {
         for artifact in artifacts {
           guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
           let manager = artifact.path.hasPrefix("systemd/system.conf.d/")
-          copy(artifact, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
+          copy(artifact.contents, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
         }
         if artifacts.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
           // Enabled as `systemctl enable` does it, the link its [Install] section asks for, which needs no running
@@ -327,7 +328,7 @@ public enum AnsibleEmitter {
     mutating func kubernetes() {
       let artifacts = KubernetesEmitter.artifacts(plan)
       if let kubelet = artifacts.first(where: { $0.path == "kubernetes/kubelet-config.yaml" }) {
-        copy(kubelet, to: AnsibleEmitter.kubeletDropIn, notify: ["Apply the kubelet's CPU manager policy"])
+        copy(kubelet.contents, to: AnsibleEmitter.kubeletDropIn, notify: ["Apply the kubelet's CPU manager policy"])
       }
       let manifests = artifacts.filter { $0.path != "kubernetes/kubelet-config.yaml" }
       guard !manifests.isEmpty else { return }
@@ -343,7 +344,7 @@ public enum AnsibleEmitter {
       let ordered = manifests.sorted { (rank($0.path), $0.path) < (rank($1.path), $1.path) }
       for manifest in ordered {
         guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
-        copy(manifest, to: destination, notify: [])
+        copy(manifest.contents, to: destination, notify: [])
       }
       for manifest in ordered {
         guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
