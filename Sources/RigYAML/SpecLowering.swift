@@ -320,7 +320,40 @@ extension Lowerer {
     if let groupValue = fields["exclusive_group"] {
       component.exclusiveGroup = patterned(groupValue, "dnsLabel", example: "gpu-heavy")
     }
+    if component.runtime?.value == .kubernetes, !kubernetesWorkload(component) { ok = false }
+    // Environment variables in name order: a mapping's key order carries no meaning, and output must not
+    // depend on it.
+    component.environment.sort { $0.name.value < $1.name.value }
     return ok ? component : nil
+  }
+
+  /// What Kubernetes needs of a workload: a name it accepts for objects, containers and Services (a DNS-1035
+  /// label), and, for an isolated one, memory, without which the pod is not Guaranteed and the static CPU manager
+  /// gives it no exclusive cores.
+  mutating func kubernetesWorkload(_ component: Component) -> Bool {
+    var ok = true
+    let name = component.name.value
+    if name.count > 63 || name.wholeMatch(of: /[a-z]([-a-z0-9]*[a-z0-9])?/) == nil {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue(
+          "'\(name.excerpt)' cannot name a Kubernetes workload: it must be a DNS-1035 label (a lowercase letter, "
+            + "then lowercase letters, digits and '-', at most 63 characters)"),
+        at: component.name.range, help: ["rename it, or run it with 'runtime: systemd' or 'runtime: host'"])
+      ok = false
+    }
+    if let cpu = component.resources.cpu, cpu.placement.value == .isolated, component.resources.memory == nil {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
+        at: cpu.placement.range,
+        notes: [
+          DiagnosticNote(
+            "only a Guaranteed pod (memory and CPU requests equal to limits) gets whole cores from the kubelet's "
+              + "static CPU manager")
+        ],
+        help: ["add 'memory:' under 'resources:', such as 'memory: 8GiB'"])
+      ok = false
+    }
+    return ok
   }
 
   /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
@@ -449,11 +482,22 @@ extension Lowerer {
     return policies
   }
 
+  /// Groups every Ansible inventory has: as a host name, `hosts: all` would target every host.
+  static let inventoryGroups: Set<String> = ["all", "ungrouped"]
+
+  mutating func reservedHost(_ host: Located<String>) -> Bool {
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"), at: host.range,
+      help: ["name the machine, such as 'workstation'"])
+    return false
+  }
+
   mutating func targets(_ value: Value) -> Targets? {
     guard let fields = object(value, RigSchema.targets) else { return nil }
     var targets = Targets()
     if let ansible = fields["ansible"].flatMap({ object($0, RigSchema.targets.nestedObject("ansible")) }),
-      let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") })
+      let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") }),
+      !Self.inventoryGroups.contains(host.value) || reservedHost(host)
     {
       targets.ansible = .init(host: host)
     }

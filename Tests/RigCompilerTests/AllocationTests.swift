@@ -119,7 +119,7 @@ import Testing
       var body = "stack: [\(runtimes.indices.map { "c\($0)" }.joined(separator: ", "))]\ncomponents:\n"
       for (index, runtime) in runtimes.enumerated() {
         body += "  c\(index):\n    versions: { \"1.0\": {} }\n    runtime: \(runtime)\n"
-        body += "    resources:\n      cpu: { cores: 1, placement: isolated }\n"
+        body += "    resources:\n      cpu: { cores: 1, placement: isolated }\n      memory: 1GiB\n"
       }
       return try #require(check(body).allocation).cpu.kernelParameters
     }
@@ -526,12 +526,13 @@ import Testing
           runtime: kubernetes
           resources:
             cpu: { cores: 2, placement: isolated }
+            memory: 1GiB
             gpu: { memory: 2GiB }
       """
     #expect(
       report(body) == """
-        rig.yaml:29:22: error: 'c' needs a GPU to itself, but 'a', 'b' time-slice every GPU of the node [gpu-sharing-conflict]
-        29 |       gpu: { memory: 2GiB }
+        rig.yaml:30:22: error: 'c' needs a GPU to itself, but 'a', 'b' time-slice every GPU of the node [gpu-sharing-conflict]
+        30 |       gpu: { memory: 2GiB }
            |                      ^~~~
         note: the NVIDIA device plugin's time slicing applies to every GPU it advertises; isolated components use their GPU exclusively unless they say 'sharing: time-sliced'
         help: give 'c' 'sharing: time-sliced', or run it as a systemd service

@@ -95,7 +95,7 @@ import Testing
     #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     // The text is in a file the playbook copies as it is (the run above copied it in check mode).
     let manifest = try String(
-      contentsOfFile: directory + "/out/ansible/files/etc/rig/kubernetes/web.yaml", encoding: .utf8)
+      contentsOfFile: directory + "/out/ansible/files/etc/rig/kubernetes/workload-web.yaml", encoding: .utf8)
     #expect(manifest.contains("kubernetes.io/description: '{{ lookup(''pipe'', ''touch \(canary)'') }}'"))
     #expect(!FileManager.default.fileExists(atPath: canary))
 

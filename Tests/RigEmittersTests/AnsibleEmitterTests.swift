@@ -48,8 +48,11 @@ import Yams
   @Test func debianSourcesCarryTheAreasThePackagesNeed() throws {
     let artifacts = try artifacts(Self.server)
     let sources = try #require(contents(artifacts, "ansible/files/etc/apt/sources.list.d/rig-debian-bookworm.sources"))
-    #expect(sources.contains("Suites: bookworm bookworm-updates\nComponents: main non-free non-free-firmware\n"))
+    // The system's sources hold main already, with apt's default keyrings: only the areas beyond it, and no
+    // Signed-By, which apt would refuse as a conflict with the system's own entry for the same archive.
+    #expect(sources.contains("Suites: bookworm bookworm-updates\nComponents: non-free non-free-firmware\n"))
     #expect(sources.contains("URIs: http://security.debian.org/debian-security\n"))
+    #expect(!sources.contains("Signed-By"))
     let play = try play(artifacts)
     #expect(play["hosts"] as? String == "gpu-box.lan")
     #expect(play["become"] as? Bool == true)
@@ -125,7 +128,7 @@ import Yams
     #expect(!site.contains("{%"))
     #expect(!site.contains("lookup"))
     // The description travels in the copied manifest, as written.
-    let manifest = try #require(contents(artifacts, "ansible/files/etc/rig/kubernetes/app.yaml"))
+    let manifest = try #require(contents(artifacts, "ansible/files/etc/rig/kubernetes/workload-app.yaml"))
     let objects = try Yams.load_all(yaml: manifest).compactMap { $0 as? [String: Any] }
     let metadata = objects.first?["metadata"] as? [String: Any]
     let annotations = metadata?["annotations"] as? [String: Any]
@@ -135,6 +138,12 @@ import Yams
     let applies = tasks(play).filter { $0["kubernetes.core.k8s"] != nil }
     #expect(applies.count == 5)
     #expect(applies.allSatisfy { $0["tags"] as? [String] == ["kubernetes"] })
+  }
+
+  /// Packages from main only: no Debian sources file at all.
+  @Test func noDebianSourcesForMainOnly() throws {
+    let artifacts = try artifacts("stack: [git]\ntargets: { ansible: { host: box } }\n")
+    #expect(!artifacts.contains { $0.path.contains("sources.list.d") })
   }
 
   @Test func inventoryNamesTheHost() throws {

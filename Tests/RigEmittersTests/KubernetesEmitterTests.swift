@@ -59,7 +59,7 @@ import Yams
     """
 
   @Test func isolatedWorkloadIsGuaranteedWithWholeCores() throws {
-    let app = try documents(try artifacts(Self.stack), "kubernetes/app.yaml")
+    let app = try documents(try artifacts(Self.stack), "kubernetes/workload-app.yaml")
     #expect(app.map { $0["kind"] as? String } == ["Deployment", "Service"])
     let container = value(app[0], "spec.template.spec.containers.0")
     #expect(value(container, "resources.requests.cpu") as? String == "4")
@@ -86,7 +86,7 @@ import Yams
   }
 
   @Test func sharedStatefulWorkloadIsAStatefulSetInTheSharedPool() throws {
-    let db = try documents(try artifacts(Self.stack), "kubernetes/db.yaml")
+    let db = try documents(try artifacts(Self.stack), "kubernetes/workload-db.yaml")
     #expect(db.map { $0["kind"] as? String } == ["StatefulSet", "Service"])
     let container = value(db[0], "spec.template.spec.containers.0")
     #expect(value(container, "resources.requests.cpu") as? String == "1")
@@ -115,7 +115,8 @@ import Yams
     let artifacts = try artifacts(Self.stack)
     #expect(
       artifacts.map(\.path) == [
-        "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/app.yaml", "kubernetes/db.yaml",
+        "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/workload-app.yaml",
+        "kubernetes/workload-db.yaml",
         "kubernetes/networkpolicies.yaml", "kubernetes/kubelet-config.yaml",
       ])
     let namespace = try documents(artifacts, "kubernetes/namespace.yaml")[0]
@@ -144,7 +145,71 @@ import Yams
       targets: { kubernetes: { version: "1.31", namespace: lab } }
       """)
     #expect(
-      artifacts.map(\.path) == ["kubernetes/namespace.yaml", "kubernetes/app.yaml", "kubernetes/networkpolicies.yaml"])
+      artifacts.map(\.path) == [
+        "kubernetes/namespace.yaml", "kubernetes/workload-app.yaml", "kubernetes/networkpolicies.yaml",
+      ])
+  }
+
+  /// The kubelet's exclusive pool is the Kubernetes workloads' isolated cores only: a systemd service's isolated
+  /// cores are reserved too, so no pod is ever given them.
+  @Test func kubeletPoolExcludesIsolatedServices() throws {
+    let artifacts = try artifacts(
+      """
+      stack: [app, svc]
+      components:
+        app:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: ghcr.io/example/app:1.0
+          resources:
+            cpu: { cores: 1, placement: isolated }
+            memory: 1GiB
+        svc:
+          versions: { "1.0": {} }
+          runtime: systemd
+          resources:
+            cpu: { cores: 1, placement: isolated }
+      targets: { kubernetes: { version: "1.30", namespace: lab } }
+      """)
+    let kubelet = try documents(artifacts, "kubernetes/kubelet-config.yaml")[0]
+    // app has the highest P-core (CPUs 6-7), svc the next (4-5): only 6-7 stay out of the reserved set.
+    #expect(kubelet["reservedSystemCPUs"] as? String == "0-5,8-11")
+  }
+
+  /// Members of an exclusive group after the first start with no replica: the budgets counted the group once.
+  @Test func exclusiveGroupMembersAfterTheFirstStandBy() throws {
+    let artifacts = try artifacts(
+      """
+      stack: [a, b]
+      components:
+        a: { versions: { "1.0": {} }, runtime: kubernetes, image: "x.io/a:1", exclusive_group: gpu }
+        b: { versions: { "1.0": {} }, runtime: kubernetes, image: "x.io/b:1", exclusive_group: gpu }
+      targets: { kubernetes: { version: "1.30", namespace: lab } }
+      """)
+    #expect(
+      try documents(artifacts, "kubernetes/workload-a.yaml")[0]["spec"].map { value($0, "replicas") as? Int } == 1)
+    #expect(
+      try documents(artifacts, "kubernetes/workload-b.yaml")[0]["spec"].map { value($0, "replicas") as? Int } == 0)
+  }
+
+  /// Environment variables come out in name order, whatever the order written.
+  @Test func environmentInNameOrder() throws {
+    let body = """
+      stack: [a]
+      components:
+        a:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: "x.io/a:1"
+          env: { ZED: "1", ALPHA: "2" }
+      targets: { kubernetes: { version: "1.30", namespace: lab } }
+      """
+    let written = try artifacts(body)
+    let swapped = try artifacts(
+      body.replacingOccurrences(of: "{ ZED: \"1\", ALPHA: \"2\" }", with: "{ ALPHA: \"2\", ZED: \"1\" }"))
+    #expect(written == swapped)
+    let container = value(try documents(written, "kubernetes/workload-a.yaml")[0], "spec.template.spec.containers.0")
+    #expect(value(container, "env.0.name") as? String == "ALPHA")
   }
 
   @Test(arguments: [(12 << 30, "12Gi"), (512 << 20, "512Mi"), (1536 << 20, "1536Mi"), (1000, "1000"), (2 << 40, "2Ti")])

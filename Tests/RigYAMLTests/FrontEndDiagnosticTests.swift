@@ -1525,6 +1525,44 @@ import Testing
         """)
   }
 
+  @Test func kubernetesWorkloadNamesAndMemory() {
+    expectDiagnostics(
+      Self.machine + """
+        components:
+          app:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+            resources:
+              cpu: { cores: 1, placement: isolated }
+          my.tool:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+        targets:
+          ansible: { host: all }
+
+        """,
+      """
+      rig.yaml:14:35: error: isolated Kubernetes workload 'app' has no memory request [invalid-value]
+      14 |       cpu: { cores: 1, placement: isolated }
+         |                                   ^~~~~~~~
+      note: only a Guaranteed pod (memory and CPU requests equal to limits) gets whole cores from the kubelet's static CPU manager
+      help: add 'memory:' under 'resources:', such as 'memory: 8GiB'
+
+      rig.yaml:15:3: error: 'my.tool' cannot name a Kubernetes workload: it must be a DNS-1035 label (a lowercase letter, then lowercase letters, digits and '-', at most 63 characters) [invalid-value]
+      15 |   my.tool:
+         |   ^~~~~~~
+      help: rename it, or run it with 'runtime: systemd' or 'runtime: host'
+
+      rig.yaml:19:20: error: 'all' is an Ansible inventory group, not a host name [invalid-value]
+      19 |   ansible: { host: all }
+         |                    ^~~
+      help: name the machine, such as 'workstation'
+
+      3 errors
+
+      """)
+  }
+
   @Test func badImageEnvironmentStorageAndHost() {
     expectDiagnostics(
       Self.machine + """

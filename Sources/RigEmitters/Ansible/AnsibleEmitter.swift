@@ -146,7 +146,10 @@ public enum AnsibleEmitter {
       let order = ["main", "contrib", "non-free", "non-free-firmware"]
       for name in areas.keys.sorted() {
         guard let source = plan.catalog.sources[name] else { continue }
-        let sourceAreas = order.filter { areas[name]?.contains($0) ?? false }
+        // The system's own archive (no key of its own) already lists main: only the areas beyond it.
+        let systemArchive = source.apt.allSatisfy { $0.keyring == nil && $0.key == nil }
+        let sourceAreas = order.filter { (areas[name]?.contains($0) ?? false) && !(systemArchive && $0 == "main") }
+        if systemArchive, sourceAreas.isEmpty { continue }
         var stanzas: [String] = []
         var keys: [(url: String, path: String)] = []
         for repository in source.apt {
@@ -328,7 +331,11 @@ public enum AnsibleEmitter {
     mutating func kubernetes() {
       let artifacts = KubernetesEmitter.artifacts(plan)
       if let kubelet = artifacts.first(where: { $0.path == "kubernetes/kubelet-config.yaml" }) {
-        copy(kubelet.contents, to: AnsibleEmitter.kubeletDropIn, notify: ["Apply the kubelet's CPU manager policy"])
+        // The kubelet is restarted for it only where the stack installs the kubelet.
+        let restart = plan.resolution.component(named: "kubelet") != nil
+        copy(
+          kubelet.contents, to: AnsibleEmitter.kubeletDropIn,
+          notify: restart ? ["Apply the kubelet's CPU manager policy"] : [])
       }
       let manifests = artifacts.filter { $0.path != "kubernetes/kubelet-config.yaml" }
       guard !manifests.isEmpty else { return }
@@ -346,6 +353,12 @@ public enum AnsibleEmitter {
         guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
         copy(manifest.contents, to: destination, notify: [])
       }
+      // The kubelet's CPU manager and containerd's nvidia runtime take effect before any pod is admitted.
+      tasks.append(
+        .map([
+          ("name", "Apply pending host configuration before the cluster objects"),
+          ("ansible.builtin.meta", "flush_handlers"),
+        ]))
       for manifest in ordered {
         guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
         tasks.append(

@@ -29,6 +29,9 @@ public enum KubernetesEmitter {
       .sorted { $0.name.value < $1.name.value }
   }
 
+  /// A workload's file: prefixed, so no component name can take the name of one of the fixed files.
+  static func workloadFile(_ component: String) -> String { "workload-\(component).yaml" }
+
   /// A byte count as a Kubernetes quantity: the largest binary suffix that divides it (`12Gi`, `512Mi`), else bytes.
   static func quantity(_ bytes: ByteCount) -> String {
     for (suffix, size) in [("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)]
@@ -55,11 +58,21 @@ public enum KubernetesEmitter {
     var plan: Plan
     var namespace: String
     var workloads: [Component]
+    /// Workloads that start with no replica: every member of an `exclusive_group` but the first by name, since
+    /// the budgets count a group as its largest member (switch with `kubectl scale`).
+    var standby: Set<String>
 
     init(plan: Plan, namespace: String) {
       self.plan = plan
       self.namespace = namespace
       self.workloads = KubernetesEmitter.workloads(plan)
+      var seen: Set<String> = []
+      var standby: Set<String> = []
+      for workload in workloads {
+        guard let group = workload.exclusiveGroup?.value else { continue }
+        if !seen.insert(group).inserted { standby.insert(workload.name.value) }
+      }
+      self.standby = standby
     }
 
     var usesGPU: Bool { workloads.contains { $0.resources.gpu != nil } }
@@ -74,7 +87,7 @@ public enum KubernetesEmitter {
       for component in workloads {
         var documents = [workload(component)]
         if !component.ports.isEmpty { documents.append(service(component)) }
-        artifacts.append(file("\(component.name.value).yaml", documents))
+        artifacts.append(file(KubernetesEmitter.workloadFile(component.name.value), documents))
       }
       artifacts.append(file("networkpolicies.yaml", networkPolicies()))
       if let slicing = plan.allocation.timeSlicing {
@@ -233,7 +246,8 @@ public enum KubernetesEmitter {
         meta = .map(fields)
       }
       var spec: [(String, YAMLValue)] = [
-        ("replicas", 1), ("selector", ["matchLabels": .map(selector(component))]),
+        ("replicas", .int(standby.contains(name) ? 0 : 1)),
+        ("selector", ["matchLabels": .map(selector(component))]),
       ]
       if let storage = component.storage {
         spec.append(("serviceName", .string(name)))
@@ -364,16 +378,19 @@ public enum KubernetesEmitter {
 
     /// The kubelet's CPU manager, when a Kubernetes workload is isolated: `static` gives Guaranteed pods with
     /// whole CPUs exclusive CPUs, `full-pcpus-only` only whole physical cores, and `reservedSystemCPUs` keeps
-    /// the housekeeping set out of that pool, so exclusive CPUs come from the isolated set
+    /// every other CPU (housekeeping, and the cores of isolated systemd services) out of that pool, so exclusive
+    /// CPUs come from the Kubernetes workloads' isolated cores
     /// (https://kubernetes.io/docs/tasks/administer-cluster/cpu-management-policies/).
     func kubeletConfiguration() -> YAMLValue? {
       let cpu = plan.allocation.cpu
       let isolatedWorkloads = cpu.components.filter { $0.placement == .isolated && $0.runtime == .kubernetes }
       guard !isolatedWorkloads.isEmpty else { return nil }
+      let pool = isolatedWorkloads.reduce(CPUList([])) { $0.union($1.cpus) }
+      let reserved = cpu.isolated.union(cpu.housekeeping).subtracting(pool)
       return [
         "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration",
         "cpuManagerPolicy": "static", "cpuManagerPolicyOptions": ["full-pcpus-only": "true"],
-        "reservedSystemCPUs": .string(cpu.housekeeping.description),
+        "reservedSystemCPUs": .string(reserved.description),
       ]
     }
   }

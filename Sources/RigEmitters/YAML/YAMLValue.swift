@@ -34,7 +34,8 @@ indirect enum YAMLValue: Sendable, Hashable {
   /// `1.30` a float everywhere) and the empty string.
   static func needsQuotes(_ text: String) -> Bool {
     if text.isEmpty || text.represented().style != .any { return true }
-    let yaml11Words: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"]
+    // `=` is YAML 1.1's "value" key, which PyYAML resolves to a type it cannot construct.
+    let yaml11Words: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "="]
     if yaml11Words.contains(text.lowercased()) { return true }
     if let first = text.unicodeScalars.first, "0123456789+-.".unicodeScalars.contains(first) { return true }
     return false
@@ -69,11 +70,13 @@ indirect enum YAMLValue: Sendable, Hashable {
     var index = 0
     while index < lines.count {
       let (column, content) = keyColumn(lines[index])
-      let indicators = ["|", "|-", "|+", ">", ">-", ">+"]
-      if indicators.contains(where: { content.hasSuffix(": " + $0) || content == $0 }) {
+      // A block scalar's header: `|` or `>`, with an optional indentation digit and chomping sign (`|2-`).
+      let header = /[|>]([1-9][-+]?|[-+][1-9]?)?/
+      let bare = content.wholeMatch(of: header) != nil
+      if bare || content.firstMatch(of: /: [|>]([1-9][-+]?|[-+][1-9]?)?$/) != nil {
         // A block scalar: its lines are text, skipped whole. They are indented past the key (`key: |`), or past
         // the item's marker when the scalar is a sequence item itself (`- |`).
-        let threshold = indicators.contains(String(content)) ? column - 2 : column
+        let threshold = bare ? column - 2 : column
         index += 1
         while index < lines.count, lines[index].isEmpty || indent(lines[index]) > threshold { index += 1 }
         continue
@@ -81,13 +84,22 @@ indirect enum YAMLValue: Sendable, Hashable {
       if content.hasSuffix(":"), index + 1 < lines.count, indent(lines[index + 1]) == column,
         lines[index + 1].dropFirst(column).hasPrefix("- ")
       {
+        // The block: deeper lines and further items at the same column; empty lines (inside block scalars) go
+        // with it when it continues after them.
         var end = index + 1
-        while end < lines.count, !lines[end].isEmpty,
-          indent(lines[end]) > column || (indent(lines[end]) == column && lines[end].dropFirst(column).hasPrefix("- "))
-        {
-          end += 1
+        var scan = index + 1
+        while scan < lines.count {
+          let line = lines[scan]
+          if line.isEmpty {
+            scan += 1
+          } else if indent(line) > column || (indent(line) == column && line.dropFirst(column).hasPrefix("- ")) {
+            scan += 1
+            end = scan
+          } else {
+            break
+          }
         }
-        for moved in (index + 1)..<end { lines[moved] = "  " + lines[moved] }
+        for moved in (index + 1)..<end where !lines[moved].isEmpty { lines[moved] = "  " + lines[moved] }
       }
       index += 1
     }

@@ -58,7 +58,8 @@ public struct ArchiveRecipe: Sendable, Hashable {
 public struct AptRepository: Sendable, Hashable {
   public var uris: String
   public var suites: [String]
-  /// A keyring already on the machine (`Signed-By:` path).
+  /// A keyring already on the machine (`Signed-By:` path); with neither this nor `key`, the repository is the
+  /// system's own, trusted through apt's default keyrings, whose `main` area the system already lists.
   public var keyring: String?
   /// The address of the repository's signing key, when it must be fetched.
   public var key: String?
@@ -227,8 +228,8 @@ private struct CatalogParser {
       }
     }
     guard !repository.uris.isEmpty, !repository.suites.isEmpty else { throw fail(node, "needs 'uris' and 'suites'") }
-    guard (repository.keyring == nil) != (repository.key == nil) else {
-      throw fail(node, "needs exactly one of 'signed_by' and 'key'")
+    guard repository.keyring == nil || repository.key == nil else {
+      throw fail(node, "takes one of 'signed_by' and 'key', not both")
     }
     repository.hasComponents = !repository.suites.contains { $0.hasSuffix("/") }
     return repository
