@@ -58,7 +58,8 @@ import Yams
     #expect(play["become"] as? Bool == true)
     let install = try #require(tasks(play).first { $0["ansible.builtin.apt"] != nil })
     let apt = try #require(install["ansible.builtin.apt"] as? [String: Any])
-    #expect(apt["name"] as? [String] == ["git=1:2.39.5-0+deb12u3", "nvidia-driver=535.261.03-1"])
+    // zstd: Ollama 0.21 ships as .tar.zst.
+    #expect(apt["name"] as? [String] == ["git=1:2.39.5-0+deb12u3", "nvidia-driver=535.261.03-1", "zstd=1.5.4+dfsg2-5"])
     #expect(apt["update_cache"] as? Bool == true)
     // No i386 package: no architecture tasks.
     #expect(!tasks(play).contains { ($0["name"] as? String)?.contains("architecture") ?? false })

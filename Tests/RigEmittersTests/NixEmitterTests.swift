@@ -88,6 +88,7 @@ import Testing
           pkgs.neovim
           pkgs.ripgrep
           pkgs.tmux
+          pkgs.zstd
         ];
       """,
       "  # runs in Kubernetes, not installed by NixOS: comfyui, dcgm-exporter, ollama\n",

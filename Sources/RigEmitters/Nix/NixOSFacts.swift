@@ -155,5 +155,6 @@ extension NixOSFacts {
     "steam-libs": .providedBy("steam"),
     "steam-libs-i386": .providedBy("steam"),
     "tmux": .package(["tmux"], unfree: false),
+    "zstd": .package(["zstd"], unfree: false),
   ]
 }

@@ -25,6 +25,9 @@
   };
   hardware.graphics.enable = true;
 
+  # Components installed as packages; versions come from nixpkgs.
+  environment.systemPackages = [ pkgs.zstd ];
+
   services.ollama = {
     enable = true;
     acceleration = "cuda";

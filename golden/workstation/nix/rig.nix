@@ -50,6 +50,7 @@
     pkgs.neovim
     pkgs.ripgrep
     pkgs.tmux
+    pkgs.zstd
   ];
 
   virtualisation.containerd.enable = true;
