@@ -141,6 +141,9 @@ public struct Component: Sendable, Hashable {
 }
 
 extension Component {
+  /// How the component runs: as written, else installed on the host.
+  public var effectiveRuntime: Runtime { runtime?.value ?? .host }
+
   /// How the component uses its GPU: as written, else exclusively when it runs on isolated cores (a latency
   /// workload is not time-sliced unless the stack says so), else time-sliced. Nil without a GPU request.
   public var gpuSharing: GPUSharing? {

@@ -38,10 +38,7 @@ private struct ModuleBuilder {
   let plan: Plan
   let release: NixOSRelease
 
-  /// A component's runtime: as written under `components:`, else `host` (as the CPU allocator reads it).
-  func runtime(_ name: String) -> Runtime {
-    plan.spec.components.first { $0.name.value == name }?.runtime?.value ?? .host
-  }
+  func runtime(_ name: String) -> Runtime { plan.runtime(of: name) }
 
   func declaration(_ name: String) -> Component? { plan.spec.components.first { $0.name.value == name } }
 

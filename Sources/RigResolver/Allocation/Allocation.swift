@@ -134,6 +134,11 @@ public struct Plan: Sendable {
     self.catalog = catalog
   }
 
+  /// How a component runs: as its declaration under `components:` says, else on the host (catalog components).
+  public func runtime(of component: String) -> Runtime {
+    spec.components.first { $0.name.value == component }?.effectiveRuntime ?? .host
+  }
+
   /// The catalog entry a resolved component was chosen from; nil for versions declared under `components:`.
   public func catalogEntry(_ component: ResolvedComponent) -> (source: CatalogSource, component: CatalogComponent)? {
     guard case .catalog(let location) = component.origin, let source = catalog.sources[location.source],

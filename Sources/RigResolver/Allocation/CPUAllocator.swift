@@ -327,7 +327,7 @@ struct CPUAllocator {
     for component in components {
       guard let request = component.resources.cpu else { continue }
       let name = component.name.value
-      let runtime = component.runtime?.value ?? .host
+      let runtime = component.effectiveRuntime
       if request.placement.value == .isolated {
         let cpus = assigned[name] ?? CPUList([])
         result.append(
