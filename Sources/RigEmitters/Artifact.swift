@@ -23,7 +23,8 @@ public enum Emitters {
     if plan.spec.targets.prometheus { artifacts += PrometheusEmitter.artifacts(plan) }
     if plan.spec.targets.nix != nil { artifacts += NixEmitter.artifacts(plan) }
     artifacts += KubernetesEmitter.artifacts(plan)
-    artifacts += AnsibleEmitter.artifacts(plan)
+    // The playbook installs the other targets' files: it copies these, never emits them again.
+    artifacts += AnsibleEmitter.artifacts(plan, installing: artifacts)
     // Each path is made by one emitter from fixed names and checked component names: a repeat is a bug in rig.
     precondition(Set(artifacts.map(\.path)).count == artifacts.count, "two artifacts share a path")
     return artifacts.sorted { $0.path < $1.path }

@@ -13,9 +13,10 @@ import RigResolver
 /// descriptions) never enters the playbook, where Ansible would evaluate `{{ … }}` in it: it reaches the host
 /// only inside copied files, which `ansible.builtin.copy` writes byte for byte.
 public enum AnsibleEmitter {
-  public static func artifacts(_ plan: Plan) -> [Artifact] {
+  /// The playbook and its files; `others` are the artifacts of the plan's other targets, which it installs.
+  public static func artifacts(_ plan: Plan, installing others: [Artifact]) -> [Artifact] {
     guard let target = plan.spec.targets.ansible else { return [] }
-    var builder = Builder(plan: plan)
+    var builder = Builder(plan: plan, others: others)
     builder.build()
     let host = target.host.value
     let play: YAMLValue = [
@@ -47,7 +48,7 @@ public enum AnsibleEmitter {
       return parts[1].hasPrefix("system.conf.d/") ? "/etc/systemd/" + parts[1] : "/etc/systemd/system/" + parts[1]
     case "kubernetes":
       // The kubelet reads drop-ins from the folder passed as --config-dir (beta and on by default in 1.30).
-      if parts[1] == "kubelet-config.yaml" { return kubeletDropIn }
+      if artifact == KubernetesEmitter.kubeletConfigPath { return kubeletDropIn }
       return manifestFolder + "/" + parts[1]
     default: return nil
     }
@@ -74,20 +75,24 @@ public enum AnsibleEmitter {
   }
 
   struct Builder {
-    var plan: Plan
+    let plan: Plan
+    /// The other targets' artifacts, by target folder (`kernel`, `systemd`, `kubernetes`, …).
+    let others: [String: [Artifact]]
+    /// Components installed from apt, upstream archives, or not at all, in install order: every resolved
+    /// component but the Kubernetes workloads.
+    let installOrder: [ResolvedComponent]
     var tasks: [YAMLValue] = []
     var files: [Artifact] = []
     var notInstalled: [String] = []
     var notified: Set<String> = []
 
-    init(plan: Plan) { self.plan = plan }
-
-    /// Components installed from apt, upstream archives, or not at all, in install order.
-    var installOrder: [ResolvedComponent] {
+    init(plan: Plan, others: [Artifact]) {
+      self.plan = plan
+      self.others = Dictionary(grouping: others) { String($0.path.prefix { $0 != "/" }) }
       let order = plan.graph.installOrder ?? plan.resolution.components.map(\.name)
-      let kubernetes = Set(
-        plan.spec.components.filter { $0.runtime?.value == .kubernetes }.map(\.name.value))
-      return order.filter { !kubernetes.contains($0) }.compactMap { plan.resolution.component(named: $0) }
+      installOrder = order.filter { plan.runtime(of: $0) != .kubernetes }.compactMap {
+        plan.resolution.component(named: $0)
+      }
     }
 
     /// Folders that exist on every Debian system; the playbook creates the others before copying into them.
@@ -96,8 +101,7 @@ public enum AnsibleEmitter {
     /// A file of `contents` under `files/`, and the task that installs it at `destination` (root's, mode 0644),
     /// after the task creating its folder when that may be missing.
     mutating func copy(_ contents: String, to destination: String, notify: [String]) {
-      let parent = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
-      if !existing.contains(parent) { directory(parent) }
+      directory(String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)]))
       let source = String(destination.dropFirst())  // files/etc/... mirrors the host
       files.append(Artifact(path: "ansible/files/" + source, contents: contents))
       var keywords: [(String, YAMLValue)] = []
@@ -266,47 +270,42 @@ public enum AnsibleEmitter {
     // MARK: Other targets
 
     mutating func otherTargets() {
-      let targets = plan.spec.targets
-      if targets.kernel {
-        for artifact in KernelEmitter.artifacts(plan) {
-          guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
-          copy(artifact.contents, to: destination, notify: ["Update GRUB"])
-        }
+      for artifact in others["kernel"] ?? [] {
+        guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
+        copy(artifact.contents, to: destination, notify: ["Update GRUB"])
       }
-      if targets.systemd {
-        let artifacts = SystemdEmitter.artifacts(plan)
-        for artifact in artifacts {
-          guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
-          let manager = artifact.path.hasPrefix("systemd/system.conf.d/")
-          copy(artifact.contents, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
-        }
-        if artifacts.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
-          // Enabled as `systemctl enable` does it, the link its [Install] section asks for, which needs no running
-          // manager (an image build or a container has none).
-          let unit = "/etc/systemd/system/rig-gpu-power.service"
-          directory("/etc/systemd/system/multi-user.target.wants")
-          tasks.append(
-            AnsibleEmitter.task(
-              "Enable rig-gpu-power.service", "ansible.builtin.file",
-              [
-                ("src", .string(unit)), ("dest", "/etc/systemd/system/multi-user.target.wants/rig-gpu-power.service"),
-                ("state", "link"), ("force", true),
-              ]))
-          // Started now where systemd runs, once it has loaded the unit (daemon-reload, a handler).
-          tasks.append(
-            .map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
-          tasks.append(
-            AnsibleEmitter.task(
-              "Start rig-gpu-power.service", "ansible.builtin.systemd_service",
-              [("name", "rig-gpu-power.service"), ("state", "started")], AnsibleEmitter.whenSystemd))
-        }
+      let systemd = others["systemd"] ?? []
+      for artifact in systemd {
+        guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
+        let manager = artifact.path.hasPrefix("systemd/system.conf.d/")
+        copy(artifact.contents, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
+      }
+      if systemd.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
+        // Enabled as `systemctl enable` does it, the link its [Install] section asks for, which needs no running
+        // manager (an image build or a container has none).
+        let unit = "/etc/systemd/system/rig-gpu-power.service"
+        directory("/etc/systemd/system/multi-user.target.wants")
+        tasks.append(
+          AnsibleEmitter.task(
+            "Enable rig-gpu-power.service", "ansible.builtin.file",
+            [
+              ("src", .string(unit)), ("dest", "/etc/systemd/system/multi-user.target.wants/rig-gpu-power.service"),
+              ("state", "link"), ("force", true),
+            ]))
+        // Started now where systemd runs, once it has loaded the unit (daemon-reload, a handler).
+        tasks.append(
+          .map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
+        tasks.append(
+          AnsibleEmitter.task(
+            "Start rig-gpu-power.service", "ansible.builtin.systemd_service",
+            [("name", "rig-gpu-power.service"), ("state", "started")], AnsibleEmitter.whenSystemd))
       }
       if plan.resolution.component(named: "nvidia-container-toolkit") != nil,
         plan.resolution.component(named: "containerd") != nil
       {
         containerRuntime()
       }
-      if targets.kubernetes != nil { kubernetes() }
+      kubernetes()
     }
 
     /// The NVIDIA runtime for containerd, which RuntimeClass `nvidia` names: `nvidia-ctk runtime configure`
@@ -329,15 +328,15 @@ public enum AnsibleEmitter {
     }
 
     mutating func kubernetes() {
-      let artifacts = KubernetesEmitter.artifacts(plan)
-      if let kubelet = artifacts.first(where: { $0.path == "kubernetes/kubelet-config.yaml" }) {
+      let artifacts = others["kubernetes"] ?? []
+      if let kubelet = artifacts.first(where: { $0.path == KubernetesEmitter.kubeletConfigPath }) {
         // The kubelet is restarted for it only where the stack installs the kubelet.
         let restart = plan.resolution.component(named: "kubelet") != nil
         copy(
           kubelet.contents, to: AnsibleEmitter.kubeletDropIn,
           notify: restart ? ["Apply the kubelet's CPU manager policy"] : [])
       }
-      let manifests = artifacts.filter { $0.path != "kubernetes/kubelet-config.yaml" }
+      let manifests = artifacts.filter { $0.path != KubernetesEmitter.kubeletConfigPath }
       guard !manifests.isEmpty else { return }
       // Namespaces and cluster objects first, the policies last.
       func rank(_ path: String) -> Int {

@@ -29,6 +29,9 @@ public enum KubernetesEmitter {
       .sorted { $0.name.value < $1.name.value }
   }
 
+  /// The kubelet's configuration, which is a host file rather than a cluster object.
+  public static let kubeletConfigPath = "kubernetes/kubelet-config.yaml"
+
   /// A workload's file: prefixed, so no component name can take the name of one of the fixed files.
   static func workloadFile(_ component: String) -> String { "workload-\(component).yaml" }
 
@@ -93,7 +96,12 @@ public enum KubernetesEmitter {
       if let slicing = plan.allocation.timeSlicing {
         artifacts.append(file("device-plugin-config.yaml", [devicePluginConfig(slicing)]))
       }
-      if let kubelet = kubeletConfiguration() { artifacts.append(file("kubelet-config.yaml", [kubelet])) }
+      if let kubelet = kubeletConfiguration() {
+        artifacts.append(
+          Artifact(
+            path: KubernetesEmitter.kubeletConfigPath,
+            contents: Emitters.header(plan) + YAMLValue.documents([kubelet])))
+      }
       return artifacts
     }
 
