@@ -94,13 +94,13 @@ struct Render: ParsableCommand {
 
   func run() throws {
     let result = RigCompiler.check(path: path)
-    var written: [String] = []
     try options.report(
       result,
       json: {
         result.diagnostics.json(extra: [("command", .string("render")), ("file", .string(result.file))])
       },
       text: { "" })
+    let written: [String]
     switch RigCompiler.render(result, to: out) {
     case .success(let paths): written = paths
     case .failure(let error):

@@ -107,10 +107,15 @@ public enum KubernetesEmitter {
 
     // MARK: Objects
 
-    /// `metadata` in the stack's namespace; `namespace: nil` for cluster-scoped objects.
-    func metadata(_ name: String, namespace: String?? = .none, labels: [(String, YAMLValue)] = []) -> YAMLValue {
+    /// `metadata` of an object in the stack's namespace.
+    func metadata(_ name: String, labels: [(String, YAMLValue)] = []) -> YAMLValue {
+      metadata(name, in: namespace, labels: labels)
+    }
+
+    /// `metadata` of an object in `namespace`, or of a cluster-scoped object when it is nil.
+    func metadata(_ name: String, in namespace: String?, labels: [(String, YAMLValue)] = []) -> YAMLValue {
       var fields: [(String, YAMLValue)] = [("name", .string(name))]
-      if let namespace = namespace ?? self.namespace { fields.append(("namespace", .string(namespace))) }
+      if let namespace { fields.append(("namespace", .string(namespace))) }
       let common: [(String, YAMLValue)] = [
         ("app.kubernetes.io/managed-by", "rig"), ("app.kubernetes.io/part-of", .string(plan.spec.name.value)),
       ]
@@ -131,13 +136,13 @@ public enum KubernetesEmitter {
         ("pod-security.kubernetes.io/warn-version", .string(version)),
       ]
       return [
-        "apiVersion": "v1", "kind": "Namespace", "metadata": metadata(namespace, namespace: .some(nil), labels: labels),
+        "apiVersion": "v1", "kind": "Namespace", "metadata": metadata(namespace, in: nil, labels: labels),
       ]
     }
 
     func runtimeClass() -> YAMLValue {
       [
-        "apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": metadata("nvidia", namespace: .some(nil)),
+        "apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": metadata("nvidia", in: nil),
         "handler": "nvidia",
       ]
     }
@@ -379,7 +384,7 @@ public enum KubernetesEmitter {
       ]
       return [
         "apiVersion": "v1", "kind": "ConfigMap",
-        "metadata": metadata("nvidia-device-plugin-config", namespace: "kube-system"),
+        "metadata": metadata("nvidia-device-plugin-config", in: "kube-system"),
         "data": ["config": .string(config.body)],
       ]
     }
