@@ -67,16 +67,16 @@ indirect enum YAMLValue: Sendable, Hashable {
       }
       return (column, content)
     }
+    // A block scalar's header, alone (a sequence item, `- |`) or after a key (`key: |2-`): `|` or `>`, with an
+    // optional indentation digit and chomping sign.
+    let blockHeader = /(^|: )[|>]([1-9][-+]?|[-+][1-9]?)?$/
     var index = 0
     while index < lines.count {
       let (column, content) = keyColumn(lines[index])
-      // A block scalar's header: `|` or `>`, with an optional indentation digit and chomping sign (`|2-`).
-      let header = /[|>]([1-9][-+]?|[-+][1-9]?)?/
-      let bare = content.wholeMatch(of: header) != nil
-      if bare || content.firstMatch(of: /: [|>]([1-9][-+]?|[-+][1-9]?)?$/) != nil {
+      if let header = content.firstMatch(of: blockHeader) {
         // A block scalar: its lines are text, skipped whole. They are indented past the key (`key: |`), or past
         // the item's marker when the scalar is a sequence item itself (`- |`).
-        let threshold = bare ? column - 2 : column
+        let threshold = header.1.isEmpty ? column - 2 : column
         index += 1
         while index < lines.count, lines[index].isEmpty || indent(lines[index]) > threshold { index += 1 }
         continue
