@@ -485,21 +485,19 @@ extension Lowerer {
   /// Groups every Ansible inventory has: as a host name, `hosts: all` would target every host.
   static let inventoryGroups: Set<String> = ["all", "ungrouped"]
 
-  mutating func reservedHost(_ host: Located<String>) -> Bool {
-    diagnostics.emit(
-      FrontEndMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"), at: host.range,
-      help: ["name the machine, such as 'workstation'"])
-    return false
-  }
-
   mutating func targets(_ value: Value) -> Targets? {
     guard let fields = object(value, RigSchema.targets) else { return nil }
     var targets = Targets()
     if let ansible = fields["ansible"].flatMap({ object($0, RigSchema.targets.nestedObject("ansible")) }),
-      let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") }),
-      !Self.inventoryGroups.contains(host.value) || reservedHost(host)
+      let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") })
     {
-      targets.ansible = .init(host: host)
+      if Self.inventoryGroups.contains(host.value) {
+        diagnostics.emit(
+          FrontEndMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"),
+          at: host.range, help: ["name the machine, such as 'workstation'"])
+      } else {
+        targets.ansible = .init(host: host)
+      }
     }
     if let kubernetes = fields["kubernetes"].flatMap({ object($0, RigSchema.targets.nestedObject("kubernetes")) }) {
       let version = kubernetes["version"].flatMap { patterned($0, "kubernetesVersion", example: "1.30") }
