@@ -14,6 +14,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    // SHA-256 of the files in an output folder's manifest and in `rig plan --format json`.
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
   ],
   targets: [
     // Source locations, diagnostics and their rendering, quantities, CPU lists: no domain logic.
@@ -37,14 +39,18 @@ let package = Package(
       name: "RigEmitters",
       dependencies: ["RigBasics", "RigModel", "RigResolver", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
-    // The facade every command calls: check and plan (and later render).
+    // The facade every command calls: check, plan, render and graph; the output folder (manifest, staging, swap).
     .target(
-      name: "RigCompiler", dependencies: ["RigBasics", "RigModel", "RigYAML", "RigResolver", "RigEmitters"],
+      name: "RigCompiler",
+      dependencies: [
+        "RigBasics", "RigModel", "RigYAML", "RigResolver", "RigEmitters",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: swift6),
     // The command line: thin commands over RigCompiler.
     .executableTarget(
       name: "rig",
-      dependencies: ["RigCompiler", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["RigCompiler", "RigModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: swift6),
     // Prints how long resolution of a synthetic catalog takes (`swift run -c release rig-benchmark`).
     .executableTarget(

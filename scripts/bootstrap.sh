@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # systemd (systemd-analyze, the manager's --test mode) for the kernel and systemd artifacts; nix-bin
 # (nix-instantiate) for the NixOS module; prometheus (promtool) for the alerting rules; python3-apt and
 # python3-debian for Debian's /usr/bin/python3, which runs the ansible apt/deb822_repository modules in the
-# check-mode run (the target is this machine there).
+# check-mode run (the target is this machine there); graphviz (dot) for `rig graph --format dot`.
 missing=()
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3 python3-venv)
 [ -x /usr/sbin/grub-mkconfig ] && [ -x /usr/bin/grub-script-check ] || missing+=(grub2-common)
@@ -17,6 +17,7 @@ command -v nix-instantiate >/dev/null || missing+=(nix-bin)
 command -v promtool >/dev/null || missing+=(prometheus)
 /usr/bin/python3 -c 'import apt, apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
 /usr/bin/python3 -c 'import debian.deb822' >/dev/null 2>&1 || missing+=(python3-debian)
+command -v dot >/dev/null || missing+=(graphviz)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     # Only promtool is wanted from the prometheus package: keep its postinst from starting the server
@@ -40,6 +41,6 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements-dev.txt "$stamp"; then
   cp requirements-dev.txt "$stamp"
 fi
 .venv/bin/check-jsonschema --version
-for t in ansible-playbook ansible-lint kubernetes-validate; do
+for t in ansible-playbook ansible-lint kubernetes-validate pre-commit mermaidx; do
   [ -x .venv/bin/$t ] || { echo "bootstrap: .venv/bin/$t missing after pip install" >&2; exit 1; }
 done

@@ -9,7 +9,8 @@ import RigYAML
 public struct CheckResult: Sendable {
   /// The project's model; nil when the front end found errors.
   public var spec: RigSpec?
-  /// The chosen versions; nil when any error was found before or during resolution.
+  /// The chosen versions; nil when any error was found before or during resolution (cycles in the chosen
+  /// components' requirements are found after it, and keep it).
   public var resolution: Resolution?
   /// The resolved components' requirements; nil without a resolution.
   public var graph: DependencyGraph?
@@ -81,10 +82,11 @@ public enum RigCompiler {
     case .success(let resolution):
       let graph = DependencyGraph(resolution)
       for diagnostic in graph.cycleDiagnostics { result.diagnostics.emit(diagnostic) }
+      // Kept even with cycles, so that `rig graph` can show them.
+      result.resolution = resolution
+      result.graph = graph
+      result.catalog = catalog
       if !result.hasErrors {
-        result.resolution = resolution
-        result.graph = graph
-        result.catalog = catalog
         result.allocation = Allocator.allocate(spec: spec, resolution: resolution, diagnostics: &result.diagnostics)
       }
     }
@@ -232,7 +234,7 @@ public enum RigCompiler {
   /// The resolution as JSON (`rig plan --format json`).
   public static func planJSON(_ result: CheckResult) -> JSONValue {
     var members: [(String, JSONValue)] = [
-      ("command", .string("plan")), ("file", .string(result.file)), ("valid", .bool(result.resolution != nil)),
+      ("command", .string("plan")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
     ]
     if let resolution = result.resolution, let graph = result.graph {
       let reasons = graph.reasons
@@ -245,6 +247,13 @@ public enum RigCompiler {
                 ("name", .string(component.name)), ("version", .string(component.version.text)),
                 ("source", .string(component.origin.sourceName)),
                 ("required_by", .array((reasons[component.name] ?? []).map { .string($0.description) })),
+                (
+                  "requires",
+                  .array(
+                    (graph.edges[component.name] ?? []).map {
+                      .object([("name", .string($0.to)), ("requirement", .string($0.requirement.description))])
+                    })
+                ),
               ])
             })
         ))
@@ -274,40 +283,6 @@ public enum RigCompiler {
   public static func artifacts(_ result: CheckResult) -> [Artifact] {
     guard let plan = result.plan else { return [] }
     return Emitters.artifacts(plan)
-  }
-
-  /// Why `render` could not write: a file-system problem (the project itself had no error).
-  public struct WriteError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "cannot write '\(path)': \(reason)" }
-  }
-
-  /// Writes the artifacts of a project without errors under `folder`, each file replaced atomically (written
-  /// beside itself, then renamed). Writes nothing when `result` has errors. Returns the paths written.
-  public static func render(_ result: CheckResult, to folder: String) -> Result<[String], WriteError> {
-    guard !result.hasErrors else { return .success([]) }
-    let artifacts = artifacts(result)
-    let root = URL(fileURLWithPath: folder, isDirectory: true)
-    var written: [String] = []
-    for artifact in artifacts {
-      // Emitters build paths from fixed names and checked component names; a path that could leave the
-      // folder is a bug in rig, never written.
-      let parts = artifact.path.split(separator: "/", omittingEmptySubsequences: false)
-      precondition(
-        !artifact.path.hasPrefix("/") && !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." },
-        "emitter produced the unsafe path '\(artifact.path)'")
-      let url = root.appendingPathComponent(artifact.path)
-      do {
-        try FileManager.default.createDirectory(
-          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(artifact.contents.utf8).write(to: url, options: .atomic)
-      } catch {
-        return .failure(WriteError(path: url.path, reason: "\(error.localizedDescription)"))
-      }
-      written.append(artifact.path)
-    }
-    return .success(written)
   }
 
   /// The JSON Schema of rig.yaml, serialized as `schemas/rig.schema.json` holds it.

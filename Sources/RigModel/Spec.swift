@@ -80,6 +80,32 @@ public struct Targets: Sendable, Hashable {
     self.systemd = systemd
     self.prometheus = prometheus
   }
+
+  /// A target by name, as written under `targets:` and as the first folder of its files.
+  public enum Kind: String, Sendable, Hashable, CaseIterable, Comparable {
+    case ansible
+    case kernel
+    case kubernetes
+    case nix
+    case prometheus
+    case systemd
+
+    public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
+  }
+
+  /// The targets this project enables, by name.
+  public var enabled: [Kind] {
+    Kind.allCases.filter { kind in
+      switch kind {
+      case .ansible: ansible != nil
+      case .kernel: kernel
+      case .kubernetes: kubernetes != nil
+      case .nix: nix != nil
+      case .prometheus: prometheus
+      case .systemd: systemd
+      }
+    }
+  }
 }
 
 /// Everything one `rig.yaml` (with its includes) or one DSL description says.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RigBasics
 import RigCompiler
+import RigModel
 
 /// Output format of `check` and `plan`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -38,51 +39,128 @@ extension DiagnosticOptions {
   }
 }
 
+extension Targets.Kind: ExpressibleByArgument {}
+
+extension DiagnosticOptions {
+  /// Whether text for the terminal on `handle` gets colors.
+  func colors(on handle: Int32) -> Bool {
+    color.resolve(isTerminal: isatty(handle) == 1, environment: ProcessInfo.processInfo.environment)
+  }
+}
+
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Validate a rig.yaml without writing anything.",
-    discussion: "Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage error.")
+    abstract: "Validate rig.yaml files without writing anything.",
+    discussion: """
+      Each PATH is a rig.yaml or a folder holding one (default: the current folder); the pre-commit hook passes \
+      several. With --format json and more than one PATH, the documents come as one JSON array.
+      Exit status: 0 all valid (warnings allowed), 1 errors found, 2 usage error.
+      """)
 
-  @Argument(help: "A rig.yaml, or a folder holding one.")
-  var path: String = "."
+  @Argument(help: "rig.yaml files, or folders holding one.")
+  var paths: [String] = ["."]
 
   @OptionGroup var options: DiagnosticOptions
 
   func run() throws {
-    let result = RigCompiler.check(path: path)
-    try options.report(
-      result,
-      json: {
-        result.diagnostics.json(extra: [
-          ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
-        ])
-      },
-      text: { "\(result.file): ok\n" })
+    let results = paths.map { RigCompiler.check(path: $0) }
+    let documents = results.map { result in
+      result.diagnostics.json(extra: [
+        ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
+      ])
+    }
+    switch options.format {
+    case .json:
+      let json = documents.count == 1 ? documents[0] : .array(documents)
+      FileHandle.standardOutput.write(Data(json.serialized().utf8))
+    case .text:
+      let colors = options.colors(on: STDERR_FILENO)
+      for result in results {
+        let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
+        FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
+        if !result.hasErrors { FileHandle.standardOutput.write(Data("\(result.file): ok\n".utf8)) }
+      }
+    }
+    if results.contains(where: \.hasErrors) { throw ExitCode(1) }
   }
+}
+
+/// What `plan` and `render` take besides the path: the folder and the targets.
+struct OutputOptions: ParsableArguments {
+  @Option(
+    name: .customLong("target"),
+    help:
+      "Only this target (repeat for several; default: every enabled one): \(Targets.Kind.allCases.map(\.rawValue).joined(separator: ", "))."
+  )
+  var targets: [Targets.Kind] = []
 }
 
 struct Plan: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Resolve and allocate: the chosen versions, why each is there and the install order, then the CPU, GPU "
-      + "memory, RAM and power allocation.",
-    discussion: "Exit status: 0 resolved and allocated, 1 errors found, 2 usage error.")
+      "Show the chosen versions and the allocation, then what render would add (+), change (~) and remove (-) in "
+      + "the output folder.",
+    discussion: """
+      The last line reads 'Plan: X to add, Y to change, Z to remove.' Without --out, files are compared with an \
+      empty folder. Nothing is written.
+      Exit status: 0 planned, 1 errors found, 2 usage error; with --detailed-exitcode: 0 no changes, 1 errors, \
+      2 changes to make.
+      """)
 
   @Argument(help: "A rig.yaml, or a folder holding one.")
   var path: String = "."
 
+  @Option(help: "The output folder to compare with (the one render would write).")
+  var out: String?
+
+  @OptionGroup var output: OutputOptions
+
+  @Flag(help: "Show a unified diff of each file that changes.")
+  var diff = false
+
+  @Flag(help: "Exit 0 when there is nothing to change, 1 on errors, 2 when there are changes.")
+  var detailedExitcode = false
+
   @OptionGroup var options: DiagnosticOptions
 
+  func validate() throws {
+    if detailedExitcode, out == nil {
+      throw ValidationError("--detailed-exitcode needs --out: without it the plan compares with an empty folder")
+    }
+  }
+
   func run() throws {
-    let result = RigCompiler.check(path: path)
-    try options.report(result, json: { RigCompiler.planJSON(result) }, text: { RigCompiler.planReport(result) })
+    let planned = RigCompiler.plan(RigCompiler.check(path: path), out: out, targets: output.targets)
+    let result = planned.check
+    try options.report(
+      result,
+      json: {
+        var json = RigCompiler.planJSON(result)
+        if case .object(var members) = json, let output = planned.output {
+          members.append(("output", RigCompiler.outputJSON(output, diff: diff)))
+          json = .object(members)
+        }
+        return json
+      },
+      text: {
+        guard let output = planned.output else { return RigCompiler.planReport(result) }
+        return RigCompiler.planReport(result) + "\n"
+          + RigCompiler.outputReport(output, diff: diff, colors: options.colors(on: STDOUT_FILENO))
+      })
+    if detailedExitcode, let output = planned.output, !output.isUpToDate { throw ExitCode(2) }
   }
 }
 
 struct Render: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write the artifacts of every enabled target under a folder.",
-    discussion: "Nothing is written when the project has an error. Exit status: 0 written, 1 errors, 2 usage error.")
+    abstract: "Write the artifacts of every enabled target into a folder.",
+    discussion: """
+      The new folder is built beside the old one and takes its place in one step, so an interrupted render \
+      leaves the previous folder whole. rig owns the files its manifest (.rig-manifest.json) lists: it removes \
+      those it no longer makes, and never touches, or overwrites, any other file. Nothing is written when the \
+      project or the folder has an error, or when the folder is up to date.
+      Exit status: 0 written (or up to date), 1 errors, 2 usage error.
+      """)
 
   @Argument(help: "A rig.yaml, or a folder holding one.")
   var path: String = "."
@@ -90,28 +168,71 @@ struct Render: ParsableCommand {
   @Option(help: "The folder to write the artifacts into.")
   var out: String
 
+  @OptionGroup var output: OutputOptions
+
   @OptionGroup var options: DiagnosticOptions
 
   func run() throws {
-    let result = RigCompiler.check(path: path)
+    let planned = RigCompiler.render(
+      RigCompiler.check(path: path), out: out, targets: output.targets, checkpoint: pauseForTests)
     try options.report(
-      result,
+      planned.check,
       json: {
-        result.diagnostics.json(extra: [("command", .string("render")), ("file", .string(result.file))])
+        var json = planned.check.diagnostics.json(extra: [
+          ("command", .string("render")), ("file", .string(planned.check.file)),
+          ("valid", .bool(!planned.hasErrors)), ("written", .bool(planned.written)),
+        ])
+        if case .object(var members) = json, let output = planned.output {
+          members.append(("output", RigCompiler.outputJSON(output)))
+          json = .object(members)
+        }
+        return json
       },
-      text: { "" })
-    let written: [String]
-    switch RigCompiler.render(result, to: out) {
-    case .success(let paths): written = paths
-    case .failure(let error):
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-      throw ExitCode(1)
-    }
-    if options.format == .text {
-      FileHandle.standardOutput.write(Data("Wrote \(written.count) files to \(out).\n".utf8))
-    }
+      text: { RigCompiler.renderReport(planned, colors: options.colors(on: STDOUT_FILENO)) })
   }
 }
+
+/// The fault-injection point of the end-to-end tests: with `RIG_RENDER_PAUSE=staged` (or `swapped`), render says
+/// so on standard error and waits at that phase until it is killed, so a test can prove that a render killed
+/// there leaves a whole folder.
+func pauseForTests(_ phase: RenderPhase) {
+  guard ProcessInfo.processInfo.environment["RIG_RENDER_PAUSE"] == phase.rawValue else { return }
+  FileHandle.standardError.write(Data("rig: paused at '\(phase.rawValue)'\n".utf8))
+  while true { sleep(60) }
+}
+
+struct Graph: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the resolved dependency graph as Graphviz DOT or a Mermaid flowchart.",
+    discussion: """
+      Each component with its chosen version; edges are 'requires' with their constraints; cycles in red (the \
+      graph is printed, and the exit status is 1).
+      Exit status: 0 printed, 1 errors (the graph is printed when the stack resolved), 2 usage error.
+      """)
+
+  @Argument(help: "A rig.yaml, or a folder holding one.")
+  var path: String = "."
+
+  @Option(help: "Graph format: dot or mermaid.")
+  var format: GraphFormat = .dot
+
+  @Option(help: "Color diagnostics: auto, always or never (auto honours NO_COLOR).")
+  var color: ColorMode = .auto
+
+  func run() throws {
+    let result = RigCompiler.check(path: path)
+    let colors = color.resolve(
+      isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+    FileHandle.standardError.write(
+      Data(DiagnosticRenderer(sources: result.sources, colors: colors).render(result.diagnostics).utf8))
+    if let graph = RigCompiler.graph(result, format: format) {
+      FileHandle.standardOutput.write(Data(graph.utf8))
+    }
+    if result.hasErrors { throw ExitCode(1) }
+  }
+}
+
+extension GraphFormat: ExpressibleByArgument {}
 
 struct Schema: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of rig.yaml.")
@@ -125,7 +246,7 @@ struct Rig: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rig",
     abstract: "A declarative compiler for AI workstations.",
-    subcommands: [Check.self, Plan.self, Render.self, Schema.self])
+    subcommands: [Check.self, Plan.self, Render.self, Graph.self, Schema.self])
 }
 
 // Usage errors exit 2, as SPEC §5 asks (argument-parser's own default is 64).

@@ -62,7 +62,14 @@ import Testing
       return FileManager.default.fileExists(atPath: golden + "/" + path, isDirectory: &isDirectory)
         && !isDirectory.boolValue
     }.sorted()
-    #expect(result.stdout == "Wrote \(files.count) files to \(directory).\n")
+    #expect(
+      result.stdout.hasSuffix("\nRendered '\(directory)': \(files.count) added, 0 changed, 0 removed, 0 unchanged.\n"))
+    let written = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { path in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
+        && !isDirectory.boolValue
+    }.sorted()
+    #expect(written == [".rig-manifest.json"] + files)
     let targets = Set(files.map { $0.split(separator: "/")[0] })
     #expect(targets == ["ansible", "kernel", "kubernetes", "nix", "prometheus", "systemd"])
     for file in files {
@@ -111,7 +118,10 @@ import Testing
     #expect(diagnostics?.last?["help"] as? [String] == ["did you mean 'hardware'?"])
   }
 
-  @Test(arguments: [["check", "--bogus"], ["frobnicate"], ["check", "--color", "sometimes"], ["check", "a", "b"]])
+  @Test(arguments: [
+    ["check", "--bogus"], ["frobnicate"], ["check", "--color", "sometimes"], ["render", "examples/minimal"],
+    ["plan", "--target", "bogus"], ["graph", "--format", "svg"], ["plan", "a", "b"],
+  ])
   func usageErrorsExitTwo(arguments: [String]) throws {
     let result = try run(try rigBinary(), arguments)
     #expect(result.status == 2)

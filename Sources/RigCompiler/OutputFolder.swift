@@ -1,0 +1,330 @@
+import Foundation
+import RigBasics
+import RigEmitters
+
+/// What `render` would do to one file of the output folder.
+public struct FileChange: Sendable, Hashable {
+  /// `+` create, `~` update, `-` delete, or nothing; `conflict` is a file rig would have to overwrite but does not
+  /// own (an error).
+  public enum Action: String, Sendable, Hashable, CaseIterable {
+    case create
+    case update
+    case delete
+    case unchanged
+    case conflict
+
+    /// The sign `rig plan` prints: `+`, `~`, `-`, `!` for a conflict, a blank for no change.
+    public var sign: String {
+      switch self {
+      case .create: "+"
+      case .update: "~"
+      case .delete: "-"
+      case .unchanged: " "
+      case .conflict: "!"
+      }
+    }
+  }
+
+  /// The path under the output folder.
+  public var path: String
+  /// The target whose artifact it is (for a conflict or a removal: the target that would write or wrote it).
+  public var target: String
+  public var action: Action
+  /// The SHA-256 of the file now in the folder; nil when there is none (or it is not a regular file).
+  public var oldSHA256: String?
+  /// The SHA-256 of what render writes; nil for a removal and a conflict.
+  public var newSHA256: String?
+  /// The folder's file is not what rig last wrote there: edited, or removed, by someone else since.
+  public var drifted: Bool
+  /// Why, for a conflict: what is in the way.
+  public var reason: String?
+}
+
+/// What `render` would do to an output folder: every file of the chosen targets, and what stands in the way.
+public struct OutputPlan: Sendable {
+  /// The folder as the user wrote it (for messages); nil when `plan` was given none and compares with nothing.
+  public var folder: String?
+  /// The targets rendered, by name, sorted.
+  public var targets: [String]
+  /// Every file of the chosen targets that exists in the folder or will, sorted by path.
+  public var changes: [FileChange]
+  /// Files in the folder rig does not own, left as they are, sorted.
+  public var unowned: [String]
+  /// Problems with the folder: conflicts, an unreadable manifest.
+  public var diagnostics: [Diagnostic]
+  /// The manifest render writes.
+  public var manifest: Manifest
+  /// Whether render would rewrite the manifest (when nothing else changes, the manifest may still: a file edited
+  /// back to rig's bytes, another project's name).
+  public var manifestChanges: Bool
+  /// What render writes, by path.
+  var artifacts: [String: Artifact]
+  /// The bytes now in the folder of each file that changes, for `--diff`.
+  var previous: [String: Data]
+
+  public var added: Int { changes.count { $0.action == .create } }
+  public var changed: Int { changes.count { $0.action == .update } }
+  public var removed: Int { changes.count { $0.action == .delete } }
+  public var unchanged: Int { changes.count { $0.action == .unchanged } }
+  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+  /// Nothing to write.
+  public var isUpToDate: Bool { added + changed + removed == 0 }
+
+  /// The unified diff of a changed file, from the folder's bytes to rig's; nil for any other action.
+  public func diff(of change: FileChange) -> String? {
+    guard change.action == .update, let old = previous[change.path], let new = artifacts[change.path] else {
+      return nil
+    }
+    let name = (folder.map { $0 + "/" } ?? "") + change.path
+    return UnifiedDiff.diff(old: String(decoding: old, as: UTF8.self), new: new.contents, oldName: name, newName: name)
+  }
+}
+
+/// Every diagnostic about the output folder, with its stable ID.
+enum OutputMessage: DiagnosticMessage {
+  case notOwned(path: String, what: String)
+  case badManifest(path: String, reason: String)
+  case notAFolder(String)
+  case holdsProject(folder: String, file: String)
+  case targetNotEnabled(String)
+  case writeFailed(path: String, reason: String)
+
+  var id: DiagnosticID {
+    switch self {
+    case .notOwned: "file-not-owned"
+    case .badManifest: "bad-manifest"
+    case .notAFolder, .holdsProject: "bad-output-folder"
+    case .targetNotEnabled: "target-not-enabled"
+    case .writeFailed: "write-failed"
+    }
+  }
+
+  var severity: Severity { .error }
+
+  var text: String {
+    switch self {
+    case .notOwned(let path, let what): "'\(path)' \(what) that rig does not own"
+    case .badManifest(let path, let reason): "cannot read '\(path)': \(reason)"
+    case .notAFolder(let path): "the output folder '\(path)' is not a folder"
+    case .holdsProject(let folder, let file): "the output folder '\(folder)' holds the project file '\(file)'"
+    case .targetNotEnabled(let name): "target '\(name)' is not enabled in 'targets:'"
+    case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"
+    }
+  }
+}
+
+/// The output folder on disk, read without changing anything.
+enum OutputFolder {
+  /// What is at a path, without following a symbolic link.
+  enum Kind: Equatable {
+    case file
+    case directory
+    case symlink
+    case other
+  }
+
+  /// The kind of `path`'s entry, nil when there is none.
+  static func kind(_ path: String) -> Kind? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return .file
+    case S_IFDIR: return .directory
+    case S_IFLNK: return .symlink
+    default: return .other
+    }
+  }
+
+  /// Every entry under `root` by relative path, not following symbolic links.
+  static func walk(_ root: String) -> [String: Kind] {
+    var result: [String: Kind] = [:]
+    var pending = [""]
+    while let relative = pending.popLast() {
+      let absolute = relative.isEmpty ? root : root + "/" + relative
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? [] {
+        let path = relative.isEmpty ? name : relative + "/" + name
+        guard let kind = kind(root + "/" + path) else { continue }
+        result[path] = kind
+        if kind == .directory { pending.append(path) }
+      }
+    }
+    return result
+  }
+
+  /// The proper ancestors of a relative path: `a/b/c` → `a`, `a/b`.
+  static func ancestors(_ path: String) -> [String] {
+    let parts = path.split(separator: "/")
+    return (1..<max(parts.count, 1)).map { parts[0..<$0].joined(separator: "/") }
+  }
+
+  /// The folder's absolute path with symbolic links resolved, so a link to a folder is rendered through.
+  static func resolved(_ folder: String) -> String {
+    let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
+    guard kind(absolute) != nil else { return absolute }
+    return URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+  }
+
+  /// Compares `artifacts` (the files of `targets`) with what `folder` holds: what render would add, change and
+  /// remove, and what would stop it. Files rig wrote before for a target outside `scope` are left as they are
+  /// (`--target`); with no scope, any file rig wrote and no longer makes is removed. `folder` nil compares with an
+  /// empty folder.
+  static func plan(
+    artifacts: [Artifact], targets: [String], scope: Set<String>?, project: String, projectFile: String,
+    folder display: String?
+  ) -> OutputPlan {
+    let shown = { (path: String) in (display.map { $0 + "/" } ?? "") + path }
+    var diagnostics: [Diagnostic] = []
+    var disk: [String: Kind] = [:]
+    var old = Manifest(project: project, entries: [])
+    var oldManifestText: String? = nil
+    if let display {
+      let root = resolved(display)
+      switch kind(root) {
+      case nil: break
+      case .directory?:
+        let projectPath = resolved(projectFile)
+        if projectPath.hasPrefix(root + "/") || root == "/" {
+          diagnostics.append(
+            Diagnostic(
+              OutputMessage.holdsProject(folder: display, file: projectFile), at: nil,
+              help: [
+                "render into a folder of its own, such as '\(display == "." ? "out" : display + "/out")': rig replaces "
+                  + "the output folder as a whole"
+              ]))
+        }
+        disk = walk(root)
+        let manifestPath = root + "/" + Manifest.fileName
+        switch kind(manifestPath) {
+        case nil: break
+        case .file?:
+          let data = FileManager.default.contents(atPath: manifestPath) ?? Data()
+          switch Manifest.parse(data) {
+          case .success(let manifest):
+            old = manifest
+            oldManifestText = String(decoding: data, as: UTF8.self)
+          case .failure(let error):
+            diagnostics.append(
+              Diagnostic(
+                OutputMessage.badManifest(path: shown(Manifest.fileName), reason: error.reason), at: nil,
+                help: [
+                  "rig owns only the files its manifest lists; restore the manifest from version control, or move "
+                    + "'\(display)' away and render again"
+                ]))
+          }
+        default:
+          diagnostics.append(
+            Diagnostic(
+              OutputMessage.badManifest(path: shown(Manifest.fileName), reason: "it is not a regular file"), at: nil))
+        }
+        disk[Manifest.fileName] = nil
+      default:
+        diagnostics.append(Diagnostic(OutputMessage.notAFolder(display), at: nil))
+      }
+    }
+    let root = display.map(resolved) ?? ""
+    let owned = old.byPath
+    let inScope = { (target: String) in scope?.contains(target) ?? true }
+    let newPaths = Set(artifacts.map(\.path))
+    // Owned files in scope that rig no longer makes: removed, so they do not stand in the way.
+    let removing = Set(
+      old.entries.filter { inScope($0.target) && !newPaths.contains($0.path) && disk[$0.path] == .file }.map(\.path))
+    var changes: [FileChange] = []
+    var previous: [String: Data] = [:]
+    var entries: [Manifest.Entry] = []
+    var reportedBlockers = Set<String>()
+    for artifact in artifacts {
+      let target = artifact.target
+      let bytes = Data(artifact.contents.utf8)
+      let hash = Manifest.sha256(bytes)
+      entries.append(Manifest.Entry(path: artifact.path, target: target, sha256: hash))
+      var change = FileChange(
+        path: artifact.path, target: target, action: .create, oldSHA256: nil, newSHA256: hash,
+        drifted: owned[artifact.path] != nil)
+      if let blocker = ancestors(artifact.path).first(where: {
+        disk[$0] != nil && disk[$0] != .directory && !removing.contains($0)
+      }) {
+        change.action = .conflict
+        change.newSHA256 = nil
+        change.reason = "'\(shown(blocker))' is \(describe(disk[blocker])) where rig needs a folder"
+        if reportedBlockers.insert(blocker).inserted {
+          diagnostics.append(
+            Diagnostic(
+              OutputMessage.notOwned(path: shown(blocker), what: "is \(describe(disk[blocker]))"), at: nil,
+              help: ["rig needs a folder there for '\(shown(artifact.path))'; move it away, then render again"]))
+        }
+      } else if let present = disk[artifact.path] {
+        if present == .file, let entry = owned[artifact.path] {
+          let data = FileManager.default.contents(atPath: root + "/" + artifact.path) ?? Data()
+          let current = Manifest.sha256(data)
+          change.oldSHA256 = current
+          change.drifted = current != entry.sha256
+          if current == hash {
+            change.action = .unchanged
+          } else {
+            change.action = .update
+            previous[artifact.path] = data
+          }
+        } else {
+          change.action = .conflict
+          change.newSHA256 = nil
+          change.reason = "'\(shown(artifact.path))' is \(describe(present)) rig does not own"
+          diagnostics.append(
+            Diagnostic(
+              OutputMessage.notOwned(path: shown(artifact.path), what: "is \(describe(present))"), at: nil,
+              help: [
+                "rig writes this path and never overwrites what it does not own; move it away, then render again "
+                  + "(rig owns only the files listed in '\(shown(Manifest.fileName))')"
+              ]))
+        }
+      }
+      changes.append(change)
+    }
+    for entry in old.entries where !newPaths.contains(entry.path) && disk[entry.path] == .file {
+      if removing.contains(entry.path) {
+        let data = FileManager.default.contents(atPath: root + "/" + entry.path) ?? Data()
+        let current = Manifest.sha256(data)
+        changes.append(
+          FileChange(
+            path: entry.path, target: entry.target, action: .delete, oldSHA256: current, newSHA256: nil,
+            drifted: current != entry.sha256))
+      } else {
+        // Another target's file, not rendered this time: still rig's, as it was.
+        entries.append(entry)
+      }
+    }
+    let stillOwned = Set(entries.map(\.path))
+    let unowned = disk.filter { $0.value != .directory && owned[$0.key] == nil && !stillOwned.contains($0.key) }
+      .map(\.key).sorted()
+    let manifest = Manifest(project: project, entries: entries.sorted { $0.path < $1.path })
+    let manifestChanges = display != nil && oldManifestText != manifest.serialized()
+    // The manifest changes with every file; alone (a file edited back to rig's bytes, a new project name), it is a
+    // change of its own.
+    if manifestChanges, !changes.contains(where: { $0.action != .unchanged }) {
+      changes.append(
+        FileChange(
+          path: Manifest.fileName, target: "rig", action: oldManifestText == nil ? .create : .update,
+          oldSHA256: oldManifestText.map { Manifest.sha256(Data($0.utf8)) },
+          newSHA256: Manifest.sha256(Data(manifest.serialized().utf8)), drifted: false))
+    }
+    return OutputPlan(
+      folder: display, targets: targets, changes: changes.sorted { $0.path < $1.path }, unowned: unowned,
+      diagnostics: diagnostics, manifest: manifest, manifestChanges: manifestChanges,
+      artifacts: Dictionary(artifacts.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
+      previous: previous)
+  }
+
+  /// "a file", "a folder", … for messages.
+  static func describe(_ kind: Kind?) -> String {
+    switch kind {
+    case .file?: "a file"
+    case .directory?: "a folder"
+    case .symlink?: "a symbolic link"
+    case .other?, nil: "a special file"
+    }
+  }
+}
+
+extension Artifact {
+  /// The target that made the file: the first component of its path (`kubernetes/namespace.yaml`).
+  var target: String { String(path.prefix { $0 != "/" }) }
+}

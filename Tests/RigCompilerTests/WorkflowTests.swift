@@ -1,0 +1,481 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `rig plan` and `rig render` against real folders, end to end with the built binary: what plan says about an
+/// empty, up-to-date, hand-edited, stale and foreign folder, what render then does, exit codes, the JSON
+/// against its schema, and renders killed in the middle.
+@Suite struct WorkflowTests {
+  // MARK: plan against folders
+
+  @Test func planAgainstAnEmptyFolderAddsEveryFile() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    let result = try rig(["plan", "examples/workstation", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let files = try goldenFiles("workstation")
+    #expect(
+      result.stdout.contains("Files in '\(out)' (targets: ansible, kernel, kubernetes, nix, prometheus, systemd):\n"))
+    for file in files { #expect(result.stdout.contains("\n  + \(file)\n"), "\(file)") }
+    #expect(result.stdout.hasSuffix("\nPlan: \(files.count) to add, 0 to change, 0 to remove.\n"))
+    #expect(try rig(["plan", "examples/workstation", "--out", out, "--detailed-exitcode"]).status == 2)
+    #expect(!FileManager.default.fileExists(atPath: out), "plan wrote the folder")
+    // Without --out: the same list, against nothing.
+    let bare = try rig(["plan", "examples/workstation"])
+    #expect(bare.stdout.contains("Files (no --out given: compared with an empty folder;"))
+    #expect(bare.stdout.hasSuffix("\nPlan: \(files.count) to add, 0 to change, 0 to remove.\n"))
+  }
+
+  @Test func planAgainstAnUpToDateFolderHasNothingToDo() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
+    let before = try snapshot(out)
+    let result = try rig(["plan", "examples/workstation", "--out", out, "--detailed-exitcode"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(
+      result.stdout.hasSuffix("  No changes: 40 files up to date.\n\nPlan: 0 to add, 0 to change, 0 to remove.\n"))
+    let again = try rig(["render", "examples/workstation", "--out", out])
+    #expect(again.status == 0)
+    #expect(again.stdout.hasPrefix("'\(out)' is up to date"))
+    // Not even rewritten: the same files, with the same inodes.
+    #expect(try snapshot(out) == before)
+  }
+
+  @Test func planShowsAHandEditedFileWithItsDiffAndRenderRestoresIt() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
+    let file = out + "/kubernetes/namespace.yaml"
+    let original = try String(contentsOfFile: file, encoding: .utf8)
+    try (original + "# edited by hand\n").write(toFile: file, atomically: false, encoding: .utf8)
+    let result = try rig(["plan", "examples/workstation", "--out", out, "--diff", "--detailed-exitcode"])
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(
+      result.stdout.contains("\n  ~ kubernetes/namespace.yaml  (edited since rig wrote it)\n  39 files unchanged.\n"))
+    #expect(result.stdout.contains("\n--- \(file)\n+++ \(file)\n@@ -"))
+    #expect(result.stdout.contains("\n-# edited by hand\n"))
+    #expect(result.stdout.hasSuffix("\nPlan: 0 to add, 1 to change, 0 to remove.\n"))
+    let render = try rig(["render", "examples/workstation", "--out", out])
+    #expect(render.stdout.hasSuffix("Rendered '\(out)': 0 added, 1 changed, 0 removed, 39 unchanged.\n"))
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == original)
+  }
+
+  /// Files rig wrote and no longer makes are removed, with the folders only they filled; files rig does not own
+  /// stay, with their folders.
+  @Test func staleFilesAreRemovedAndForeignOnesStay() throws {
+    let scratch = try Scratch()
+    let project = try scratch.project("llm-server")
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", project, "--out", out]).status == 0)
+    try "mine\n".write(toFile: out + "/systemd/notes.txt", atomically: false, encoding: .utf8)
+    let notes = try inode(out + "/systemd/notes.txt")
+    try scratch.edit("llm-server") { $0.replacingOccurrences(of: "  prometheus: {}\n", with: "") }
+    try scratch.edit("llm-server") { $0.replacingOccurrences(of: "  systemd: {}\n", with: "") }
+    let plan = try rig(["plan", project, "--out", out, "--format", "json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+    let output = try #require(document["output"] as? [String: Any])
+    let files = try #require(output["files"] as? [[String: Any]])
+    let removed = files.filter { $0["action"] as? String == "delete" }.compactMap { $0["path"] as? String }
+    // Stale: what the project made before and does not make now (a render of it into a new folder).
+    #expect(try rig(["render", project, "--out", scratch.path + "/fresh"]).status == 0)
+    let now = Set(try snapshot(scratch.path + "/fresh").keys)
+    let stale = try goldenFiles("llm-server").filter { !now.contains($0) }
+    #expect(stale.contains("prometheus/rules.yml") && stale.contains("systemd/rig-ollama.slice"))
+    #expect(removed == stale)
+    #expect(output["unowned"] as? [String] == ["systemd/notes.txt"])
+    let text = try rig(["plan", project, "--out", out])
+    for path in stale { #expect(text.stdout.contains("\n  - \(path)\n")) }
+    #expect(text.stdout.contains("\n  1 file rig does not own, left as it is.\n"))
+    #expect(try rig(["render", project, "--out", out]).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: out + "/prometheus"), "a folder of rig's files only stays")
+    #expect(try inode(out + "/systemd/notes.txt") == notes)
+    #expect(try snapshot(out + "/systemd").keys.sorted() == ["notes.txt"])
+    #expect(try rig(["plan", project, "--out", out, "--detailed-exitcode"]).status == 0)
+  }
+
+  /// A file rig would overwrite but does not own stops plan and render with an error, and nothing changes.
+  @Test func aFileRigDoesNotOwnIsNeverOverwritten() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    try FileManager.default.createDirectory(atPath: out + "/kubernetes", withIntermediateDirectories: true)
+    try "mine\n".write(toFile: out + "/kubernetes/namespace.yaml", atomically: false, encoding: .utf8)
+    try "notes\n".write(toFile: out + "/README.md", atomically: false, encoding: .utf8)
+    let before = try snapshot(out)
+    let plan = try rig(["plan", "--color", "never", "examples/workstation", "--out", out, "--detailed-exitcode"])
+    #expect(plan.status == 1)
+    #expect(plan.stdout == "")
+    #expect(
+      plan.stderr == """
+        error: '\(out)/kubernetes/namespace.yaml' is a file that rig does not own [file-not-owned]
+        help: rig writes this path and never overwrites what it does not own; move it away, then render again \
+        (rig owns only the files listed in '\(out)/.rig-manifest.json')
+
+        1 error
+
+        """)
+    let render = try rig(["render", "--color", "never", "examples/workstation", "--out", out])
+    #expect(render.status == 1)
+    #expect(render.stderr == plan.stderr)
+    #expect(try snapshot(out) == before)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["out"])
+  }
+
+  /// A folder with files of its own and no manifest: render adds rig's files beside them and keeps them as they
+  /// are (same inode, same bytes).
+  @Test func foreignFilesBesideRigsAreKept() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    try FileManager.default.createDirectory(atPath: out + "/.git/objects", withIntermediateDirectories: true)
+    try "ref: refs/heads/main\n".write(toFile: out + "/.git/HEAD", atomically: false, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: out + "/latest", withDestinationPath: "kubernetes")
+    let head = try inode(out + "/.git/HEAD")
+    let plan = try rig(["plan", "examples/workstation", "--out", out])
+    #expect(plan.stdout.contains("\n  2 files rig does not own, left as they are.\n"))
+    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
+    #expect(try inode(out + "/.git/HEAD") == head)
+    #expect(FileManager.default.fileExists(atPath: out + "/.git/objects"), "an empty folder of one's own stays")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/latest") == "kubernetes")
+    #expect(try rig(["plan", "examples/workstation", "--out", out, "--detailed-exitcode"]).status == 0)
+  }
+
+  // MARK: renders killed in the middle
+
+  /// Killed after the new folder is built, the old folder is untouched; killed after the swap, the new one is
+  /// whole; the next render clears what was left beside it.
+  @Test(arguments: ["staged", "swapped"])
+  func aKilledRenderLeavesAWholeFolder(phase: String) throws {
+    let scratch = try Scratch()
+    let project = try scratch.project("workstation")
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", project, "--out", out]).status == 0)
+    let old = try snapshot(out)
+    try scratch.edit("workstation") { $0.replacingOccurrences(of: "name: ai-workstation", with: "name: ai-desk") }
+    let fresh = scratch.path + "/fresh"
+    #expect(try rig(["render", project, "--out", fresh]).status == 0)
+    let new = try snapshot(fresh, inodes: false)
+    #expect(try snapshot(out, inodes: false) != new)
+    try killed(["render", project, "--out", out], pausingAt: phase)
+    if phase == "staged" {
+      #expect(try snapshot(out) == old, "the old folder changed")
+    } else {
+      #expect(try snapshot(out, inodes: false) == new, "the new folder is not whole")
+    }
+    #expect(FileManager.default.fileExists(atPath: scratch.path + "/.out.rig-staging"))
+    #expect(try rig(["render", project, "--out", out]).status == 0)
+    #expect(try snapshot(out, inodes: false) == new)
+    #expect(!FileManager.default.fileExists(atPath: scratch.path + "/.out.rig-staging"))
+  }
+
+  /// Renders of two projects killed at random moments: the folder is always one of the two, whole.
+  @Test func randomlyKilledRendersNeverMixTwoFolders() throws {
+    let scratch = try Scratch()
+    let first = try scratch.project("workstation")
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", first, "--out", out]).status == 0)
+    let a = try snapshot(out, inodes: false)
+    let second = scratch.path + "/second"
+    try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
+    try String(contentsOfFile: first + "/rig.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "name: ai-workstation", with: "name: ai-desk")
+      .write(toFile: second + "/rig.yaml", atomically: true, encoding: .utf8)
+    #expect(try rig(["render", second, "--out", scratch.path + "/b"]).status == 0)
+    let b = try snapshot(scratch.path + "/b", inodes: false)
+    var generator = SystemRandomNumberGenerator()
+    for round in 0..<16 {
+      let process = try start(["render", round % 2 == 0 ? second : first, "--out", out])
+      usleep(UInt32.random(in: 0...250_000, using: &generator))
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      let now = try snapshot(out, inodes: false)
+      #expect(now == a || now == b, "round \(round): a mixed folder")
+    }
+  }
+
+  // MARK: targets, determinism, odd folders
+
+  @Test func targetLimitsTheRenderToItsFiles() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    let only = try rig(["render", "examples/workstation", "--out", out, "--target", "kubernetes"])
+    #expect(only.status == 0, "\(only.stderr)")
+    let kubernetes = try goldenFiles("workstation").filter { $0.hasPrefix("kubernetes/") }
+    #expect(try snapshot(out).keys.filter { !$0.hasSuffix("/") }.sorted() == [".rig-manifest.json"] + kubernetes)
+    // The other targets come later, and kubernetes' files are not touched.
+    let plan = try rig(["plan", "examples/workstation", "--out", out, "--format", "json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+    let files = try #require((document["output"] as? [String: Any])?["files"] as? [[String: Any]])
+    for file in files {
+      let path = try #require(file["path"] as? String)
+      #expect(file["action"] as? String == (path.hasPrefix("kubernetes/") ? "unchanged" : "create"), "\(path)")
+    }
+    // Rendering one target never removes another's files.
+    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
+    #expect(try rig(["render", "examples/workstation", "--out", out, "--target", "nix"]).status == 0)
+    #expect(try rig(["plan", "examples/workstation", "--out", out, "--detailed-exitcode"]).status == 0)
+    let disabled = try rig(["render", "--color", "never", "examples/minimal", "--out", out, "--target", "kernel"])
+    #expect(disabled.status == 1)
+    #expect(disabled.stderr.hasPrefix("error: target 'kernel' is not enabled in 'targets:' [target-not-enabled]\n"))
+  }
+
+  /// The same project written in another order renders the same bytes, manifest included.
+  @Test func theFolderIsTheSameForAnyOrderOfTheInput() throws {
+    let scratch = try Scratch()
+    let project = try scratch.project("workstation")
+    try scratch.edit("workstation", reversingStack)
+    #expect(try rig(["render", "examples/workstation", "--out", scratch.path + "/a"]).status == 0)
+    #expect(try rig(["render", project, "--out", scratch.path + "/b"]).status == 0)
+    let a = try snapshot(scratch.path + "/a", inodes: false)
+    #expect(a == (try snapshot(scratch.path + "/b", inodes: false)))
+    #expect(a.count > 40)
+  }
+
+  @Test func aLinkedFolderIsRenderedThroughAndStaysALink() throws {
+    let scratch = try Scratch()
+    try FileManager.default.createDirectory(atPath: scratch.path + "/real", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/out", withDestinationPath: "real")
+    #expect(try rig(["render", "examples/workstation", "--out", scratch.path + "/out"]).status == 0)
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch.path + "/out") == "real")
+    #expect(FileManager.default.fileExists(atPath: scratch.path + "/real/.rig-manifest.json"))
+  }
+
+  @Test func aFolderHoldingTheProjectIsRefused() throws {
+    let scratch = try Scratch()
+    let project = try scratch.project("minimal")
+    let before = try snapshot(project)
+    let result = try run(try rigBinary(), ["render", "--color", "never", "--out", "."], in: project)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.hasPrefix(
+        "error: the output folder '.' holds the project file 'rig.yaml' [bad-output-folder]\nhelp: render into a "))
+    #expect(try snapshot(project) == before)
+  }
+
+  // MARK: exit codes and JSON
+
+  /// Every command's exit status for a valid project, a broken one, an unresolvable one and a cycle.
+  @Test func exitCodes() throws {
+    let scratch = try Scratch()
+    let broken = scratch.path + "/broken"
+    try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+    try "apiVersion: rig/v1\nname: t\nhardware: {}\n".write(
+      toFile: broken + "/rig.yaml", atomically: true, encoding: .utf8)
+    let cycle = try scratch.project("minimal")
+    try scratch.edit("minimal") {
+      $0 + """
+        components:
+          a:
+            versions: { "1.0": { requires: [b] } }
+          b:
+            versions: { "1.0": { requires: [a] } }
+
+        """
+    }
+    try scratch.edit("minimal") { $0.replacingOccurrences(of: "stack:\n", with: "stack:\n  - a\n") }
+    #expect(try rig(["check", cycle]).stderr.contains("[dependency-cycle]"))
+    let out = scratch.path + "/out"
+    let cases: [([String], Int32)] = [
+      (["check", "examples/workstation"], 0), (["check", broken], 1), (["check", cycle], 1),
+      (["check", "examples/workstation", "examples/minimal"], 0), (["check", "examples/minimal", broken], 1),
+      (["plan", "examples/workstation"], 0), (["plan", broken], 1), (["plan", cycle], 1),
+      (["plan", "examples/workstation", "--out", out, "--detailed-exitcode"], 2),
+      (["plan", broken, "--out", out, "--detailed-exitcode"], 1),
+      (["render", broken, "--out", out], 1), (["render", cycle, "--out", out], 1),
+      (["render", "examples/workstation", "--out", out], 0),
+      (["plan", "examples/workstation", "--out", out, "--detailed-exitcode"], 0),
+      (["render", "examples/workstation", "--out", out], 0),
+      (["graph", "examples/workstation"], 0), (["graph", "examples/workstation", "--format", "mermaid"], 0),
+      (["graph", broken], 1), (["graph", cycle], 1), (["schema"], 0),
+      (["render", "examples/workstation"], 2), (["plan", "--detailed-exitcode", "--bogus"], 2),
+      (["plan", "examples/workstation", "--detailed-exitcode"], 2),
+    ]
+    for (arguments, status) in cases {
+      let result = try rig(arguments)
+      #expect(result.status == status, "rig \(arguments.joined(separator: " ")): \(result.stderr)")
+    }
+    // A graph with a cycle is still printed, cycle in red.
+    let graph = try rig(["graph", cycle])
+    #expect(graph.stdout.contains("\ndigraph rig {\n"))
+    #expect(graph.stdout.contains("red"))
+  }
+
+  /// The JSON of plan, render and check in every case validates against `schemas/plan.schema.json`, which is
+  /// strict enough to refuse a document with an unknown action; hashes are the files' SHA-256.
+  @Test func jsonFollowsTheCommittedSchema() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    var documents: [String: String] = [:]
+    documents["plan-empty"] = try rig(["plan", "examples/workstation", "--out", out, "--format", "json"]).stdout
+    documents["plan-bare"] = try rig(["plan", "examples/llm-server", "--format", "json"]).stdout
+    documents["render"] = try rig(["render", "examples/workstation", "--out", out, "--format", "json"]).stdout
+    documents["render-again"] = try rig(["render", "examples/workstation", "--out", out, "--format", "json"]).stdout
+    try "# edit\n".write(toFile: out + "/nix/rig.nix", atomically: false, encoding: .utf8)
+    try "mine\n".write(toFile: out + "/kernel/extra.txt", atomically: false, encoding: .utf8)
+    let edited = try rig(["plan", "examples/workstation", "--out", out, "--format", "json", "--diff"])
+    documents["plan-edited"] = edited.stdout
+    documents["check"] = try rig(["check", "examples/workstation", "--format", "json"]).stdout
+    let foreign = scratch.path + "/foreign"
+    try FileManager.default.createDirectory(atPath: foreign + "/nix", withIntermediateDirectories: true)
+    try "x\n".write(toFile: foreign + "/nix/rig.nix", atomically: false, encoding: .utf8)
+    let conflict = try rig(["plan", "examples/workstation", "--out", foreign, "--format", "json"])
+    #expect(conflict.status == 1)
+    documents["plan-conflict"] = conflict.stdout
+    documents["render-conflict"] = try rig(["render", "examples/workstation", "--out", foreign, "--format", "json"])
+      .stdout
+    let unresolvable = try scratch.project("minimal")
+    try scratch.edit("minimal") { $0.replacingOccurrences(of: "stack:\n", with: "stack:\n  - ollama >= 99\n") }
+    documents["plan-unresolvable"] = try rig(["plan", unresolvable, "--format", "json"]).stdout
+    var paths: [String] = []
+    for (name, text) in documents.sorted(by: { $0.key < $1.key }) {
+      let path = scratch.path + "/\(name).json"
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      paths.append(path)
+    }
+    let schema = packageRoot + "/schemas/plan.schema.json"
+    let checked = try run(try validator("check-jsonschema"), ["--schemafile", schema] + paths)
+    #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+
+    // The edited file: its old hash is the bytes on disk now, its diff is there.
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any])
+    let files = try #require((document["output"] as? [String: Any])?["files"] as? [[String: Any]])
+    let nix = try #require(files.first { $0["path"] as? String == "nix/rig.nix" })
+    #expect(nix["action"] as? String == "update")
+    #expect(nix["drifted"] as? Bool == true)
+    let sum = try run("/usr/bin/sha256sum", [out + "/nix/rig.nix"])
+    #expect(sum.stdout.hasPrefix((nix["old_sha256"] as? String ?? "?") + " "))
+    #expect((nix["diff"] as? String)?.hasPrefix("--- \(out)/nix/rig.nix\n") == true)
+    let golden = try run("/usr/bin/sha256sum", [Golden.root + "/workstation/nix/rig.nix"])
+    #expect(golden.stdout.hasPrefix((nix["new_sha256"] as? String ?? "?") + " "))
+
+    // The schema refuses what it does not describe.
+    let broken = edited.stdout.replacingOccurrences(of: "\"action\": \"update\"", with: "\"action\": \"explode\"")
+    #expect(broken != edited.stdout)
+    try broken.write(toFile: scratch.path + "/broken.json", atomically: true, encoding: .utf8)
+    let refused = try run(try validator("check-jsonschema"), ["--schemafile", schema, scratch.path + "/broken.json"])
+    #expect(refused.status != 0)
+  }
+
+  @Test func checkTakesSeveralPaths() throws {
+    let result = try rig(["check", "examples/workstation", "examples/minimal"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "examples/workstation/rig.yaml: ok\nexamples/minimal/rig.yaml: ok\n")
+    let json = try rig(["check", "--format", "json", "examples/workstation", "examples/minimal"])
+    let documents = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+    #expect(
+      documents.compactMap { $0["file"] as? String } == ["examples/workstation/rig.yaml", "examples/minimal/rig.yaml"])
+  }
+}
+
+// MARK: helpers
+
+/// Runs the built rig in the package root.
+private func rig(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+  try run(try rigBinary(), arguments, environment: environment)
+}
+
+/// Starts the built rig without waiting for it.
+private func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: try rigBinary())
+  process.arguments = arguments
+  process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  return process
+}
+
+/// Runs rig with `RIG_RENDER_PAUSE=phase`, waits until it says it paused there, and kills it.
+private func killed(_ arguments: [String], pausingAt phase: String) throws {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: try rigBinary())
+  process.arguments = arguments
+  process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+  process.environment = ProcessInfo.processInfo.environment.merging(["RIG_RENDER_PAUSE": phase]) { $1 }
+  let err = Pipe()
+  process.standardError = err
+  process.standardOutput = FileHandle.nullDevice
+  try process.run()
+  var said = ""
+  while !said.contains("paused at '\(phase)'") {
+    let data = err.fileHandleForReading.availableData
+    if data.isEmpty { break }
+    said += String(decoding: data, as: UTF8.self)
+  }
+  kill(process.processIdentifier, SIGKILL)
+  process.waitUntilExit()
+  #expect(said == "rig: paused at '\(phase)'\n")
+  #expect(process.terminationReason == .uncaughtSignal)
+}
+
+/// A temporary folder, removed when the value goes away.
+private final class Scratch {
+  let path: String
+
+  init() throws {
+    path = FileManager.default.temporaryDirectory.appendingPathComponent("rig-workflow-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+
+  /// A copy of `examples/NAME` in the scratch folder; returns its path.
+  func project(_ name: String) throws -> String {
+    let copy = path + "/" + name
+    try FileManager.default.copyItem(atPath: packageRoot + "/examples/" + name, toPath: copy)
+    return copy
+  }
+
+  /// Rewrites the copied project's rig.yaml.
+  func edit(_ name: String, _ change: (String) -> String) throws {
+    let file = path + "/" + name + "/rig.yaml"
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    let changed = change(text)
+    #expect(changed != text, "the edit changed nothing")
+    try changed.write(toFile: file, atomically: true, encoding: .utf8)
+  }
+}
+
+/// Every entry under `folder`, hidden ones included, without following links: a file as its SHA-256 (and inode),
+/// a folder as `dir` (its path ending in `/`), a link as its target.
+private func snapshot(_ folder: String, inodes: Bool = true) throws -> [String: String] {
+  var result: [String: String] = [:]
+  let manager = FileManager.default
+  var pending = [""]
+  while let relative = pending.popLast() {
+    for name in try manager.contentsOfDirectory(atPath: relative.isEmpty ? folder : folder + "/" + relative) {
+      let path = relative.isEmpty ? name : relative + "/" + name
+      let absolute = folder + "/" + path
+      let type = try manager.attributesOfItem(atPath: absolute)[.type] as? FileAttributeType
+      switch type {
+      case .typeDirectory?:
+        result[path + "/"] = "dir"
+        pending.append(path)
+      case .typeSymbolicLink?:
+        result[path] = "link " + (try manager.destinationOfSymbolicLink(atPath: absolute))
+      default:
+        let data = try #require(manager.contents(atPath: absolute))
+        result[path] = "\(data.hashValue)/\(data.count)" + (inodes ? " inode \(try inode(absolute))" : "")
+      }
+    }
+  }
+  return result
+}
+
+private func inode(_ path: String) throws -> UInt64 {
+  try #require(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
+}
+
+/// The files of `golden/EXAMPLE/`, sorted.
+private func goldenFiles(_ example: String) throws -> [String] {
+  let root = Golden.root + "/" + example
+  return try FileManager.default.subpathsOfDirectory(atPath: root).filter { path in
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+      && !isDirectory.boolValue
+  }.sorted()
+}
