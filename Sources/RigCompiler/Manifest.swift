@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RigBasics
+import RigModel
 
 /// The list of files rig wrote into an output folder (`.rig-manifest.json` at its top): what rig owns there.
 /// rig replaces and removes the files it lists and never touches any other file.
@@ -63,8 +64,13 @@ public struct Manifest: Sendable, Hashable {
       else {
         return .failure(ManifestError(reason: "entry \(index + 1) of 'files' lacks 'path', 'target' or 'sha256'"))
       }
-      guard isSafeRelativePath(path), path != fileName else {
-        return .failure(ManifestError(reason: "entry \(index + 1) names the path '\(path)', which rig never writes"))
+      // rig writes a target's files under the target's folder only: anything else is not a list rig wrote.
+      guard isSafeRelativePath(path), Targets.Kind(rawValue: target) != nil, path.hasPrefix(target + "/") else {
+        return .failure(
+          ManifestError(reason: "entry \(index + 1) names '\(path)' of target '\(target)', which rig never writes"))
+      }
+      guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+        return .failure(ManifestError(reason: "entry \(index + 1) has no SHA-256 (64 lowercase hexadecimal digits)"))
       }
       entries.append(Entry(path: path, target: target, sha256: sha256))
     }

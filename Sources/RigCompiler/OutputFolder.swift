@@ -88,6 +88,9 @@ enum OutputMessage: DiagnosticMessage {
   case holdsProject(folder: String, file: String)
   case targetNotEnabled(String)
   case writeFailed(path: String, reason: String)
+  case unreadable(String)
+  case specialFile(String)
+  case otherProject(folder: String, project: String)
 
   var id: DiagnosticID {
     switch self {
@@ -96,6 +99,9 @@ enum OutputMessage: DiagnosticMessage {
     case .notAFolder, .holdsProject: "bad-output-folder"
     case .targetNotEnabled: "target-not-enabled"
     case .writeFailed: "write-failed"
+    case .unreadable: "unreadable-output"
+    case .specialFile: "file-not-owned"
+    case .otherProject: "bad-manifest"
     }
   }
 
@@ -109,6 +115,9 @@ enum OutputMessage: DiagnosticMessage {
     case .holdsProject(let folder, let file): "the output folder '\(folder)' holds the project file '\(file)'"
     case .targetNotEnabled(let name): "target '\(name)' is not enabled in 'targets:'"
     case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"
+    case .unreadable(let path): "cannot read '\(path)'"
+    case .specialFile(let path): "'\(path)' is a special file or a mount point that rig does not own"
+    case .otherProject(let folder, let project): "'\(folder)' holds the artifacts of another project, '\(project)'"
     }
   }
 }
@@ -135,20 +144,32 @@ enum OutputFolder {
     }
   }
 
-  /// Every entry under `root` by relative path, not following symbolic links.
-  static func walk(_ root: String) -> [String: Kind] {
+  /// Every entry under `root` by relative path, not following symbolic links, and the folders that could not be
+  /// read. A folder on another file system (a mount point) counts as a special file; rig's staging markers at the
+  /// top are left out.
+  static func walk(_ root: String) -> (entries: [String: Kind], unreadable: [String]) {
     var result: [String: Kind] = [:]
+    var unreadable: [String] = []
+    var rootInfo = stat()
+    let device = lstat(root, &rootInfo) == 0 ? rootInfo.st_dev : 0
     var pending = [""]
     while let relative = pending.popLast() {
       let absolute = relative.isEmpty ? root : root + "/" + relative
-      for name in (try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? [] {
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute) else {
+        unreadable.append(relative)
+        continue
+      }
+      for name in names {
         let path = relative.isEmpty ? name : relative + "/" + name
-        guard let kind = kind(root + "/" + path) else { continue }
+        if relative.isEmpty, name == OutputWriter.newMarker || name == OutputWriter.oldMarker { continue }
+        var info = stat()
+        guard lstat(root + "/" + path, &info) == 0, var kind = kind(root + "/" + path) else { continue }
+        if kind == .directory, info.st_dev != device { kind = .other }
         result[path] = kind
         if kind == .directory { pending.append(path) }
       }
     }
-    return result
+    return (result, unreadable.sorted())
   }
 
   /// The proper ancestors of a relative path: `a/b/c` → `a`, `a/b`.
@@ -176,7 +197,7 @@ enum OutputFolder {
     var diagnostics: [Diagnostic] = []
     var disk: [String: Kind] = [:]
     var old = Manifest(project: project, entries: [])
-    var oldManifestText: String? = nil
+    var oldManifest: Manifest? = nil
     if let display {
       let root = resolved(display)
       switch kind(root) {
@@ -192,16 +213,37 @@ enum OutputFolder {
                   + "the output folder as a whole"
               ]))
         }
-        disk = walk(root)
+        let walked = walk(root)
+        disk = walked.entries
+        for folder in walked.unreadable {
+          diagnostics.append(
+            Diagnostic(
+              OutputMessage.unreadable(folder.isEmpty ? display : shown(folder)), at: nil,
+              help: ["rig must see every file in the folder to keep the ones it does not own"]))
+        }
+        for (path, kind) in disk.sorted(by: { $0.key < $1.key }) where kind == .other {
+          diagnostics.append(
+            Diagnostic(
+              OutputMessage.specialFile(shown(path)), at: nil,
+              help: ["rig rebuilds the folder in one step and can carry only files, folders and links; move it away"]))
+        }
         let manifestPath = root + "/" + Manifest.fileName
         switch kind(manifestPath) {
         case nil: break
         case .file?:
-          let data = FileManager.default.contents(atPath: manifestPath) ?? Data()
+          guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            diagnostics.append(Diagnostic(OutputMessage.unreadable(shown(Manifest.fileName)), at: nil))
+            break
+          }
           switch Manifest.parse(data) {
+          case .success(let manifest) where manifest.project != project:
+            diagnostics.append(
+              Diagnostic(
+                OutputMessage.otherProject(folder: display, project: manifest.project), at: nil,
+                help: ["render '\(project)' into a folder of its own; rig never takes over another project's files"]))
           case .success(let manifest):
             old = manifest
-            oldManifestText = String(decoding: data, as: UTF8.self)
+            oldManifest = manifest
           case .failure(let error):
             diagnostics.append(
               Diagnostic(
@@ -221,6 +263,12 @@ enum OutputFolder {
         diagnostics.append(Diagnostic(OutputMessage.notAFolder(display), at: nil))
       }
     }
+    // Without a trustworthy view of the folder, per-file verdicts would only repeat the problem.
+    if !diagnostics.isEmpty {
+      return OutputPlan(
+        folder: display, targets: targets, changes: [], unowned: [], diagnostics: diagnostics,
+        manifest: Manifest(project: project, entries: []), manifestChanges: false, artifacts: [:], previous: [:])
+    }
     let root = display.map(resolved) ?? ""
     let owned = old.byPath
     let inScope = { (target: String) in scope?.contains(target) ?? true }
@@ -233,6 +281,9 @@ enum OutputFolder {
     var entries: [Manifest.Entry] = []
     var reportedBlockers = Set<String>()
     for artifact in artifacts {
+      // Emitters build paths from fixed names and checked component names; one that could leave the folder is a
+      // bug in rig, never written.
+      precondition(isSafeRelativePath(artifact.path), "emitter produced the unsafe path '\(artifact.path)'")
       let target = artifact.target
       let bytes = Data(artifact.contents.utf8)
       let hash = Manifest.sha256(bytes)
@@ -254,7 +305,11 @@ enum OutputFolder {
         }
       } else if let present = disk[artifact.path] {
         if present == .file, let entry = owned[artifact.path] {
-          let data = FileManager.default.contents(atPath: root + "/" + artifact.path) ?? Data()
+          guard let data = FileManager.default.contents(atPath: root + "/" + artifact.path) else {
+            diagnostics.append(Diagnostic(OutputMessage.unreadable(shown(artifact.path)), at: nil))
+            changes.append(change)
+            continue
+          }
           let current = Manifest.sha256(data)
           change.oldSHA256 = current
           change.drifted = current != entry.sha256
@@ -281,7 +336,10 @@ enum OutputFolder {
     }
     for entry in old.entries where !newPaths.contains(entry.path) && disk[entry.path] == .file {
       if removing.contains(entry.path) {
-        let data = FileManager.default.contents(atPath: root + "/" + entry.path) ?? Data()
+        guard let data = FileManager.default.contents(atPath: root + "/" + entry.path) else {
+          diagnostics.append(Diagnostic(OutputMessage.unreadable(shown(entry.path)), at: nil))
+          continue
+        }
         let current = Manifest.sha256(data)
         changes.append(
           FileChange(
@@ -296,14 +354,14 @@ enum OutputFolder {
     let unowned = disk.filter { $0.value != .directory && owned[$0.key] == nil && !stillOwned.contains($0.key) }
       .map(\.key).sorted()
     let manifest = Manifest(project: project, entries: entries.sorted { $0.path < $1.path })
-    let manifestChanges = display != nil && oldManifestText != manifest.serialized()
+    let manifestChanges = display != nil && oldManifest != manifest
     // The manifest changes with every file; alone (a file edited back to rig's bytes, a new project name), it is a
     // change of its own.
     if manifestChanges, !changes.contains(where: { $0.action != .unchanged }) {
       changes.append(
         FileChange(
-          path: Manifest.fileName, target: "rig", action: oldManifestText == nil ? .create : .update,
-          oldSHA256: oldManifestText.map { Manifest.sha256(Data($0.utf8)) },
+          path: Manifest.fileName, target: "rig", action: oldManifest == nil ? .create : .update,
+          oldSHA256: oldManifest.map { Manifest.sha256(Data($0.serialized().utf8)) },
           newSHA256: Manifest.sha256(Data(manifest.serialized().utf8)), drifted: false))
     }
     return OutputPlan(

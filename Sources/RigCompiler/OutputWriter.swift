@@ -24,6 +24,11 @@ struct WriteError: Error, Sendable {
 
 /// Writes an output plan: the new folder is built whole beside the old one (`.NAME.rig-staging`), then takes its
 /// place in one `rename`, so at every moment the folder is either all old or all new.
+///
+/// Markers tell rig's leftovers from anyone else's folder: the staging folder holds `.rig-staging-new` while it is
+/// built (it travels into the output folder with the swap), and right after the swap that marker moves into the
+/// old folder as `.rig-staging-old`. A folder at the staging path without either marker (and without the new
+/// marker in the output folder) is not rig's: rig refuses to touch it.
 enum OutputWriter {
   /// Why a write did not happen: the folder, planned again under the lock, has an error; or the system refused.
   enum Failure: Error {
@@ -31,76 +36,195 @@ enum OutputWriter {
     case system(WriteError)
   }
 
-  /// Locks `display`'s parent folder, plans again with `replanning` (the folder may have changed since it was
-  /// last read), then builds the new folder and swaps it in. `checkpoint` runs at each phase (tests stop the
-  /// process there).
+  /// The marker of a staging folder being built.
+  static let newMarker = ".rig-staging-new"
+  /// The marker of an old folder swapped out.
+  static let oldMarker = ".rig-staging-old"
+
+  /// The places of a render: the output folder (resolved), its staging folder and its lock file.
+  struct Places {
+    var root: String
+    var parent: String
+    var staging: String
+    var lock: String
+
+    init(_ display: String) {
+      root = OutputFolder.resolved(display)
+      parent = (root as NSString).deletingLastPathComponent
+      let name = (root as NSString).lastPathComponent
+      staging = parent + "/." + name + ".rig-staging"
+      lock = parent + "/." + name + ".rig-lock"
+    }
+  }
+
+  /// Locks `display` (a lock file beside it, `.NAME.rig-lock`), clears what an interrupted render left, plans
+  /// again with `replanning` (the folder may have changed since it was last read), then builds the new folder and
+  /// swaps it in. `checkpoint` runs at each phase (tests stop the process there).
   static func write(
     folder display: String, replanning: () -> PlanResult, checkpoint: (RenderPhase) -> Void
   ) -> Result<PlanResult, Failure> {
-    let root = OutputFolder.resolved(display)
-    let parent = (root as NSString).deletingLastPathComponent
-    let name = (root as NSString).lastPathComponent
-    let staging = parent + "/." + name + ".rig-staging"
+    let places = Places(display)
     do {
-      try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(atPath: places.parent, withIntermediateDirectories: true)
     } catch {
-      return .failure(.system(WriteError(path: parent, reason: error.localizedDescription)))
+      return .failure(.system(WriteError(path: places.parent, reason: error.localizedDescription)))
     }
-    // One render at a time per parent folder; the lock goes with the process, even when it is killed.
-    let lock = open(parent, O_RDONLY | O_DIRECTORY)
-    guard lock >= 0 else {
-      return .failure(.system(WriteError(path: parent, reason: String(cString: strerror(errno)))))
+    let lock: Int32
+    switch acquire(places, display: display) {
+    case .success(let descriptor): lock = descriptor
+    case .failure(let error): return .failure(.system(error))
     }
     defer { close(lock) }
-    guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-      return .failure(
-        .system(WriteError(path: display, reason: "another rig render is writing beside it (in '\(parent)')")))
-    }
+    if case .failure(let error) = clearLeftovers(places, replaced: [:]) { return .failure(.system(error)) }
     let planned = replanning()
     guard !planned.hasErrors, let plan = planned.output else { return .failure(.planned(planned)) }
     guard !plan.isUpToDate else { return .success(planned) }
-    // What an interrupted render left: a half-built folder, or the old folder after the swap.
-    if OutputFolder.kind(staging) != nil { try? FileManager.default.removeItem(atPath: staging) }
-    if case .failure(let error) = stage(plan, from: root, into: staging) {
-      try? FileManager.default.removeItem(atPath: staging)
+    if case .failure(let error) = stage(plan, from: places.root, into: places.staging) {
+      try? FileManager.default.removeItem(atPath: places.staging)
       return .failure(.system(error))
     }
     checkpoint(.staged)
-    let exists = OutputFolder.kind(root) != nil
-    if exists ? exchange(staging, root) != 0 : rename(staging, root) != 0 {
+    let exists = OutputFolder.kind(places.root) != nil
+    if exists ? exchange(places.staging, places.root) != 0 : rename(places.staging, places.root) != 0 {
       let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(atPath: staging)
+      let code = errno
+      try? FileManager.default.removeItem(atPath: places.staging)
       let hint =
-        errno == EBUSY
+        code == EBUSY
         ? " (it is a mount point: render into a folder inside it)"
-        : errno == EINVAL ? " (this file system cannot swap two folders in one step)" : ""
+        : code == EINVAL ? " (this file system cannot swap two folders in one step)" : ""
       return .failure(.system(WriteError(path: display, reason: reason + hint)))
     }
-    syncDirectory(parent)
+    syncDirectory(places.parent)
+    if exists {
+      _ = rename(places.root + "/" + newMarker, places.staging + "/" + oldMarker)
+    } else {
+      _ = unlink(places.root + "/" + newMarker)
+    }
     checkpoint(.swapped)
-    if exists { try? FileManager.default.removeItem(atPath: staging) }
+    // What the plan saw in the files it replaces: those bytes are rig's to drop, even when edited by hand.
+    var replaced: [String: String] = [:]
+    for change in plan.changes {
+      if let hash = change.oldSHA256, change.action != .unchanged { replaced[change.path] = hash }
+    }
+    if case .failure(let error) = clearLeftovers(places, replaced: replaced) { return .failure(.system(error)) }
     return .success(planned)
   }
 
-  /// The folder an interrupted render left beside `display` (half built, or the old folder after the swap),
-  /// removed under the lock; nothing when another render holds it.
+  /// Takes the lock of `places`, failing at once when another render holds it; the lock goes with the process,
+  /// even when it is killed.
+  static func acquire(_ places: Places, display: String) -> Result<Int32, WriteError> {
+    let descriptor = open(places.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      return .failure(WriteError(path: places.lock, reason: String(cString: strerror(errno))))
+    }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      close(descriptor)
+      return .failure(WriteError(path: display, reason: "another rig render is writing it (lock '\(places.lock)')"))
+    }
+    return .success(descriptor)
+  }
+
+  /// The folder an interrupted render left beside `display`, cleared under the lock (nothing when another render
+  /// holds it); called by an up-to-date render too.
   static func removeLeftovers(folder display: String) {
-    let root = OutputFolder.resolved(display)
-    let parent = (root as NSString).deletingLastPathComponent
-    let staging = parent + "/." + (root as NSString).lastPathComponent + ".rig-staging"
-    guard OutputFolder.kind(staging) != nil else { return }
-    let lock = open(parent, O_RDONLY | O_DIRECTORY)
-    guard lock >= 0 else { return }
+    let places = Places(display)
+    guard OutputFolder.kind(places.staging) != nil || OutputFolder.kind(places.root + "/" + newMarker) != nil,
+      case .success(let lock) = acquire(places, display: display)
+    else { return }
     defer { close(lock) }
-    guard flock(lock, LOCK_EX | LOCK_NB) == 0 else { return }
-    try? FileManager.default.removeItem(atPath: staging)
+    _ = clearLeftovers(places, replaced: [:])
+  }
+
+  /// Clears the staging path: a half-built folder (all rig's, or hard links) goes; an old folder swapped out loses
+  /// what survives elsewhere (hard links of the new folder's files) and rig's own old files (listed in its
+  /// manifest with the same bytes), and anything else in it (a file someone wrote into the folder during the
+  /// render) moves into the new folder where that path is free. A folder there that is not rig's is an error.
+  static func clearLeftovers(_ places: Places, replaced: [String: String]) -> Result<Void, WriteError> {
+    // Killed between the swap and the marker's move: the marker is still in the output folder.
+    if OutputFolder.kind(places.root + "/" + newMarker) == .file {
+      if OutputFolder.kind(places.staging) == .directory {
+        _ = rename(places.root + "/" + newMarker, places.staging + "/" + oldMarker)
+      } else {
+        _ = unlink(places.root + "/" + newMarker)
+      }
+    }
+    guard OutputFolder.kind(places.staging) != nil else { return .success(()) }
+    if OutputFolder.kind(places.staging + "/" + newMarker) == .file {
+      try? FileManager.default.removeItem(atPath: places.staging)
+      return .success(())
+    }
+    guard OutputFolder.kind(places.staging + "/" + oldMarker) == .file else {
+      return .failure(
+        WriteError(
+          path: places.staging,
+          reason: "it is in the way of rig's staging folder and rig did not make it; move it away, then render again"
+        ))
+    }
+    let old = places.staging
+    // rig's own bytes in the old folder: as its manifest lists them, or as the plan saw them.
+    var ownedBefore: [String: Set<String>] = [:]
+    if let data = FileManager.default.contents(atPath: old + "/" + Manifest.fileName),
+      case .success(let manifest) = Manifest.parse(data)
+    {
+      for entry in manifest.entries { ownedBefore[entry.path, default: []].insert(entry.sha256) }
+    }
+    for (path, hash) in replaced { ownedBefore[path, default: []].insert(hash) }
+    var kept = 0
+    let entries = OutputFolder.walk(old).entries
+    _ = unlink(old + "/" + oldMarker)
+    for (path, kind) in entries.sorted(by: { $0.key < $1.key }) where kind != .directory {
+      let source = old + "/" + path
+      let destination = places.root + "/" + path
+      if path == Manifest.fileName || sameFile(source, destination) || sameLink(source, destination) {
+        _ = unlink(source)
+      } else if kind == .file, let hashes = ownedBefore[path],
+        let data = FileManager.default.contents(atPath: source), hashes.contains(Manifest.sha256(data))
+      {
+        _ = unlink(source)
+      } else if OutputFolder.kind(destination) == nil,
+        (try? FileManager.default.createDirectory(
+          atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)) != nil,
+        rename(source, destination) == 0
+      {
+        continue
+      } else {
+        kept += 1
+      }
+    }
+    // Folders, deepest first; one that still holds something stays.
+    for (path, kind) in entries.sorted(by: { $0.key > $1.key }) where kind == .directory { _ = rmdir(old + "/" + path) }
+    if kept == 0, rmdir(old) == 0 { return .success(()) }
+    return .failure(
+      WriteError(
+        path: old,
+        reason:
+          "\(kept) file\(kept == 1 ? "" : "s") written into the output folder during the render could not be put "
+          + "back (their paths are taken); they are kept there: move them, then render again"))
+  }
+
+  /// Whether two paths are symbolic links to the same place (a link of one's own, carried into the new folder).
+  static func sameLink(_ a: String, _ b: String) -> Bool {
+    guard OutputFolder.kind(a) == .symlink, OutputFolder.kind(b) == .symlink,
+      let first = try? FileManager.default.destinationOfSymbolicLink(atPath: a),
+      let second = try? FileManager.default.destinationOfSymbolicLink(atPath: b)
+    else { return false }
+    return first == second
+  }
+
+  /// Whether two paths are the same file (device and inode), without following links.
+  static func sameFile(_ a: String, _ b: String) -> Bool {
+    var first = stat()
+    var second = stat()
+    guard lstat(a, &first) == 0, lstat(b, &second) == 0 else { return false }
+    return first.st_dev == second.st_dev && first.st_ino == second.st_ino
   }
 
   /// The new folder: every file of the old one that stays (rig's unchanged files and every file rig does not own,
   /// as hard links, so they keep their bytes, inode and times), the folders that hold them (with their modes),
   /// rig's new and changed files, and the manifest.
   static func stage(_ plan: OutputPlan, from root: String, into staging: String) -> Result<Void, WriteError> {
-    let disk = OutputFolder.kind(root) == .directory ? OutputFolder.walk(root) : [:]
+    let disk = OutputFolder.kind(root) == .directory ? OutputFolder.walk(root).entries : [:]
     var rewritten = Set<String>()
     for change in plan.changes where change.action != .unchanged { rewritten.insert(change.path) }
     // Folders that only ever held rig's files go with them; any other folder stays, even empty.
@@ -115,10 +239,9 @@ enum OutputWriter {
     for path in keep + plan.artifacts.keys { folders.formUnion(OutputFolder.ancestors(path)) }
     for path in Array(folders) { folders.formUnion(OutputFolder.ancestors(path)) }
     do {
-      try makeDirectory(staging, like: OutputFolder.kind(root) == .directory ? root : nil)
-      for folder in folders.sorted() {
-        try makeDirectory(staging + "/" + folder, like: disk[folder] == .directory ? root + "/" + folder : nil)
-      }
+      try check(mkdir(staging, 0o700), staging)
+      try writeFile(staging + "/" + newMarker, Data())
+      for folder in folders.sorted() { try check(mkdir(staging + "/" + folder, 0o700), staging + "/" + folder) }
       for path in keep.sorted() {
         let source = root + "/" + path
         let destination = staging + "/" + path
@@ -137,7 +260,12 @@ enum OutputWriter {
         try writeFile(staging + "/" + change.path, Data(artifact.contents.utf8))
       }
       try writeFile(staging + "/" + Manifest.fileName, Data(plan.manifest.serialized().utf8))
-      for folder in folders.sorted().reversed() { syncDirectory(staging + "/" + folder) }
+      // Modes and owners last, deepest first, so that a read-only folder of one's own can still be filled.
+      for folder in folders.sorted().reversed() {
+        try copyAttributes(of: disk[folder] == .directory ? root + "/" + folder : nil, to: staging + "/" + folder)
+        syncDirectory(staging + "/" + folder)
+      }
+      try copyAttributes(of: OutputFolder.kind(root) == .directory ? root : nil, to: staging)
       syncDirectory(staging)
     } catch let error as WriteError {
       return .failure(error)
@@ -156,15 +284,16 @@ enum OutputWriter {
     return manifest.entries.map(\.path)
   }
 
-  /// Creates a folder with the permissions of `model` (else the default), failing if anything is there.
-  static func makeDirectory(_ path: String, like model: String?) throws {
-    var mode: mode_t = 0o755
-    if let model {
-      var info = stat()
-      if lstat(model, &info) == 0 { mode = info.st_mode & 0o7777 }
+  /// Gives a new folder the mode and owner of the folder `model` it replaces (0755 and the process's owner for a
+  /// folder of rig's own).
+  static func copyAttributes(of model: String?, to path: String) throws {
+    var info = stat()
+    guard let model, lstat(model, &info) == 0 else {
+      try check(chmod(path, 0o755), path)
+      return
     }
-    try check(mkdir(path, 0o700), path)
-    try check(chmod(path, mode), path)
+    if info.st_uid != geteuid() || info.st_gid != getegid() { _ = lchown(path, info.st_uid, info.st_gid) }
+    try check(chmod(path, info.st_mode & 0o7777), path)
   }
 
   /// Writes a new file and flushes it to the disk.

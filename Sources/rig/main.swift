@@ -124,6 +124,7 @@ struct Plan: ParsableCommand {
   @OptionGroup var options: DiagnosticOptions
 
   func validate() throws {
+    if out?.isEmpty == true { throw ValidationError("--out needs a folder") }
     if detailedExitcode, out == nil {
       throw ValidationError("--detailed-exitcode needs --out: without it the plan compares with an empty folder")
     }
@@ -172,6 +173,10 @@ struct Render: ParsableCommand {
 
   @OptionGroup var options: DiagnosticOptions
 
+  func validate() throws {
+    if out.isEmpty { throw ValidationError("--out needs a folder") }
+  }
+
   func run() throws {
     let planned = RigCompiler.render(
       RigCompiler.check(path: path), out: out, targets: output.targets, checkpoint: pauseForTests)
@@ -193,12 +198,12 @@ struct Render: ParsableCommand {
 }
 
 /// The fault-injection point of the end-to-end tests: with `RIG_RENDER_PAUSE=staged` (or `swapped`), render says
-/// so on standard error and waits at that phase until it is killed, so a test can prove that a render killed
-/// there leaves a whole folder.
+/// so on standard error and stops itself (SIGSTOP) at that phase, so that a test can kill it there, or change the
+/// folder and let it go on (SIGCONT).
 func pauseForTests(_ phase: RenderPhase) {
   guard ProcessInfo.processInfo.environment["RIG_RENDER_PAUSE"] == phase.rawValue else { return }
   FileHandle.standardError.write(Data("rig: paused at '\(phase.rawValue)'\n".utf8))
-  while true { sleep(60) }
+  raise(SIGSTOP)
 }
 
 struct Graph: ParsableCommand {

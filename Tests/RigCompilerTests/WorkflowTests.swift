@@ -1,4 +1,5 @@
 import Foundation
+import RigCompiler
 import Testing
 
 #if canImport(Glibc)
@@ -132,13 +133,19 @@ import Testing
     try FileManager.default.createDirectory(atPath: out + "/.git/objects", withIntermediateDirectories: true)
     try "ref: refs/heads/main\n".write(toFile: out + "/.git/HEAD", atomically: false, encoding: .utf8)
     try FileManager.default.createSymbolicLink(atPath: out + "/latest", withDestinationPath: "kubernetes")
+    try FileManager.default.createDirectory(atPath: out + "/docs", withIntermediateDirectories: true)
+    try "read me\n".write(toFile: out + "/docs/a.md", atomically: false, encoding: .utf8)
+    #expect(chmod(out + "/docs", 0o555) == 0)
     let head = try inode(out + "/.git/HEAD")
     let plan = try rig(["plan", "examples/workstation", "--out", out])
-    #expect(plan.stdout.contains("\n  2 files rig does not own, left as they are.\n"))
+    #expect(plan.stdout.contains("\n  3 files rig does not own, left as they are.\n"))
     #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
     #expect(try inode(out + "/.git/HEAD") == head)
     #expect(FileManager.default.fileExists(atPath: out + "/.git/objects"), "an empty folder of one's own stays")
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/latest") == "kubernetes")
+    let docs = try FileManager.default.attributesOfItem(atPath: out + "/docs")[.posixPermissions] as? Int
+    #expect(docs == 0o555, "a folder of one's own keeps its mode")
+    #expect(try String(contentsOfFile: out + "/docs/a.md", encoding: .utf8) == "read me\n")
     #expect(try rig(["plan", "examples/workstation", "--out", out, "--detailed-exitcode"]).status == 0)
   }
 
@@ -153,7 +160,7 @@ import Testing
     let out = scratch.path + "/out"
     #expect(try rig(["render", project, "--out", out]).status == 0)
     let old = try snapshot(out)
-    try scratch.edit("workstation") { $0.replacingOccurrences(of: "name: ai-workstation", with: "name: ai-desk") }
+    try scratch.edit("workstation") { $0.replacingOccurrences(of: "namespace: ai }", with: "namespace: ml }") }
     let fresh = scratch.path + "/fresh"
     #expect(try rig(["render", project, "--out", fresh]).status == 0)
     let new = try snapshot(fresh, inodes: false)
@@ -175,24 +182,109 @@ import Testing
     let scratch = try Scratch()
     let first = try scratch.project("workstation")
     let out = scratch.path + "/out"
+    let clock = ContinuousClock()
+    let started = clock.now
     #expect(try rig(["render", first, "--out", out]).status == 0)
+    // Kills spread over a little more than one render's time, so that some land after the swap.
+    let renderTime = (clock.now - started).components
+    let span = UInt32(
+      min(2_000_000, max(100_000, renderTime.seconds * 1_300_000 + renderTime.attoseconds / 769_230_769_231)))
     let a = try snapshot(out, inodes: false)
     let second = scratch.path + "/second"
     try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
     try String(contentsOfFile: first + "/rig.yaml", encoding: .utf8)
-      .replacingOccurrences(of: "name: ai-workstation", with: "name: ai-desk")
+      .replacingOccurrences(of: "namespace: ai }", with: "namespace: ml }")
       .write(toFile: second + "/rig.yaml", atomically: true, encoding: .utf8)
     #expect(try rig(["render", second, "--out", scratch.path + "/b"]).status == 0)
     let b = try snapshot(scratch.path + "/b", inodes: false)
     var generator = SystemRandomNumberGenerator()
     for round in 0..<16 {
       let process = try start(["render", round % 2 == 0 ? second : first, "--out", out])
-      usleep(UInt32.random(in: 0...250_000, using: &generator))
+      usleep(UInt32.random(in: 0...span, using: &generator))
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
       let now = try snapshot(out, inodes: false)
       #expect(now == a || now == b, "round \(round): a mixed folder")
     }
+  }
+
+  /// Files someone writes into the folder while a render runs are not lost: they move into the new folder.
+  @Test func filesWrittenDuringARenderAreKept() throws {
+    let scratch = try Scratch()
+    let project = try scratch.project("workstation")
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", project, "--out", out]).status == 0)
+    try scratch.edit("workstation") { $0.replacingOccurrences(of: "namespace: ai }", with: "namespace: ml }") }
+    let process = try paused(["render", project, "--out", out], at: "staged")
+    try "late\n".write(toFile: out + "/late.txt", atomically: false, encoding: .utf8)
+    try "mine\n".write(toFile: out + "/kubernetes/late.yaml", atomically: false, encoding: .utf8)
+    kill(process.processIdentifier, SIGCONT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(try String(contentsOfFile: out + "/late.txt", encoding: .utf8) == "late\n")
+    #expect(try String(contentsOfFile: out + "/kubernetes/late.yaml", encoding: .utf8) == "mine\n")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted() == [
+        ".out.rig-lock", "out", "workstation",
+      ])
+    #expect(try rig(["plan", project, "--out", out, "--detailed-exitcode"]).status == 0)
+  }
+
+  /// A folder at the staging place that rig did not make is never removed: render refuses.
+  @Test func aFolderInRigsStagingPlaceIsNotRemoved() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    try FileManager.default.createDirectory(
+      atPath: scratch.path + "/.out.rig-staging", withIntermediateDirectories: true)
+    try "precious\n".write(toFile: scratch.path + "/.out.rig-staging/data.txt", atomically: false, encoding: .utf8)
+    let render = try rig(["render", "--color", "never", "examples/workstation", "--out", out])
+    #expect(render.status == 1)
+    #expect(render.stderr.contains("rig did not make it; move it away, then render again [write-failed]"))
+    #expect(try String(contentsOfFile: scratch.path + "/.out.rig-staging/data.txt", encoding: .utf8) == "precious\n")
+  }
+
+  /// A manifest rig did not write (an entry outside its target, a path of one's own) or another project's is
+  /// refused, and nothing is touched.
+  @Test func aForeignOrForgedManifestIsRefused() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
+    let before = try snapshot(out)
+    let other = try rig(["render", "--color", "never", "examples/llm-server", "--out", out])
+    #expect(other.status == 1)
+    #expect(
+      other.stderr.hasPrefix(
+        "error: '\(out)' holds the artifacts of another project, 'ai-workstation' [bad-manifest]\n"))
+    #expect(try snapshot(out) == before)
+    try "notes\n".write(toFile: out + "/README.md", atomically: false, encoding: .utf8)
+    let manifest = out + "/.rig-manifest.json"
+    let text = try String(contentsOfFile: manifest, encoding: .utf8)
+    let forged = text.replacingOccurrences(
+      of: "  \"files\": [\n",
+      with:
+        "  \"files\": [\n    {\"path\": \"README.md\", \"target\": \"kubernetes\", \"sha256\": \"\(String(repeating: "0", count: 64))\"},\n"
+    )
+    #expect(forged != text)
+    try forged.write(toFile: manifest, atomically: false, encoding: .utf8)
+    let render = try rig(["render", "--color", "never", "examples/workstation", "--out", out])
+    #expect(render.status == 1)
+    #expect(render.stderr.contains("which rig never writes [bad-manifest]"))
+    #expect(try String(contentsOfFile: out + "/README.md", encoding: .utf8) == "notes\n")
+  }
+
+  /// A special file in the folder stops plan as well as render: rig could not carry it into the new folder.
+  @Test func aSpecialFileStopsThePlan() throws {
+    let scratch = try Scratch()
+    let out = scratch.path + "/out"
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    #expect(mkfifo(out + "/pipe", 0o644) == 0)
+    let plan = try rig(["plan", "--color", "never", "examples/workstation", "--out", out])
+    #expect(plan.status == 1)
+    #expect(
+      plan.stderr.hasPrefix(
+        "error: '\(out)/pipe' is a special file or a mount point that rig does not own [file-not-owned]\n"))
+    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 1)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["pipe"])
   }
 
   // MARK: targets, determinism, odd folders
@@ -291,6 +383,7 @@ import Testing
       (["graph", broken], 1), (["graph", cycle], 1), (["schema"], 0),
       (["render", "examples/workstation"], 2), (["plan", "--detailed-exitcode", "--bogus"], 2),
       (["plan", "examples/workstation", "--detailed-exitcode"], 2),
+      (["render", "examples/workstation", "--out", ""], 2),
     ]
     for (arguments, status) in cases {
       let result = try rig(arguments)
@@ -391,6 +484,14 @@ private func start(_ arguments: [String], environment: [String: String] = [:]) t
 
 /// Runs rig with `RIG_RENDER_PAUSE=phase`, waits until it says it paused there, and kills it.
 private func killed(_ arguments: [String], pausingAt phase: String) throws {
+  let process = try paused(arguments, at: phase)
+  kill(process.processIdentifier, SIGKILL)
+  process.waitUntilExit()
+  #expect(process.terminationReason == .uncaughtSignal)
+}
+
+/// Starts rig with `RIG_RENDER_PAUSE=phase` and returns once it has stopped itself there.
+private func paused(_ arguments: [String], at phase: String) throws -> Process {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: try rigBinary())
   process.arguments = arguments
@@ -406,10 +507,14 @@ private func killed(_ arguments: [String], pausingAt phase: String) throws {
     if data.isEmpty { break }
     said += String(decoding: data, as: UTF8.self)
   }
-  kill(process.processIdentifier, SIGKILL)
-  process.waitUntilExit()
   #expect(said == "rig: paused at '\(phase)'\n")
-  #expect(process.terminationReason == .uncaughtSignal)
+  // The line comes just before the stop: wait until the process is stopped (state T in /proc).
+  for _ in 0..<500 {
+    let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+    if status.split(separator: ")").last?.split(separator: " ").first == "T" { break }
+    usleep(10_000)
+  }
+  return process
 }
 
 /// A temporary folder, removed when the value goes away.
@@ -459,7 +564,7 @@ private func snapshot(_ folder: String, inodes: Bool = true) throws -> [String: 
         result[path] = "link " + (try manager.destinationOfSymbolicLink(atPath: absolute))
       default:
         let data = try #require(manager.contents(atPath: absolute))
-        result[path] = "\(data.hashValue)/\(data.count)" + (inodes ? " inode \(try inode(absolute))" : "")
+        result[path] = Manifest.sha256(data) + (inodes ? " inode \(try inode(absolute))" : "")
       }
     }
   }
