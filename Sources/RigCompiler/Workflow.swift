@@ -72,7 +72,7 @@ extension RigCompiler {
   /// What `rig plan` prints after the allocation: each file render adds (`+`), changes (`~`) or removes (`-`),
   /// the diffs of changed files when `diff` is set, and last `Plan: X to add, Y to change, Z to remove.`
   public static func outputReport(_ output: OutputPlan, diff: Bool = false, colors: Bool = false) -> String {
-    let paint = { (code: String, text: String) in colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    let paint = painter(colors: colors)
     let targets = output.targets.isEmpty ? "none" : output.targets.joined(separator: ", ")
     var out =
       output.folder.map { "Files in '\($0)' (targets: \(targets)):\n" }
@@ -89,13 +89,38 @@ extension RigCompiler {
   /// What `rig render` prints: what it did, file by file, and a count.
   public static func renderReport(_ planned: PlanResult, colors: Bool = false) -> String {
     guard let output = planned.output, let folder = output.folder else { return "" }
-    let paint = { (code: String, text: String) in colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    let paint = painter(colors: colors)
     guard planned.written else {
       return "'\(folder)' is up to date (\(files(output.unchanged))): nothing to write.\n"
     }
     return changeList(output, paint: paint)
       + "\nRendered '\(folder)': \(output.added) added, \(output.changed) changed, \(output.removed) removed, "
       + "\(output.unchanged) unchanged.\n"
+  }
+
+  /// Wraps text in an ANSI color (`"32"` green, …) when `colors` is set, else leaves it as it is.
+  static func painter(colors: Bool) -> (String, String) -> String {
+    { code, text in colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+  }
+
+  /// `rig plan --format json`: the resolution and allocation (`planJSON(_:)`), then the output folder.
+  public static func planJSON(_ planned: PlanResult, diff: Bool) -> JSONValue {
+    withOutput(planJSON(planned.check), planned, diff: diff)
+  }
+
+  /// `rig render --format json`: the diagnostics, whether the folder was written, and the output folder.
+  public static func renderJSON(_ planned: PlanResult) -> JSONValue {
+    let document = planned.check.diagnostics.json(extra: [
+      ("command", .string("render")), ("file", .string(planned.check.file)), ("valid", .bool(!planned.hasErrors)),
+      ("written", .bool(planned.written)),
+    ])
+    return withOutput(document, planned, diff: false)
+  }
+
+  /// `document` with the output folder's plan as its last member, when there is one.
+  static func withOutput(_ document: JSONValue, _ planned: PlanResult, diff: Bool) -> JSONValue {
+    guard case .object(let members) = document, let output = planned.output else { return document }
+    return .object(members + [("output", outputJSON(output, diff: diff))])
   }
 
   /// One line per file that changes, then what stays as it is.

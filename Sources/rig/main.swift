@@ -29,9 +29,7 @@ extension DiagnosticOptions {
     case .json:
       FileHandle.standardOutput.write(Data(json().serialized().utf8))
     case .text:
-      let colors = color.resolve(
-        isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
-      let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
+      let renderer = DiagnosticRenderer(sources: result.sources, colors: color.enabled(on: STDERR_FILENO))
       FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
       if !result.hasErrors { FileHandle.standardOutput.write(Data(text().utf8)) }
     }
@@ -41,10 +39,10 @@ extension DiagnosticOptions {
 
 extension Targets.Kind: ExpressibleByArgument {}
 
-extension DiagnosticOptions {
-  /// Whether text for the terminal on `handle` gets colors.
-  func colors(on handle: Int32) -> Bool {
-    color.resolve(isTerminal: isatty(handle) == 1, environment: ProcessInfo.processInfo.environment)
+extension ColorMode {
+  /// Whether text written to `handle` (a terminal or not) gets colors, in this process's environment.
+  func enabled(on handle: Int32) -> Bool {
+    resolve(isTerminal: isatty(handle) == 1, environment: ProcessInfo.processInfo.environment)
   }
 }
 
@@ -74,7 +72,7 @@ struct Check: ParsableCommand {
       let json = documents.count == 1 ? documents[0] : .array(documents)
       FileHandle.standardOutput.write(Data(json.serialized().utf8))
     case .text:
-      let colors = options.colors(on: STDERR_FILENO)
+      let colors = options.color.enabled(on: STDERR_FILENO)
       for result in results {
         let renderer = DiagnosticRenderer(sources: result.sources, colors: colors)
         FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
@@ -135,18 +133,11 @@ struct Plan: ParsableCommand {
     let result = planned.check
     try options.report(
       result,
-      json: {
-        var json = RigCompiler.planJSON(result)
-        if case .object(var members) = json, let output = planned.output {
-          members.append(("output", RigCompiler.outputJSON(output, diff: diff)))
-          json = .object(members)
-        }
-        return json
-      },
+      json: { RigCompiler.planJSON(planned, diff: diff) },
       text: {
         guard let output = planned.output else { return RigCompiler.planReport(result) }
         return RigCompiler.planReport(result) + "\n"
-          + RigCompiler.outputReport(output, diff: diff, colors: options.colors(on: STDOUT_FILENO))
+          + RigCompiler.outputReport(output, diff: diff, colors: options.color.enabled(on: STDOUT_FILENO))
       })
     if detailedExitcode, let output = planned.output, !output.isUpToDate { throw ExitCode(2) }
   }
@@ -182,18 +173,8 @@ struct Render: ParsableCommand {
       RigCompiler.check(path: path), out: out, targets: output.targets, checkpoint: pauseForTests)
     try options.report(
       planned.check,
-      json: {
-        var json = planned.check.diagnostics.json(extra: [
-          ("command", .string("render")), ("file", .string(planned.check.file)),
-          ("valid", .bool(!planned.hasErrors)), ("written", .bool(planned.written)),
-        ])
-        if case .object(var members) = json, let output = planned.output {
-          members.append(("output", RigCompiler.outputJSON(output)))
-          json = .object(members)
-        }
-        return json
-      },
-      text: { RigCompiler.renderReport(planned, colors: options.colors(on: STDOUT_FILENO)) })
+      json: { RigCompiler.renderJSON(planned) },
+      text: { RigCompiler.renderReport(planned, colors: options.color.enabled(on: STDOUT_FILENO)) })
   }
 }
 
@@ -226,10 +207,8 @@ struct Graph: ParsableCommand {
 
   func run() throws {
     let result = RigCompiler.check(path: path)
-    let colors = color.resolve(
-      isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
-    FileHandle.standardError.write(
-      Data(DiagnosticRenderer(sources: result.sources, colors: colors).render(result.diagnostics).utf8))
+    let renderer = DiagnosticRenderer(sources: result.sources, colors: color.enabled(on: STDERR_FILENO))
+    FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
     if let graph = RigCompiler.graph(result, format: format) {
       FileHandle.standardOutput.write(Data(graph.utf8))
     }
