@@ -61,6 +61,10 @@ public struct OutputPlan: Sendable {
   var artifacts: [String: Artifact]
   /// The bytes now in the folder of each file that changes, for `--diff`.
   var previous: [String: Data]
+  /// What the folder held when it was read (the manifest and rig's markers aside), for the writer.
+  var disk: [String: OutputFolder.Kind] = [:]
+  /// The paths the folder's manifest listed when it was read.
+  var ownedBefore: [String] = []
 
   public var added: Int { changes.count { $0.action == .create } }
   public var changed: Int { changes.count { $0.action == .update } }
@@ -368,7 +372,7 @@ enum OutputFolder {
       folder: display, targets: targets, changes: changes.sorted { $0.path < $1.path }, unowned: unowned,
       diagnostics: diagnostics, manifest: manifest, manifestChanges: manifestChanges,
       artifacts: Dictionary(artifacts.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
-      previous: previous)
+      previous: previous, disk: disk, ownedBefore: old.entries.map(\.path))
   }
 
   /// "a file", "a folder", … for messages.

@@ -224,12 +224,13 @@ enum OutputWriter {
   /// as hard links, so they keep their bytes, inode and times), the folders that hold them (with their modes),
   /// rig's new and changed files, and the manifest.
   static func stage(_ plan: OutputPlan, from root: String, into staging: String) -> Result<Void, WriteError> {
-    let disk = OutputFolder.kind(root) == .directory ? OutputFolder.walk(root).entries : [:]
+    // The folder as the plan read it, under the lock: nothing but a concurrent writer has changed it since.
+    let disk = plan.disk
     var rewritten = Set<String>()
     for change in plan.changes where change.action != .unchanged { rewritten.insert(change.path) }
     // Folders that only ever held rig's files go with them; any other folder stays, even empty.
     var rigFolders = Set<String>()
-    for path in oldOwnedPaths(root) { rigFolders.formUnion(OutputFolder.ancestors(path)) }
+    for path in plan.ownedBefore { rigFolders.formUnion(OutputFolder.ancestors(path)) }
     var keep: [String] = []
     for (path, kind) in disk where kind != .directory && path != Manifest.fileName && !rewritten.contains(path) {
       keep.append(path)
@@ -273,15 +274,6 @@ enum OutputWriter {
       return .failure(WriteError(path: staging, reason: error.localizedDescription))
     }
     return .success(())
-  }
-
-  /// The paths the folder's current manifest lists (empty when it has none or it cannot be read: `plan` has
-  /// already refused an unreadable one).
-  static func oldOwnedPaths(_ root: String) -> [String] {
-    guard let data = FileManager.default.contents(atPath: root + "/" + Manifest.fileName),
-      case .success(let manifest) = Manifest.parse(data)
-    else { return [] }
-    return manifest.entries.map(\.path)
   }
 
   /// Gives a new folder the mode and owner of the folder `model` it replaces (0755 and the process's owner for a
