@@ -57,18 +57,10 @@ import Testing
     let result = try run(try rigBinary(), ["render", "examples/workstation", "--out", directory])
     #expect(result.status == 0, "\(result.stderr)")
     let golden = Golden.root + "/workstation"
-    let files = try FileManager.default.subpathsOfDirectory(atPath: golden).filter { path in
-      var isDirectory: ObjCBool = false
-      return FileManager.default.fileExists(atPath: golden + "/" + path, isDirectory: &isDirectory)
-        && !isDirectory.boolValue
-    }.sorted()
+    let files = Golden.files(under: golden)
     #expect(
       result.stdout.hasSuffix("\nRendered '\(directory)': \(files.count) added, 0 changed, 0 removed, 0 unchanged.\n"))
-    let written = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { path in
-      var isDirectory: ObjCBool = false
-      return FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
-        && !isDirectory.boolValue
-    }.sorted()
+    let written = Golden.files(under: directory)
     #expect(written == [".rig-manifest.json"] + files)
     let targets = Set(files.map { $0.split(separator: "/")[0] })
     #expect(targets == ["ansible", "kernel", "kubernetes", "nix", "prometheus", "systemd"])

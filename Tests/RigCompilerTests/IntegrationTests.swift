@@ -358,13 +358,9 @@ private struct IntegrationFailure: Error, CustomStringConvertible {
 
 /// Appends a comment line to the first regular file under `folder` (hidden files aside): a stale artifact.
 private func editOneFile(in folder: String) throws {
-  let manager = FileManager.default
-  let paths = try manager.subpathsOfDirectory(atPath: folder).sorted()
   guard
-    let path = paths.first(where: { path in
-      var isFolder: ObjCBool = false
-      return !path.split(separator: "/").contains { $0.hasPrefix(".") }
-        && manager.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder) && !isFolder.boolValue
+    let path = Golden.files(under: folder).first(where: { path in
+      !path.split(separator: "/").contains { $0.hasPrefix(".") }
     })
   else { throw IntegrationFailure(message: "no file under \(folder)") }
   let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + path))

@@ -577,10 +577,5 @@ private func inode(_ path: String) throws -> UInt64 {
 
 /// The files of `golden/EXAMPLE/`, sorted.
 private func goldenFiles(_ example: String) throws -> [String] {
-  let root = Golden.root + "/" + example
-  return try FileManager.default.subpathsOfDirectory(atPath: root).filter { path in
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
-      && !isDirectory.boolValue
-  }.sorted()
+  Golden.files(under: Golden.root + "/" + example)
 }
