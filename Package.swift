@@ -8,8 +8,8 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "rig", targets: ["rig"]),
-    // The model and the compiler facade, for tools that embed rig.
-    .library(name: "Rig", targets: ["RigModel", "RigCompiler"]),
+    // The model, the Swift DSL and the compiler facade, for tools that embed rig.
+    .library(name: "Rig", targets: ["RigModel", "RigDSL", "RigCompiler"]),
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -27,6 +27,8 @@ let package = Package(
       name: "RigYAML",
       dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
+    // The Swift DSL: result builders and typed values lowered to the same model as rig.yaml.
+    .target(name: "RigDSL", dependencies: ["RigBasics", "RigModel", "RigYAML"], swiftSettings: swift6),
     // The built-in catalog (data files), Debian version order, the PubGrub solver with its explanations,
     // the dependency graph (cycles, install order).
     .target(
@@ -43,7 +45,7 @@ let package = Package(
     .target(
       name: "RigCompiler",
       dependencies: [
-        "RigBasics", "RigModel", "RigYAML", "RigResolver", "RigEmitters",
+        "RigBasics", "RigModel", "RigYAML", "RigDSL", "RigResolver", "RigEmitters",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swift6),
@@ -55,6 +57,10 @@ let package = Package(
     // Prints how long resolution of a synthetic catalog takes (`swift run -c release rig-benchmark`).
     .executableTarget(
       name: "rig-benchmark", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
+    // The workstation example written in the Swift DSL (`swift run workstation-dsl render --out out`).
+    .executableTarget(
+      name: "workstation-dsl", dependencies: ["RigDSL", "RigCompiler"], path: "examples/workstation-dsl",
+      swiftSettings: swift6),
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
     .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),

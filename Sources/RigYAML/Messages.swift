@@ -1,7 +1,7 @@
 import RigBasics
 
 /// Every diagnostic the YAML front end emits, with its stable ID.
-enum FrontEndMessage: DiagnosticMessage {
+package enum FrontEndMessage: DiagnosticMessage {
   case fileNotFound(String)
   case notAFile(String)
   case fileTooLarge(size: Int, limit: Int)
@@ -30,7 +30,7 @@ enum FrontEndMessage: DiagnosticMessage {
   case includeLimit(Int)
   case imageNotPinned(String)
 
-  var id: DiagnosticID {
+  package var id: DiagnosticID {
     switch self {
     case .fileNotFound, .notAFile: "file-not-found"
     case .fileTooLarge: "file-too-large"
@@ -61,14 +61,14 @@ enum FrontEndMessage: DiagnosticMessage {
     }
   }
 
-  var severity: Severity {
+  package var severity: Severity {
     switch self {
     case .imageNotPinned: .warning
     default: .error
     }
   }
 
-  var text: String {
+  package var text: String {
     switch self {
     case .fileNotFound(let path): "no such file '\(path.excerpt(limit: 4096))'"
     case .notAFile(let path): "'\(path.excerpt(limit: 4096))' is not a regular file"

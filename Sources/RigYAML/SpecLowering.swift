@@ -48,13 +48,7 @@ extension Lowerer {
       bootCPU = parsed
     }
     guard let cores else { return nil }
-    let all = CPUList(cores.flatMap(\.threads))
-    if !all.contains(bootCPU.value) {
-      diagnostics.emit(
-        FrontEndMessage.topology("boot CPU \(bootCPU.value) is not one of this CPU's logical CPUs (\(all))"),
-        at: bootCPU.range ?? topologyRange, help: ["set 'boot_cpu' to the CPU the kernel boots on, usually 0"])
-      return nil
-    }
+    guard ModelRules.bootCPU(bootCPU, cores: cores, topologyRange: topologyRange, &diagnostics) else { return nil }
     return CPU(model: model, cores: cores, bootCPU: bootCPU, topologyRange: topologyRange)
   }
 
@@ -137,21 +131,9 @@ extension Lowerer {
       threadsPerCore = parsed
     }
     guard let performance, let efficiency else { return nil }
-    let total = performance.value * threadsPerCore.value + efficiency.value
-    if total > CPUList.maxCPU + 1 {
-      diagnostics.emit(
-        FrontEndMessage.topology("'hardware.cpu.hybrid' describes \(total) logical CPUs, more than Linux's 8192"),
-        at: value.keyRange ?? value.range)
-      return nil
-    }
-    if performance.value + efficiency.value == 0 {
-      diagnostics.emit(
-        FrontEndMessage.topology("'hardware.cpu.hybrid' describes a CPU with no cores"),
-        at: value.keyRange ?? value.range)
-      return nil
-    }
-    return CPU.hybridTopology(
-      performance: performance.value, efficiency: efficiency.value, threadsPerPerformanceCore: threadsPerCore.value)
+    return ModelRules.hybrid(
+      performance: performance, efficiency: efficiency, threadsPerPerformanceCore: threadsPerCore,
+      at: value.keyRange ?? value.range, &diagnostics)
   }
 
   mutating func gpu(_ value: Value) -> GPU? {
@@ -175,19 +157,8 @@ extension Lowerer {
     let min = fields["min"].flatMap { power($0) }
     let max = fields["max"].flatMap { power($0) }
     guard let min, let max else { return nil }
-    if min.value > max.value {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("power range is empty: min \(min.value) is above max \(max.value)"), at: min.range,
-        notes: [DiagnosticNote("max is written here", at: max.range)])
-      return nil
-    }
-    if let defaultLimit, defaultLimit.value < min.value || defaultLimit.value > max.value {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("default power \(defaultLimit.value) is outside \(min.value)...\(max.value)"),
-        at: defaultLimit.range, help: ["copy the range from 'nvidia-smi -q -d POWER'"])
-      return nil
-    }
-    return PowerRange(defaultLimit: defaultLimit, min: min, max: max)
+    let range = PowerRange(defaultLimit: defaultLimit, min: min, max: max)
+    return ModelRules.powerRange(range, &diagnostics) ? range : nil
   }
 
   mutating func os(_ value: Value) -> OperatingSystem? {
@@ -221,14 +192,7 @@ extension Lowerer {
     _ item: Located<T>, in seen: inout [T: SourceRange?], named name: String, verb: String = "listed",
     help: [String] = []
   ) -> Bool {
-    if let first = seen[item.value] {
-      diagnostics.emit(
-        FrontEndMessage.duplicateDefinition("\(name) is \(verb) twice"), at: item.range,
-        notes: [DiagnosticNote("first \(verb) here", at: first)], help: help)
-      return false
-    }
-    seen[item.value] = item.range
-    return true
+    ModelRules.isFirst(item, in: &seen, named: name, verb: verb, help: help, &diagnostics)
   }
 
   mutating func stack(_ values: [Value]) -> [Requirement] {
@@ -236,11 +200,9 @@ extension Lowerer {
   }
 
   mutating func componentName(_ key: Located<String>) -> Bool {
-    guard let problem = Requirement.checkName(key.value) else { return true }
-    diagnostics.emit(
-      FrontEndMessage.invalidValue("invalid component name '\(key.value.excerpt)': \(problem.message)"),
-      at: keySlice(key, offset: problem.offset, length: problem.length), help: problem.help)
-    return false
+    let lowerer = self
+    return ModelRules.componentName(
+      key, at: { lowerer.keySlice(key, offset: $0.offset, length: $0.length) }, &diagnostics)
   }
 
   mutating func component(name: Located<String>, _ value: Value) -> Component? {
@@ -271,7 +233,7 @@ extension Lowerer {
     if let imageValue = fields["image"] {
       if let image = patterned(imageValue, "image", example: "ghcr.io/example/comfyui:0.3.10") {
         component.image = image
-        checkPinned(image)
+        ModelRules.checkPinned(image, &diagnostics)
       } else {
         ok = false
       }
@@ -320,58 +282,11 @@ extension Lowerer {
     if let groupValue = fields["exclusive_group"] {
       component.exclusiveGroup = patterned(groupValue, "dnsLabel", example: "gpu-heavy")
     }
-    if component.runtime?.value == .kubernetes, !kubernetesWorkload(component) { ok = false }
+    if component.runtime?.value == .kubernetes, !ModelRules.kubernetesWorkload(component, &diagnostics) { ok = false }
     // Environment variables in name order: a mapping's key order carries no meaning, and output must not
     // depend on it.
     component.environment.sort { $0.name.value < $1.name.value }
     return ok ? component : nil
-  }
-
-  /// What Kubernetes needs of a workload: a name it accepts for objects, containers and Services (a DNS-1035
-  /// label), and, for an isolated one, memory, without which the pod is not Guaranteed and the static CPU manager
-  /// gives it no exclusive cores.
-  mutating func kubernetesWorkload(_ component: Component) -> Bool {
-    var ok = true
-    let name = component.name.value
-    if name.count > 63 || name.wholeMatch(of: /[a-z]([-a-z0-9]*[a-z0-9])?/) == nil {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue(
-          "'\(name.excerpt)' cannot name a Kubernetes workload: it must be a DNS-1035 label (a lowercase letter, "
-            + "then lowercase letters, digits and '-', at most 63 characters)"),
-        at: component.name.range, help: ["rename it, or run it with 'runtime: systemd' or 'runtime: host'"])
-      ok = false
-    }
-    if let cpu = component.resources.cpu, cpu.placement.value == .isolated, component.resources.memory == nil {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
-        at: cpu.placement.range,
-        notes: [
-          DiagnosticNote(
-            "only a Guaranteed pod (memory and CPU requests equal to limits) gets whole cores from the kubelet's "
-              + "static CPU manager")
-        ],
-        help: ["add 'memory:' under 'resources:', such as 'memory: 8GiB'"])
-      ok = false
-    }
-    return ok
-  }
-
-  /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
-  mutating func checkPinned(_ image: Located<String>) {
-    let reference = image.value
-    if reference.contains("@sha256:") { return }
-    let lastComponent = reference.split(separator: "/").last ?? ""
-    let tag = lastComponent.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
-    guard tag == nil || tag == "latest" else { return }
-    let repository = tag == nil ? reference : String(reference.dropLast(":latest".count))
-    diagnostics.emit(
-      FrontEndMessage.imageNotPinned(
-        tag == nil
-          ? "image '\(reference.excerpt)' has no tag" : "image '\(reference.excerpt)' uses the moving tag 'latest'"),
-      at: image.range,
-      notes: [DiagnosticNote("the artifacts pin the image as written, so what runs can change without a change here")],
-      help: ["pin a version tag or a digest, such as '\(repository.excerpt):1.2.3' or '\(repository.excerpt)@sha256:…'"]
-    )
   }
 
   /// A part of a key's text, past its opening quote when it is quoted.
@@ -468,22 +383,15 @@ extension Lowerer {
         let warning = thermal["warning"].flatMap { temperature($0) }
         let critical = thermal["critical"].flatMap { temperature($0) }
         let duration = thermal["for"].flatMap { self.duration($0) }
-        if let warning, let critical, let duration {
-          if warning.value >= critical.value {
-            diagnostics.emit(
-              FrontEndMessage.invalidValue("thermal warning \(warning.value) must be below critical \(critical.value)"),
-              at: warning.range, notes: [DiagnosticNote("critical is written here", at: critical.range)])
-          } else {
-            policies.thermal = ThermalPolicy(warning: warning, critical: critical, duration: duration)
-          }
+        if let warning, let critical, let duration,
+          ModelRules.thermal(warning: warning, critical: critical, &diagnostics)
+        {
+          policies.thermal = ThermalPolicy(warning: warning, critical: critical, duration: duration)
         }
       }
     }
     return policies
   }
-
-  /// Groups every Ansible inventory has: as a host name, `hosts: all` would target every host.
-  static let inventoryGroups: Set<String> = ["all", "ungrouped"]
 
   mutating func targets(_ value: Value) -> Targets? {
     guard let fields = object(value, RigSchema.targets) else { return nil }
@@ -491,13 +399,7 @@ extension Lowerer {
     if let ansible = fields["ansible"].flatMap({ object($0, RigSchema.targets.nestedObject("ansible")) }),
       let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") })
     {
-      if Self.inventoryGroups.contains(host.value) {
-        diagnostics.emit(
-          FrontEndMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"),
-          at: host.range, help: ["name the machine, such as 'workstation'"])
-      } else {
-        targets.ansible = .init(host: host)
-      }
+      if ModelRules.ansibleHost(host, &diagnostics) { targets.ansible = .init(host: host) }
     }
     if let kubernetes = fields["kubernetes"].flatMap({ object($0, RigSchema.targets.nestedObject("kubernetes")) }) {
       let version = kubernetes["version"].flatMap { patterned($0, "kubernetesVersion", example: "1.30") }

@@ -1,0 +1,403 @@
+import RigBasics
+import RigModel
+
+/// The rules every project satisfies whichever front end wrote it: the YAML lowering applies each rule as it
+/// reads a value (where it knows the finest location), and `check(_:into:)` applies them all to a model built
+/// in Swift (the DSL), which the type system alone cannot hold to them (a name is a `String`, a count an `Int`).
+public enum ModelRules {
+  /// Checks the whole model; what it reports is what the YAML front end reports for the same mistake.
+  public static func check(_ spec: RigSpec, into diagnostics: inout DiagnosticEngine) {
+    var checker = Checker(diagnostics: diagnostics)
+    checker.check(spec)
+    diagnostics = checker.diagnostics
+  }
+
+  // MARK: Rules shared with the YAML lowering
+
+  /// A power range that is not empty, with its default inside.
+  package static func powerRange(_ range: PowerRange, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    let (min, max) = (range.min, range.max)
+    if min.value > max.value {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("power range is empty: min \(min.value) is above max \(max.value)"), at: min.range,
+        notes: [DiagnosticNote("max is written here", at: max.range)])
+      return false
+    }
+    if let defaultLimit = range.defaultLimit, defaultLimit.value < min.value || defaultLimit.value > max.value {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("default power \(defaultLimit.value) is outside \(min.value)...\(max.value)"),
+        at: defaultLimit.range, help: ["copy the range from 'nvidia-smi -q -d POWER'"])
+      return false
+    }
+    return true
+  }
+
+  /// A warning threshold below the critical one.
+  package static func thermal(
+    warning: Located<Temperature>, critical: Located<Temperature>, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    guard warning.value >= critical.value else { return true }
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("thermal warning \(warning.value) must be below critical \(critical.value)"),
+      at: warning.range, notes: [DiagnosticNote("critical is written here", at: critical.range)])
+    return false
+  }
+
+  /// A boot CPU that is one of the topology's logical CPUs.
+  package static func bootCPU(
+    _ bootCPU: Located<Int>, cores: [Core], topologyRange: SourceRange?, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    let all = CPUList(cores.flatMap(\.threads))
+    guard !all.contains(bootCPU.value) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.topology("boot CPU \(bootCPU.value) is not one of this CPU's logical CPUs (\(all))"),
+      at: bootCPU.range ?? topologyRange, help: ["set 'boot_cpu' to the CPU the kernel boots on, usually 0"])
+    return false
+  }
+
+  /// The cores of Intel's hybrid layout, when the counts describe a CPU Linux can run.
+  package static func hybrid(
+    performance: Located<Int>, efficiency: Located<Int>, threadsPerPerformanceCore: Located<Int>,
+    at range: SourceRange?, _ diagnostics: inout DiagnosticEngine
+  ) -> [Core]? {
+    let path = "hardware.cpu.hybrid"
+    guard inRange(performance, 0...4096, "\(path).performance", &diagnostics),
+      inRange(efficiency, 0...4096, "\(path).efficiency", &diagnostics),
+      inRange(threadsPerPerformanceCore, 1...8, "\(path).threads_per_performance_core", &diagnostics)
+    else { return nil }
+    let total = performance.value * threadsPerPerformanceCore.value + efficiency.value
+    if total > CPUList.maxCPU + 1 {
+      diagnostics.emit(
+        FrontEndMessage.topology("'\(path)' describes \(total) logical CPUs, more than Linux's 8192"), at: range)
+      return nil
+    }
+    if performance.value + efficiency.value == 0 {
+      diagnostics.emit(FrontEndMessage.topology("'\(path)' describes a CPU with no cores"), at: range)
+      return nil
+    }
+    return CPU.hybridTopology(
+      performance: performance.value, efficiency: efficiency.value,
+      threadsPerPerformanceCore: threadsPerPerformanceCore.value)
+  }
+
+  /// A whole number within `bounds`; the message names it by its YAML path.
+  package static func inRange(
+    _ number: Located<Int>, _ bounds: ClosedRange<Int>, _ path: String, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    guard !bounds.contains(number.value) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.invalidValue(
+        "'\(path)' must be between \(bounds.lowerBound) and \(bounds.upperBound), not \(number.value)"),
+      at: number.range)
+    return false
+  }
+
+  /// Groups every Ansible inventory has: as a host name, `hosts: all` would target every host.
+  static let inventoryGroups: Set<String> = ["all", "ungrouped"]
+
+  /// An Ansible host name that is not one of the groups every inventory has.
+  package static func ansibleHost(_ host: Located<String>, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    guard inventoryGroups.contains(host.value) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"),
+      at: host.range, help: ["name the machine, such as 'workstation'"])
+    return false
+  }
+
+  /// What Kubernetes needs of a workload: a name it accepts for objects, containers and Services (a DNS-1035
+  /// label), and, for an isolated one, memory, without which the pod is not Guaranteed and the static CPU manager
+  /// gives it no exclusive cores.
+  package static func kubernetesWorkload(_ component: Component, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    var ok = true
+    let name = component.name.value
+    if name.count > 63 || name.wholeMatch(of: /[a-z]([-a-z0-9]*[a-z0-9])?/) == nil {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue(
+          "'\(name.excerpt)' cannot name a Kubernetes workload: it must be a DNS-1035 label (a lowercase letter, "
+            + "then lowercase letters, digits and '-', at most 63 characters)"),
+        at: component.name.range, help: ["rename it, or run it with 'runtime: systemd' or 'runtime: host'"])
+      ok = false
+    }
+    if let cpu = component.resources.cpu, cpu.placement.value == .isolated, component.resources.memory == nil {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
+        at: cpu.placement.range,
+        notes: [
+          DiagnosticNote(
+            "only a Guaranteed pod (memory and CPU requests equal to limits) gets whole cores from the kubelet's "
+              + "static CPU manager")
+        ],
+        help: ["add 'memory:' under 'resources:', such as 'memory: 8GiB'"])
+      ok = false
+    }
+    return ok
+  }
+
+  /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
+  package static func checkPinned(_ image: Located<String>, _ diagnostics: inout DiagnosticEngine) {
+    let reference = image.value
+    if reference.contains("@sha256:") { return }
+    let lastComponent = reference.split(separator: "/").last ?? ""
+    let tag = lastComponent.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
+    guard tag == nil || tag == "latest" else { return }
+    let repository = tag == nil ? reference : String(reference.dropLast(":latest".count))
+    diagnostics.emit(
+      FrontEndMessage.imageNotPinned(
+        tag == nil
+          ? "image '\(reference.excerpt)' has no tag" : "image '\(reference.excerpt)' uses the moving tag 'latest'"),
+      at: image.range,
+      notes: [DiagnosticNote("the artifacts pin the image as written, so what runs can change without a change here")],
+      help: ["pin a version tag or a digest, such as '\(repository.excerpt):1.2.3' or '\(repository.excerpt)@sha256:…'"]
+    )
+  }
+
+  /// Whether `item` is the first of its value in a list; a repeat is reported with a note at the first.
+  package static func isFirst<T: Hashable>(
+    _ item: Located<T>, in seen: inout [T: SourceRange?], named name: String, verb: String = "listed",
+    help: [String] = [], _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    if let first = seen[item.value] {
+      diagnostics.emit(
+        FrontEndMessage.duplicateDefinition("\(name) is \(verb) twice"), at: item.range,
+        notes: [DiagnosticNote("first \(verb) here", at: first)], help: help)
+      return false
+    }
+    seen[item.value] = item.range
+    return true
+  }
+
+  /// A component name that follows Debian's package-name rule.
+  package static func componentName(
+    _ name: Located<String>, at range: (SyntaxProblem) -> SourceRange?, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    guard let problem = Requirement.checkName(name.value) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("invalid component name '\(name.value.excerpt)': \(problem.message)"),
+      at: range(problem), help: problem.help)
+    return false
+  }
+}
+
+/// Walks a whole model, applying every rule; names values by their YAML path, the one vocabulary both front ends
+/// share (`'components.comfyui.image'`).
+private struct Checker {
+  var diagnostics: DiagnosticEngine
+  var patterns: [String: Regex<AnyRegexOutput>] = [:]
+
+  init(diagnostics: DiagnosticEngine) { self.diagnostics = diagnostics }
+
+  mutating func check(_ spec: RigSpec) {
+    if spec.apiVersion.value != RigSpec.apiVersion {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("unsupported apiVersion '\(spec.apiVersion.value.excerpt)'"),
+        at: spec.apiVersion.range, help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
+    }
+    pattern(spec.name, "dnsLabel", "name", example: "ai-workstation")
+    hardware(spec.hardware)
+    var seenSources: [String: SourceRange?] = [:]
+    for source in spec.sources {
+      if choice(source, RigSchema.knownSources, "sources") {
+        _ = ModelRules.isFirst(source, in: &seenSources, named: "source '\(source.value)'", &diagnostics)
+      }
+    }
+    for requirement in spec.stack { self.requirement(requirement) }
+    var seenComponents: [String: SourceRange?] = [:]
+    for component in spec.components {
+      guard ModelRules.componentName(component.name, at: { _ in component.name.range }, &diagnostics),
+        ModelRules.isFirst(
+          component.name, in: &seenComponents, named: "component '\(component.name.value.excerpt)'", verb: "declared",
+          help: ["merge the two declarations into one"], &diagnostics)
+      else { continue }
+      self.component(component)
+    }
+    policies(spec.policies)
+    targets(spec.targets)
+  }
+
+  // MARK: Hardware
+
+  mutating func hardware(_ hardware: Hardware) {
+    if hardware.memory.value.bytes <= 0 {
+      diagnostics.emit(
+        FrontEndMessage.invalidValue("'hardware.memory' must be more than 0"), at: hardware.memory.range)
+    }
+    cpu(hardware.cpu)
+    var names: [String: SourceRange?] = [:]
+    for gpu in hardware.gpus {
+      let path = "hardware.gpus.\(gpu.name.value)"
+      guard pattern(gpu.name, "dnsLabel", "hardware.gpus.name", example: "gpu0"),
+        ModelRules.isFirst(
+          gpu.name, in: &names, named: "GPU '\(gpu.name.value)'", verb: "declared",
+          help: ["give each GPU its own name"],
+          &diagnostics)
+      else { continue }
+      notNegative(gpu.memory, "\(path).memory")
+      if let power = gpu.power {
+        for value in [power.defaultLimit, power.min, power.max].compactMap({ $0 }) {
+          notNegative(value, "\(path).power")
+        }
+        _ = ModelRules.powerRange(power, &diagnostics)
+      }
+    }
+    _ = choice(hardware.os.distribution, RigSchema.distributions, "hardware.os.distribution")
+    _ = choice(hardware.os.release, RigSchema.releases, "hardware.os.release")
+  }
+
+  mutating func cpu(_ cpu: CPU) {
+    if cpu.cores.isEmpty {
+      diagnostics.emit(FrontEndMessage.topology("'hardware.cpu.cores' is empty"), at: cpu.topologyRange)
+      return
+    }
+    var owner: [Int: SourceRange?] = [:]
+    for core in cpu.cores {
+      if core.threads.isEmpty {
+        diagnostics.emit(FrontEndMessage.topology("a core needs at least one thread"), at: core.range)
+        continue
+      }
+      if let bad = core.threads.first(where: { $0 < 0 || $0 > CPUList.maxCPU }) {
+        diagnostics.emit(
+          FrontEndMessage.invalidValue("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"),
+          at: core.range)
+        continue
+      }
+      let taken = core.threads.filter { owner[$0] != nil }
+      if let first = taken.first {
+        let list = CPUList(taken)
+        diagnostics.emit(
+          FrontEndMessage.topology(
+            list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
+          at: core.range, notes: [DiagnosticNote("first listed here", at: owner[first] ?? nil)],
+          help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
+      }
+      for thread in core.threads where owner[thread] == nil { owner[thread] = core.range }
+    }
+    _ = ModelRules.bootCPU(cpu.bootCPU, cores: cpu.cores, topologyRange: cpu.topologyRange, &diagnostics)
+  }
+
+  // MARK: Stack and components
+
+  mutating func requirement(_ requirement: Requirement) {
+    _ = ModelRules.componentName(requirement.name, at: { _ in requirement.name.range }, &diagnostics)
+  }
+
+  mutating func component(_ component: Component) {
+    let path = "components.\(component.name.value)"
+    var versions: [Version: SourceRange?] = [:]
+    for version in component.versions {
+      _ = ModelRules.isFirst(
+        version.version, in: &versions, named: "version \(version.version.value) of '\(component.name.value)'",
+        verb: "declared", &diagnostics)
+      for requirement in version.requires { self.requirement(requirement) }
+    }
+    if let image = component.image, pattern(image, "image", "\(path).image", example: "ghcr.io/example/comfyui:0.3.10")
+    {
+      ModelRules.checkPinned(image, &diagnostics)
+    }
+    var names: [String: SourceRange?] = [:]
+    for variable in component.environment {
+      guard pattern(variable.name, "environmentName", "\(path).env", example: "OLLAMA_HOST"),
+        ModelRules.isFirst(
+          variable.name, in: &names, named: "environment variable '\(variable.name.value)'", verb: "set",
+          &diagnostics)
+      else { continue }
+      if case .secret(let name, let key) = variable.value {
+        pattern(name, "dnsSubdomain", "\(path).env.\(variable.name.value).secret", example: "hf-token")
+        pattern(key, "secretKey", "\(path).env.\(variable.name.value).key", example: "token")
+      }
+    }
+    if let storage = component.storage {
+      pattern(storage.path, "absolutePath", "\(path).storage.path", example: "/data")
+      notNegative(storage.size, "\(path).storage.size")
+    }
+    var ports: [Int: SourceRange?] = [:]
+    for port in component.ports where inRange(port, 1...65535, "\(path).ports") {
+      _ = ModelRules.isFirst(port, in: &ports, named: "port \(port.value)", &diagnostics)
+    }
+    if let cpu = component.resources.cpu {
+      switch (cpu.cores, cpu.cpus) {
+      case (let cores?, nil): _ = inRange(cores, 1...4096, "\(path).resources.cpu.cores")
+      case (nil, .some): break
+      case (let cores?, let cpus?):
+        diagnostics.emit(
+          FrontEndMessage.conflictingKeys("'\(path).resources.cpu' has both 'cores' and 'cpus'"), at: cpus.range,
+          notes: [DiagnosticNote("'cores' is written here", at: cores.range)],
+          help: ["keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself"])
+      case (nil, nil):
+        diagnostics.emit(
+          FrontEndMessage.missingKey(key: "cores' or 'cpus", context: "in '\(path).resources.cpu'"),
+          at: cpu.placement.range ?? component.name.range, help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
+      }
+    }
+    if let memory = component.resources.memory { notNegative(memory, "\(path).resources.memory") }
+    if let gpu = component.resources.gpu { notNegative(gpu.memory, "\(path).resources.gpu.memory") }
+    if let group = component.exclusiveGroup {
+      pattern(group, "dnsLabel", "\(path).exclusive_group", example: "gpu-heavy")
+    }
+    if component.runtime?.value == .kubernetes { _ = ModelRules.kubernetesWorkload(component, &diagnostics) }
+  }
+
+  // MARK: Policies and targets
+
+  mutating func policies(_ policies: Policies) {
+    if let cores = policies.housekeepingCores { _ = inRange(cores, 1...4096, "policies.cpu.housekeeping_cores") }
+    if let reserve = policies.memoryReserve { notNegative(reserve, "policies.memory.reserve") }
+    if let reserve = policies.gpuReserve { notNegative(reserve, "policies.gpu.reserve") }
+    if let limit = policies.gpuPowerLimit { notNegative(limit, "policies.gpu.power_limit") }
+    if let thermal = policies.thermal {
+      _ = ModelRules.thermal(warning: thermal.warning, critical: thermal.critical, &diagnostics)
+      notNegative(thermal.duration, "policies.gpu.thermal.for")
+    }
+  }
+
+  mutating func targets(_ targets: Targets) {
+    if let ansible = targets.ansible, pattern(ansible.host, "hostName", "targets.ansible.host", example: "workstation")
+    {
+      _ = ModelRules.ansibleHost(ansible.host, &diagnostics)
+    }
+    if let kubernetes = targets.kubernetes {
+      pattern(kubernetes.version, "kubernetesVersion", "targets.kubernetes.version", example: "1.30")
+      pattern(kubernetes.namespace, "dnsLabel", "targets.kubernetes.namespace", example: "ai")
+    }
+    if let nix = targets.nix { pattern(nix.release, "nixosRelease", "targets.nix.release", example: "24.11") }
+  }
+
+  // MARK: Values
+
+  /// Whether `text` matches the schema's pattern `name`; the message is the YAML front end's.
+  @discardableResult
+  mutating func pattern(_ text: Located<String>, _ name: String, _ path: String, example: String) -> Bool {
+    if patterns[name] == nil, let source = RigSchema.pattern(name) { patterns[name] = try? Regex(source) }
+    if let regex = patterns[name], text.value.wholeMatch(of: regex) != nil { return true }
+    let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("'\(path)' must be \(summary), not '\(text.value.excerpt)'"), at: text.range,
+      help: ["for example '\(example)'"])
+    return false
+  }
+
+  mutating func choice(_ text: Located<String>, _ allowed: [String], _ path: String) -> Bool {
+    guard !allowed.contains(text.value) else { return true }
+    let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+    let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("'\(path)' must be one of \(list); not '\(text.value.excerpt)'"), at: text.range,
+      help: help)
+    return false
+  }
+
+  mutating func inRange(_ number: Located<Int>, _ bounds: ClosedRange<Int>, _ path: String) -> Bool {
+    ModelRules.inRange(number, bounds, path, &diagnostics)
+  }
+
+  mutating func notNegative<Q: Comparable & CustomStringConvertible & Sendable>(_ value: Located<Q>, _ path: String)
+  where Q: ZeroQuantity {
+    guard value.value < Q.zero else { return }
+    diagnostics.emit(FrontEndMessage.invalidValue("'\(path)' cannot be negative"), at: value.range)
+  }
+}
+
+/// A quantity with a zero, for the "cannot be negative" rule.
+protocol ZeroQuantity { static var zero: Self { get } }
+extension ByteCount: ZeroQuantity { static var zero: ByteCount { ByteCount(bytes: 0) } }
+extension Power: ZeroQuantity { static var zero: Power { Power(milliwatts: 0) } }
+extension TimeSpan: ZeroQuantity { static var zero: TimeSpan { TimeSpan(milliseconds: 0) } }

@@ -1,0 +1,6 @@
+import Foundation
+import RigCompiler
+
+// `swift run workstation-dsl render --out out`, `… plan`, `… check`: rig's commands for the project in
+// Workstation.swift.
+exit(workstation.main())
