@@ -61,8 +61,13 @@ let package = Package(
     .executableTarget(
       name: "workstation-dsl", dependencies: ["RigDSL", "RigCompiler"], path: "examples/workstation-dsl",
       swiftSettings: swift6),
+    // A second DSL example: a worker per GPU (a loop) and a server only for a large GPU (a conditional).
+    .executableTarget(
+      name: "gpu-lab-dsl", dependencies: ["RigDSL", "RigCompiler"], path: "examples/gpu-lab-dsl",
+      swiftSettings: swift6),
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
+    .testTarget(name: "RigDSLTests", dependencies: ["RigDSL", "RigYAML"], swiftSettings: swift6),
     .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),
     .testTarget(
       name: "RigEmittersTests", dependencies: ["RigEmitters", "RigCompiler", "RigYAML"], swiftSettings: swift6),

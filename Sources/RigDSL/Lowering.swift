@@ -42,17 +42,18 @@ struct Lowering {
         if once("targets", range(declared.site), in: &seen, help: help) { targets = declared }
       }
     }
-    guard let hardware else {
+    // Everything is lowered, so that one run reports every mistake, before a missing part stops the model.
+    let machine = hardware.flatMap { self.hardware($0) }
+    let lowered = (policies.map { self.policies($0) } ?? .init(), targets.map { self.targets($0) } ?? .init())
+    if hardware == nil {
       diagnostics.emit(
         FrontEndMessage.missingKey(key: "hardware", context: "at the top level"), at: rigRange,
         help: ["add 'Hardware.cpu(…).memory(…).os(…)' to the Rig"])
-      return nil
     }
-    guard let machine = self.hardware(hardware) else { return nil }
+    guard let machine else { return nil }
     let spec = RigSpec(
       apiVersion: Located(RigSpec.apiVersion, at: rigRange), name: Located(rig.name, at: rigRange), hardware: machine,
-      sources: sources, stack: stack, components: components, policies: policies.map { self.policies($0) } ?? .init(),
-      targets: targets.map { self.targets($0) } ?? .init())
+      sources: sources, stack: stack, components: components, policies: lowered.0, targets: lowered.1)
     ModelRules.check(spec, into: &diagnostics)
     return spec
   }
