@@ -75,8 +75,11 @@ let package = Package(
       name: "RigYAMLTests",
       dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
-    // Depends on the executable too, so `swift test` builds the binary its command-line tests run.
+    // Depends on the executables too, so `swift test` builds the binaries its command-line tests run; the DSL
+    // examples' descriptions are also imported (`@testable import workstation_dsl`).
     .testTarget(
-      name: "RigCompilerTests", dependencies: ["RigCompiler", "RigEmitters", "rig"], swiftSettings: swift6),
+      name: "RigCompilerTests",
+      dependencies: ["RigCompiler", "RigEmitters", "RigDSL", "rig", "workstation-dsl", "gpu-lab-dsl"],
+      swiftSettings: swift6),
   ]
 )

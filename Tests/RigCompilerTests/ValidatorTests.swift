@@ -8,16 +8,18 @@ import Testing
 @Suite struct ValidatorTests {
   static let scripts = packageRoot + "/scripts/validate"
 
-  /// The examples whose golden output holds files of `target` (a folder under `golden/EXAMPLE/`).
+  /// The examples whose golden output holds files of `target` (a folder under `golden/EXAMPLE/`): the YAML ones and
+  /// the DSL ones with output of their own (`workstation-dsl` renders the bytes of `workstation`).
   static func examplesWith(_ target: String) -> [String] {
-    examples.filter { FileManager.default.fileExists(atPath: Golden.root + "/\($0)/\(target)") }
+    (examples + ["gpu-lab-dsl"]).filter { FileManager.default.fileExists(atPath: Golden.root + "/\($0)/\(target)") }
   }
 
   @Test func everyTargetOfTheExamplesIsChecked() {
-    for target in ["kernel", "systemd", "ansible", "nix", "prometheus"] {
-      #expect(Self.examplesWith(target) == ["llm-server", "workstation"], "\(target)")
+    for target in ["kernel", "systemd", "ansible", "prometheus"] {
+      #expect(Self.examplesWith(target) == ["llm-server", "workstation", "gpu-lab-dsl"], "\(target)")
     }
-    #expect(Self.examplesWith("kubernetes") == ["workstation"])
+    #expect(Self.examplesWith("nix") == ["llm-server", "workstation"])
+    #expect(Self.examplesWith("kubernetes") == ["workstation", "gpu-lab-dsl"])
   }
 
   /// Each target's checker, and what it prints when everything passed.
@@ -50,8 +52,15 @@ import Testing
     var arguments = [Golden.root + "/" + check.example]
     if check.target == "kubernetes" {
       // The version the example targets, as kubernetes-validate names it.
-      let text = try String(contentsOfFile: packageRoot + "/examples/\(check.example)/rig.yaml", encoding: .utf8)
-      let version = try #require(text.firstMatch(of: /kubernetes: \{ version: "([0-9.]+)"/)?.1)
+      let yaml = packageRoot + "/examples/\(check.example)/rig.yaml"
+      let version: Substring
+      if FileManager.default.fileExists(atPath: yaml) {
+        let text = try String(contentsOfFile: yaml, encoding: .utf8)
+        version = try #require(text.firstMatch(of: /kubernetes: \{ version: "([0-9.]+)"/)?.1)
+      } else {
+        let text = try String(contentsOfFile: packageRoot + "/examples/gpu-lab-dsl/GPULab.swift", encoding: .utf8)
+        version = try #require(text.firstMatch(of: /Kubernetes\(version: "([0-9.]+)"/)?.1)
+      }
       arguments.append("\(version).0")
     }
     let result = try run(Self.scripts + "/" + check.script, arguments)
