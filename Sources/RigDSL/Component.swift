@@ -68,6 +68,7 @@ public struct ComponentPart: Sendable {
 /// Collects the elements of a `Component`.
 @resultBuilder
 public enum ComponentBuilder: ListBuilder {
+  /// What this builder collects.
   public typealias Element = ComponentPart
   /// What the component is.
   public static func buildExpression(_ part: Description) -> [ComponentPart] { [part.part] }

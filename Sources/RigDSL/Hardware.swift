@@ -116,6 +116,7 @@ public struct Core: Sendable {
 /// Collects the cores of a `CPUTopology.cores` list.
 @resultBuilder
 public enum CoreBuilder: ListBuilder {
+  /// What this builder collects.
   public typealias Element = Core
 }
 

@@ -38,6 +38,7 @@ public struct PolicyPart: Sendable {
 /// Collects the elements of `Policies`.
 @resultBuilder
 public enum PoliciesBuilder: ListBuilder {
+  /// What this builder collects.
   public typealias Element = PolicyPart
   /// CPU isolation.
   public static func buildExpression(_ policy: CPUPolicy) -> [PolicyPart] {

@@ -48,6 +48,7 @@ public struct Rig: Sendable {
 public struct LoweredRig: Sendable {
   /// The model; nil when a diagnostic is an error.
   public var spec: RigSpec?
+  /// Every diagnostic lowering found, errors and warnings.
   public var diagnostics: DiagnosticEngine
   /// The `#fileID` of the file that wrote `Rig(…)`, which stands for the project in messages.
   public var file: String
@@ -71,6 +72,7 @@ public struct RigPart: Sendable {
 /// Collects the parts of a `Rig`.
 @resultBuilder
 public enum RigBuilder: ListBuilder {
+  /// What this builder collects.
   public typealias Element = RigPart
   /// The machine.
   public static func buildExpression(_ hardware: Hardware) -> [RigPart] { [RigPart(kind: .hardware(hardware))] }

@@ -7,6 +7,7 @@ public struct SourcePosition: Sendable, Hashable {
   public var fileID: String
   /// The file's full path, as Swift's `#filePath`; read only to quote the offending line.
   public var filePath: String
+  /// The 1-based line.
   public var line: Int
   /// The column Swift reports for the call: its argument list, or the first character of a literal.
   public var column: Int

@@ -94,6 +94,7 @@ public struct Constraint: Sendable, Hashable {
 /// Collects requirements: `Require` values, and strings in YAML's requirement grammar.
 @resultBuilder
 public enum StackBuilder: ListBuilder {
+  /// What this builder collects.
   public typealias Element = Require
 
   /// A requirement written as text, located at the string literal.

@@ -44,6 +44,7 @@ public struct TargetPart: Sendable {
 /// Collects the targets of `Targets`.
 @resultBuilder
 public enum TargetsBuilder: ListBuilder {
+  /// What this builder collects.
   public typealias Element = TargetPart
   /// An Ansible playbook and inventory.
   public static func buildExpression(_ target: Ansible) -> [TargetPart] { [target.part] }
