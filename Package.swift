@@ -67,7 +67,7 @@ let package = Package(
       swiftSettings: swift6),
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
-    .testTarget(name: "RigDSLTests", dependencies: ["RigDSL", "RigYAML"], swiftSettings: swift6),
+    .testTarget(name: "RigDSLTests", dependencies: ["RigDSL", "RigYAML", "RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),
     .testTarget(
       name: "RigEmittersTests", dependencies: ["RigEmitters", "RigCompiler", "RigYAML"], swiftSettings: swift6),

@@ -74,14 +74,27 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
   public var bytes: Int
   public init(bytes: Int) { self.bytes = bytes }
 
-  public static func kib(_ n: Int) -> ByteCount { ByteCount(bytes: n << 10) }
-  public static func mib(_ n: Int) -> ByteCount { ByteCount(bytes: n << 20) }
-  public static func gib(_ n: Int) -> ByteCount { ByteCount(bytes: n << 30) }
-  public static func tib(_ n: Int) -> ByteCount { ByteCount(bytes: n << 40) }
+  /// `n` KiB; like every quantity factory, it saturates at `Int.max` (or `-Int.max`) instead of trapping or wrapping
+  /// (rig's limits, `ModelRules`, then refuse the value).
+  public static func kib(_ n: Int) -> ByteCount { ByteCount(bytes: saturating(n, 1 << 10)) }
+  /// `n` MiB.
+  public static func mib(_ n: Int) -> ByteCount { ByteCount(bytes: saturating(n, 1 << 20)) }
+  /// `n` GiB.
+  public static func gib(_ n: Int) -> ByteCount { ByteCount(bytes: saturating(n, 1 << 30)) }
+  /// `n` TiB.
+  public static func tib(_ n: Int) -> ByteCount { ByteCount(bytes: saturating(n, 1 << 40)) }
 
   public static func < (a: ByteCount, b: ByteCount) -> Bool { a.bytes < b.bytes }
-  public static func + (a: ByteCount, b: ByteCount) -> ByteCount { ByteCount(bytes: a.bytes + b.bytes) }
-  public static func - (a: ByteCount, b: ByteCount) -> ByteCount { ByteCount(bytes: a.bytes - b.bytes) }
+  /// The sum, saturating at the largest and smallest counts (budgets add many sizes).
+  public static func + (a: ByteCount, b: ByteCount) -> ByteCount {
+    let (sum, overflow) = a.bytes.addingReportingOverflow(b.bytes)
+    return ByteCount(bytes: overflow ? (b.bytes > 0 ? Int.max : -Int.max) : sum)
+  }
+  /// The difference, saturating like `+`.
+  public static func - (a: ByteCount, b: ByteCount) -> ByteCount {
+    let (difference, overflow) = a.bytes.subtractingReportingOverflow(b.bytes)
+    return ByteCount(bytes: overflow ? (b.bytes < 0 ? Int.max : -Int.max) : difference)
+  }
 
   static let units: [(String, Int)] = [("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
 
@@ -153,7 +166,8 @@ public struct ByteCount: Sendable, Hashable, Comparable, CustomStringConvertible
 public struct Power: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var milliwatts: Int
   public init(milliwatts: Int) { self.milliwatts = milliwatts }
-  public static func watts(_ n: Int) -> Power { Power(milliwatts: n * 1000) }
+  /// `n` watts, saturating like `ByteCount.gib`.
+  public static func watts(_ n: Int) -> Power { Power(milliwatts: saturating(n, 1000)) }
   public static func < (a: Power, b: Power) -> Bool { a.milliwatts < b.milliwatts }
 
   public var description: String { wattsText + "W" }
@@ -191,7 +205,8 @@ public struct Power: Sendable, Hashable, Comparable, CustomStringConvertible {
 public struct Temperature: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var millicelsius: Int
   public init(millicelsius: Int) { self.millicelsius = millicelsius }
-  public static func celsius(_ n: Int) -> Temperature { Temperature(millicelsius: n * 1000) }
+  /// `n` degrees Celsius, saturating like `ByteCount.gib`.
+  public static func celsius(_ n: Int) -> Temperature { Temperature(millicelsius: saturating(n, 1000)) }
   public static func < (a: Temperature, b: Temperature) -> Bool { a.millicelsius < b.millicelsius }
 
   public var description: String { Fixed.format(millicelsius, scale: 1000) + "C" }
@@ -236,8 +251,10 @@ public struct Temperature: Sendable, Hashable, Comparable, CustomStringConvertib
 public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var milliseconds: Int
   public init(milliseconds: Int) { self.milliseconds = milliseconds }
-  public static func seconds(_ n: Int) -> TimeSpan { TimeSpan(milliseconds: n * 1000) }
-  public static func minutes(_ n: Int) -> TimeSpan { TimeSpan(milliseconds: n * 60_000) }
+  /// `n` seconds, saturating like `ByteCount.gib`.
+  public static func seconds(_ n: Int) -> TimeSpan { TimeSpan(milliseconds: saturating(n, 1000)) }
+  /// `n` minutes, saturating like `ByteCount.gib`.
+  public static func minutes(_ n: Int) -> TimeSpan { TimeSpan(milliseconds: saturating(n, 60_000)) }
   public static func < (a: TimeSpan, b: TimeSpan) -> Bool { a.milliseconds < b.milliseconds }
 
   static let units: [(String, Int)] = [
@@ -303,6 +320,12 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
     return .success(TimeSpan(milliseconds: total))
   }
+}
+
+/// `n * unit`, or `Int.max` (`-Int.max` below zero, so that its magnitude still fits) when the product does not fit.
+func saturating(_ n: Int, _ unit: Int) -> Int {
+  let (product, overflow) = n.multipliedReportingOverflow(by: unit)
+  return overflow ? (n < 0 ? -Int.max : Int.max) : product
 }
 
 enum Fixed {

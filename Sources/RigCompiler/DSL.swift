@@ -9,14 +9,10 @@ extension RigCompiler {
   /// when the file is still where it was compiled (`#filePath`).
   public static func check(_ rig: Rig) -> CheckResult {
     let lowered = rig.lower()
-    var sources = SourceFiles()
-    for file in lowered.files {
-      if let text = try? String(contentsOfFile: file.filePath, encoding: .utf8) {
-        sources.add(file: file.fileID, text: text)
-      }
-    }
     return resolve(
-      CheckResult(spec: lowered.spec, diagnostics: lowered.diagnostics, sources: sources, file: lowered.file))
+      CheckResult(
+        spec: lowered.spec, diagnostics: lowered.diagnostics, sources: lowered.sources, file: lowered.file,
+        projectPath: lowered.filePath))
   }
 }
 

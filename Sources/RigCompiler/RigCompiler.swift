@@ -23,6 +23,9 @@ public struct CheckResult: Sendable {
   public var sources: SourceFiles
   /// The root file, as displayed.
   public var file: String
+  /// The root file on disk when `file` is not its path (a Swift description's `#fileID`): an output folder must not
+  /// hold it.
+  public var projectPath: String? = nil
   public var hasErrors: Bool { diagnostics.hasErrors }
 
   /// Everything emitters need; nil when any phase found an error.

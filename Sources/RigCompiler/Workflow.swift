@@ -24,7 +24,13 @@ extension RigCompiler {
     for target in Set(targets).sorted() where !enabled.contains(target) {
       check.diagnostics.emit(
         OutputMessage.targetNotEnabled(target.rawValue), at: nil,
-        help: ["add '\(target.rawValue):' under 'targets:' in '\(result.file)', or leave out '--target \(target)'"])
+        help: [
+          // A Swift description (it has a project path of its own) enables a target with the element of that name.
+          result.projectPath == nil
+            ? "add '\(target.rawValue):' under 'targets:' in '\(result.file)', or leave out '--target \(target)'"
+            : "add '\(target.rawValue.prefix(1).uppercased() + target.rawValue.dropFirst())(…)' to 'Targets' in "
+              + "'\(result.file)', or leave out '--target \(target)'"
+        ])
     }
     guard !check.hasErrors else { return PlanResult(check: check, output: nil) }
     let names = (targets.isEmpty ? enabled : Set(targets).sorted()).map(\.rawValue)
@@ -32,7 +38,7 @@ extension RigCompiler {
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
     let output = OutputFolder.plan(
       artifacts: artifacts, targets: names, scope: targets.isEmpty ? nil : Set(names), project: spec.name.value,
-      projectFile: result.file, folder: folder)
+      projectFile: result.projectPath ?? result.file, folder: folder)
     for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }
     return PlanResult(check: check, output: output)
   }

@@ -287,16 +287,17 @@ public struct ExclusiveGroup: Sendable {
 
 /// A set of logical CPUs, in the kernel's cpulist grammar or from numbers.
 public struct CPUSelection: Sendable {
-  let text: String
+  enum Form: Sendable {
+    case text(String)
+    case range(ClosedRange<Int>)
+    case list([Int])
+  }
+  let form: Form
 
   /// CPUs in the kernel's cpulist grammar, such as `"8-15"` or `"0-7,16-27"`; `N` is the last CPU.
-  public static func cpus(_ text: String) -> CPUSelection { CPUSelection(text: text) }
+  public static func cpus(_ text: String) -> CPUSelection { CPUSelection(form: .text(text)) }
   /// The CPUs of a range, such as `8...15`.
-  public static func cpus(_ range: ClosedRange<Int>) -> CPUSelection {
-    CPUSelection(text: "\(range.lowerBound)-\(range.upperBound)")
-  }
+  public static func cpus(_ range: ClosedRange<Int>) -> CPUSelection { CPUSelection(form: .range(range)) }
   /// These CPUs.
-  public static func cpus(_ list: [Int]) -> CPUSelection {
-    CPUSelection(text: list.map(String.init).joined(separator: ","))
-  }
+  public static func cpus(_ list: [Int]) -> CPUSelection { CPUSelection(form: .list(list)) }
 }

@@ -4,9 +4,11 @@ import RigModel
 /// The machine rig compiles for (`hardware:` in YAML), built by chaining: `Hardware.cpu(…).memory(…).gpu(…).os(…)`.
 public struct Hardware: Sendable {
   var cpu: CPUDeclaration
-  var memory: (size: ByteCount, site: Site)?
+  /// Every `.memory(…)`, in order: the first counts, a second is an error.
+  var memory: [(size: ByteCount, site: Site)] = []
   var gpus: [GPUDeclaration] = []
-  var os: (os: OS, site: Site)?
+  /// Every `.os(…)`, in order: the first counts, a second is an error.
+  var os: [(os: OS, site: Site)] = []
   let site: Site
 
   init(cpu: CPUDeclaration, site: Site) {
@@ -16,7 +18,7 @@ public struct Hardware: Sendable {
 
   /// A machine with this processor: its topology, model name and boot CPU (0 unless written).
   public static func cpu(
-    _ topology: CPUTopology, model: String? = nil, bootCPU: Int = 0, fileID: String = #fileID,
+    _ topology: CPUTopology, model: String? = nil, bootCPU: Int? = nil, fileID: String = #fileID,
     filePath: String = #filePath, line: Int = #line, column: Int = #column
   ) -> Hardware {
     let site = callRange("cpu", fileID, filePath, line, column)
@@ -29,7 +31,7 @@ public struct Hardware: Sendable {
     column: Int = #column
   ) -> Hardware {
     var hardware = self
-    hardware.memory = (size, callRange("memory", fileID, filePath, line, column))
+    hardware.memory.append((size, callRange("memory", fileID, filePath, line, column)))
     return hardware
   }
 
@@ -53,7 +55,7 @@ public struct Hardware: Sendable {
     _ os: OS, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
   ) -> Hardware {
     var hardware = self
-    hardware.os = (os, callRange("os", fileID, filePath, line, column))
+    hardware.os.append((os, callRange("os", fileID, filePath, line, column)))
     return hardware
   }
 }
@@ -61,7 +63,7 @@ public struct Hardware: Sendable {
 struct CPUDeclaration: Sendable {
   var topology: CPUTopology
   var model: String?
-  var bootCPU: Int
+  var bootCPU: Int?
   var site: Site
 }
 

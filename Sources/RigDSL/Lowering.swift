@@ -6,14 +6,10 @@ import RigYAML
 /// rules as YAML (`ModelRules`), with the diagnostics located in the Swift files.
 struct Lowering {
   var diagnostics = DiagnosticEngine()
-  /// `#fileID` → `#filePath` of every file a located value came from.
-  var files: [String: String] = [:]
+  var lines = SourceLines()
 
-  /// The range of `site`, remembering its file.
-  mutating func range(_ site: Site) -> SourceRange {
-    if files[site.position.fileID] == nil { files[site.position.fileID] = site.position.filePath }
-    return site.range
-  }
+  /// The range of `site`, at the name called.
+  mutating func range(_ site: Site) -> SourceRange { lines.range(of: site) }
 
   mutating func lower(_ rig: Rig) -> RigSpec? {
     let rigRange = range(Site(position: rig.position, callee: "Rig"))
@@ -42,21 +38,26 @@ struct Lowering {
         if once("targets", range(declared.site), in: &seen, help: help) { targets = declared }
       }
     }
-    // Everything is lowered, so that one run reports every mistake, before a missing part stops the model.
     let machine = hardware.flatMap { self.hardware($0) }
-    let lowered = (policies.map { self.policies($0) } ?? .init(), targets.map { self.targets($0) } ?? .init())
     if hardware == nil {
       diagnostics.emit(
         FrontEndMessage.missingKey(key: "hardware", context: "at the top level"), at: rigRange,
         help: ["add 'Hardware.cpu(…).memory(…).os(…)' to the Rig"])
     }
-    guard let machine else { return nil }
+    // Without a machine the rest is still checked, so that one run reports every mistake.
     let spec = RigSpec(
-      apiVersion: Located(RigSpec.apiVersion, at: rigRange), name: Located(rig.name, at: rigRange), hardware: machine,
-      sources: sources, stack: stack, components: components, policies: lowered.0, targets: lowered.1)
-    ModelRules.check(spec, into: &diagnostics)
-    return spec
+      apiVersion: Located(RigSpec.apiVersion, at: rigRange), name: Located(rig.name, at: rigRange),
+      hardware: machine ?? Self.noMachine, sources: sources, stack: stack, components: components,
+      policies: policies.map { self.policies($0) } ?? .init(), targets: targets.map { self.targets($0) } ?? .init())
+    ModelRules.check(spec, checkingHardware: machine != nil, into: &diagnostics)
+    return machine == nil ? nil : spec
   }
+
+  /// Stands in for a machine that is missing or wrong while the rest of the model is checked.
+  static let noMachine = RigModel.Hardware(
+    cpu: RigModel.CPU(model: nil, cores: [], bootCPU: Located(0, at: nil)), memory: Located(.gib(1), at: nil),
+    gpus: [],
+    os: OperatingSystem(distribution: Located("debian", at: nil), release: Located("bookworm", at: nil)))
 
   /// Whether `key` is written for the first time; a repeat is an error pointing at both.
   mutating func once(_ key: String, _ written: SourceRange, in seen: inout [String: SourceRange], help: String)
@@ -77,18 +78,14 @@ struct Lowering {
   mutating func hardware(_ hardware: Hardware) -> RigModel.Hardware? {
     let written = range(hardware.site)
     let cpu = self.cpu(hardware.cpu)
-    guard let memory = hardware.memory else {
-      diagnostics.emit(
-        FrontEndMessage.missingKey(key: "memory", context: "in 'hardware'"), at: written,
-        help: ["add '.memory(.gib(32))' with the machine's RAM"])
-      return nil
-    }
-    guard let os = hardware.os else {
-      diagnostics.emit(
-        FrontEndMessage.missingKey(key: "os", context: "in 'hardware'"), at: written,
-        help: ["add '.os(.debian(.bookworm))'"])
-      return nil
-    }
+    var seen: [String: SourceRange] = [:]
+    let help = "keep one"
+    let memory = hardware.memory.map { (size: $0.size, range: range($0.site)) }.filter {
+      once("hardware.memory", $0.range, in: &seen, help: help)
+    }.first
+    let os = hardware.os.map { (os: $0.os, range: range($0.site)) }.filter {
+      once("hardware.os", $0.range, in: &seen, help: help)
+    }.first
     let gpus = hardware.gpus.map { gpu -> RigModel.GPU in
       let at = range(gpu.site)
       return RigModel.GPU(
@@ -100,12 +97,21 @@ struct Lowering {
             max: Located($0.max, at: at))
         })
     }
-    let osRange = range(os.site)
-    guard let cpu else { return nil }
+    if memory == nil {
+      diagnostics.emit(
+        FrontEndMessage.missingKey(key: "memory", context: "in 'hardware'"), at: written,
+        help: ["add '.memory(.gib(32))' with the machine's RAM"])
+    }
+    if os == nil {
+      diagnostics.emit(
+        FrontEndMessage.missingKey(key: "os", context: "in 'hardware'"), at: written,
+        help: ["add '.os(.debian(.bookworm))'"])
+    }
+    guard let cpu, let memory, let os else { return nil }
     return RigModel.Hardware(
-      cpu: cpu, memory: Located(memory.size, at: range(memory.site)), gpus: gpus,
+      cpu: cpu, memory: Located(memory.size, at: memory.range), gpus: gpus,
       os: OperatingSystem(
-        distribution: Located(os.os.distribution, at: osRange), release: Located(os.os.release, at: osRange)))
+        distribution: Located(os.os.distribution, at: os.range), release: Located(os.os.release, at: os.range)))
   }
 
   mutating func cpu(_ cpu: CPUDeclaration) -> RigModel.CPU? {
@@ -122,27 +128,34 @@ struct Lowering {
     case .cores(let declared):
       cores = declared.map { RigModel.Core(kind: $0.kind, threads: $0.threads.sorted(), range: range($0.site)) }
     }
+    // The boot CPU has a location only when written, as in YAML: notes about it then point at it.
     return RigModel.CPU(
-      model: cpu.model, cores: cores, bootCPU: Located(cpu.bootCPU, at: written), topologyRange: written)
+      model: cpu.model, cores: cores, bootCPU: Located(cpu.bootCPU ?? 0, at: cpu.bootCPU == nil ? nil : written),
+      topologyRange: written)
   }
 
   // MARK: Stack and components
 
-  /// A requirement: YAML's grammar for text, with problems located inside a string literal; typed clauses checked
-  /// one by one.
+  /// A requirement: YAML's grammar for text, with problems located inside the string literal when it is a plain
+  /// one (else at the expression); typed clauses checked one by one.
   mutating func requirement(_ require: Require) -> RigModel.Requirement? {
-    let call = range(Site(position: require.position, callee: "Require"))
     switch require.form {
     case .text(let text):
-      let length = text.unicodeScalars.count
-      func at(_ offset: Int, _ count: Int) -> SourceRange {
-        require.atLiteral ? require.position.literal(offset: offset, length: max(1, count)) : call
+      let whole: SourceRange
+      var at: (Int, Int) -> SourceRange
+      if require.atLiteral {
+        whole = lines.start(of: require.position)
+        at = { _, _ in whole }
+        if let inside = lines.literal(at: require.position, text: text) { at = inside }
+      } else {
+        whole = range(Site(position: require.position, callee: "Require"))
+        at = { _, _ in whole }
       }
       switch RigModel.Requirement.parse(text) {
       case .success(let parsed):
         return RigModel.Requirement(
           name: Located(parsed.name, at: at(parsed.nameOffset, parsed.nameLength)), constraint: parsed.constraint,
-          range: at(0, length))
+          range: at(0, text.unicodeScalars.count))
       case .failure(let problem):
         diagnostics.emit(
           FrontEndMessage.badConstraint("invalid requirement: " + problem.message),
@@ -150,6 +163,7 @@ struct Lowering {
         return nil
       }
     case .typed(let name, let constraints):
+      let call = range(Site(position: require.position, callee: "Require"))
       var clauses: [VersionClause] = []
       for constraint in constraints {
         guard let version = version(constraint.version, at: call) else { return nil }
@@ -178,7 +192,21 @@ struct Lowering {
   }
 
   mutating func cpus(_ selection: CPUSelection, at written: SourceRange) -> Located<CPUListExpression>? {
-    switch CPUListExpression.parse(selection.text) {
+    let text: String
+    switch selection.form {
+    case .text(let written): text = written
+    case .range(let range):
+      guard cpuNumbers([range.lowerBound, range.upperBound], at: written) else { return nil }
+      text = range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+    case .list(let list):
+      guard cpuNumbers(list, at: written) else { return nil }
+      if list.isEmpty {
+        diagnostics.emit(FrontEndMessage.badCPUList("empty CPU list"), at: written, help: ["list at least one CPU"])
+        return nil
+      }
+      text = CPUList(list).description
+    }
+    switch CPUListExpression.parse(text) {
     case .success(var expression):
       for index in expression.items.indices { expression.items[index].range = written }
       return Located(expression, at: written)
@@ -186,6 +214,14 @@ struct Lowering {
       diagnostics.emit(FrontEndMessage.badCPUList(problem.message), at: written, help: problem.help)
       return nil
     }
+  }
+
+  /// Whether every number can be a logical CPU.
+  mutating func cpuNumbers(_ numbers: [Int], at written: SourceRange) -> Bool {
+    guard let bad = numbers.first(where: { $0 < 0 || $0 > CPUList.maxCPU }) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.badCPUList("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"), at: written)
+    return false
   }
 
   mutating func component(_ declared: Component) -> RigModel.Component? {
@@ -266,7 +302,7 @@ struct Lowering {
         policies.isolatedCPUs = cpu.isolated.flatMap { cpus($0, at: at) }
         policies.housekeepingCPUs = cpu.housekeeping.flatMap { cpus($0, at: at) }
       case .memory(let memory):
-        policies.memoryReserve = memory.reserve.map { Located($0, at: at) }
+        policies.memoryReserve = Located(memory.reserve, at: at)
       case .gpu(let gpu):
         policies.gpuReserve = gpu.reserve.map { Located($0, at: at) }
         policies.gpuPowerLimit = gpu.powerLimit.map { Located($0, at: at) }

@@ -76,12 +76,12 @@ public struct CPUPolicy: Sendable {
 
 /// RAM kept back from every budget (`policies.memory`).
 public struct MemoryPolicy: Sendable {
-  let reserve: ByteCount?
+  let reserve: ByteCount
   let site: Site
 
   /// Keeps `reserve` of RAM for the system.
   public init(
-    reserve: ByteCount? = nil, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line,
+    reserve: ByteCount, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line,
     column: Int = #column
   ) {
     self.reserve = reserve

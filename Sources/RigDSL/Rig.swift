@@ -40,7 +40,9 @@ public struct Rig: Sendable {
     let spec = lowering.lower(self)
     return LoweredRig(
       spec: lowering.diagnostics.hasErrors ? nil : spec, diagnostics: lowering.diagnostics, file: position.fileID,
-      files: lowering.files.sorted { $0.key < $1.key }.map { (fileID: $0.key, filePath: $0.value) })
+      filePath: position.filePath,
+      files: lowering.lines.paths.sorted { $0.key < $1.key }.map { (fileID: $0.key, filePath: $0.value) },
+      sources: lowering.lines.sources)
   }
 }
 
@@ -52,8 +54,12 @@ public struct LoweredRig: Sendable {
   public var diagnostics: DiagnosticEngine
   /// The `#fileID` of the file that wrote `Rig(…)`, which stands for the project in messages.
   public var file: String
+  /// The `#filePath` of that file: where the project is on disk.
+  public var filePath: String
   /// Every Swift file the description was written in (`#fileID` and `#filePath`), sorted by `#fileID`.
   public var files: [(fileID: String, filePath: String)]
+  /// The text of those files that could be read, by `#fileID`, for quoting lines in diagnostics.
+  public var sources: SourceFiles
 }
 
 /// One part of a `Rig`: hardware, sources, stack, a component, policies or targets.

@@ -351,19 +351,29 @@ struct Lowerer {
   }
 
   mutating func bytes(_ value: Value) -> Located<ByteCount>? {
-    parsed(value, expected: "a size such as '12GiB'", message: FrontEndMessage.badQuantity, ByteCount.parse)
+    limited(
+      value, parsed(value, expected: "a size such as '12GiB'", message: FrontEndMessage.badQuantity, ByteCount.parse))
   }
 
   mutating func power(_ value: Value) -> Located<Power>? {
-    parsed(value, expected: "a power such as '180W'", message: FrontEndMessage.badQuantity, Power.parse)
+    limited(value, parsed(value, expected: "a power such as '180W'", message: FrontEndMessage.badQuantity, Power.parse))
   }
 
   mutating func temperature(_ value: Value) -> Located<Temperature>? {
-    parsed(value, expected: "a temperature such as '85C'", message: FrontEndMessage.badQuantity, Temperature.parse)
+    limited(
+      value,
+      parsed(value, expected: "a temperature such as '85C'", message: FrontEndMessage.badQuantity, Temperature.parse))
   }
 
   mutating func duration(_ value: Value) -> Located<TimeSpan>? {
-    parsed(value, expected: "a duration such as '5m'", message: FrontEndMessage.badQuantity, TimeSpan.parse)
+    limited(
+      value, parsed(value, expected: "a duration such as '5m'", message: FrontEndMessage.badQuantity, TimeSpan.parse))
+  }
+
+  /// `quantity` when it is within rig's limits (`ModelRules.withinLimits`).
+  mutating func limited<Q: Limited>(_ value: Value, _ quantity: Located<Q>?) -> Located<Q>? {
+    guard let quantity else { return nil }
+    return ModelRules.withinLimits(quantity, value.displayName, &diagnostics) ? quantity : nil
   }
 
   /// A CPU list, each item located in the source so later checks can point at the one that is wrong.

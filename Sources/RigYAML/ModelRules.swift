@@ -7,8 +7,13 @@ import RigModel
 public enum ModelRules {
   /// Checks the whole model; what it reports is what the YAML front end reports for the same mistake.
   public static func check(_ spec: RigSpec, into diagnostics: inout DiagnosticEngine) {
+    check(spec, checkingHardware: true, into: &diagnostics)
+  }
+
+  /// Checks the model, leaving out its hardware when that is a stand-in for a machine that was missing or wrong.
+  package static func check(_ spec: RigSpec, checkingHardware: Bool, into diagnostics: inout DiagnosticEngine) {
     var checker = Checker(diagnostics: diagnostics)
-    checker.check(spec)
+    checker.check(spec, checkingHardware: checkingHardware)
     diagnostics = checker.diagnostics
   }
 
@@ -89,6 +94,18 @@ public enum ModelRules {
       FrontEndMessage.invalidValue(
         "'\(path)' must be between \(bounds.lowerBound) and \(bounds.upperBound), not \(number.value)"),
       at: number.range)
+    return false
+  }
+
+  /// A quantity within what rig accepts (`Limited.limits`); `name` is how the message names it.
+  package static func withinLimits<Q: Limited>(
+    _ value: Located<Q>, _ name: String, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    guard !Q.limits.contains(value.value) else { return true }
+    diagnostics.emit(
+      FrontEndMessage.invalidValue(
+        "\(name) must be between \(Q.limits.lowerBound) and \(Q.limits.upperBound), not \(value.value)"),
+      at: value.range)
     return false
   }
 
@@ -186,14 +203,14 @@ private struct Checker {
 
   init(diagnostics: DiagnosticEngine) { self.diagnostics = diagnostics }
 
-  mutating func check(_ spec: RigSpec) {
+  mutating func check(_ spec: RigSpec, checkingHardware: Bool) {
     if spec.apiVersion.value != RigSpec.apiVersion {
       diagnostics.emit(
         FrontEndMessage.invalidValue("unsupported apiVersion '\(spec.apiVersion.value.excerpt)'"),
         at: spec.apiVersion.range, help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
     }
     pattern(spec.name, "dnsLabel", "name", example: "ai-workstation")
-    hardware(spec.hardware)
+    if checkingHardware { hardware(spec.hardware) }
     var seenSources: [String: SourceRange?] = [:]
     for source in spec.sources {
       if choice(source, RigSchema.knownSources, "sources") {
@@ -217,9 +234,11 @@ private struct Checker {
   // MARK: Hardware
 
   mutating func hardware(_ hardware: Hardware) {
-    if hardware.memory.value.bytes <= 0 {
+    if hardware.memory.value.bytes == 0 {
       diagnostics.emit(
         FrontEndMessage.invalidValue("'hardware.memory' must be more than 0"), at: hardware.memory.range)
+    } else {
+      limited(hardware.memory, "hardware.memory")
     }
     cpu(hardware.cpu)
     var names: [String: SourceRange?] = [:]
@@ -231,10 +250,10 @@ private struct Checker {
           help: ["give each GPU its own name"],
           &diagnostics)
       else { continue }
-      notNegative(gpu.memory, "\(path).memory")
+      limited(gpu.memory, "\(path).memory")
       if let power = gpu.power {
         for value in [power.defaultLimit, power.min, power.max].compactMap({ $0 }) {
-          notNegative(value, "\(path).power")
+          limited(value, "\(path).power")
         }
         _ = ModelRules.powerRange(power, &diagnostics)
       }
@@ -260,13 +279,14 @@ private struct Checker {
           at: core.range)
         continue
       }
-      let taken = core.threads.filter { owner[$0] != nil }
+      var seen: Set<Int> = []
+      let taken = core.threads.filter { owner[$0] != nil || !seen.insert($0).inserted }
       if let first = taken.first {
         let list = CPUList(taken)
         diagnostics.emit(
           FrontEndMessage.topology(
             list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
-          at: core.range, notes: [DiagnosticNote("first listed here", at: owner[first] ?? nil)],
+          at: core.range, notes: owner[first].map { [DiagnosticNote("first listed here", at: $0)] } ?? [],
           help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
       }
       for thread in core.threads where owner[thread] == nil { owner[thread] = core.range }
@@ -307,7 +327,7 @@ private struct Checker {
     }
     if let storage = component.storage {
       pattern(storage.path, "absolutePath", "\(path).storage.path", example: "/data")
-      notNegative(storage.size, "\(path).storage.size")
+      limited(storage.size, "\(path).storage.size")
     }
     var ports: [Int: SourceRange?] = [:]
     for port in component.ports where inRange(port, 1...65535, "\(path).ports") {
@@ -328,8 +348,8 @@ private struct Checker {
           at: cpu.placement.range ?? component.name.range, help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
       }
     }
-    if let memory = component.resources.memory { notNegative(memory, "\(path).resources.memory") }
-    if let gpu = component.resources.gpu { notNegative(gpu.memory, "\(path).resources.gpu.memory") }
+    if let memory = component.resources.memory { limited(memory, "\(path).resources.memory") }
+    if let gpu = component.resources.gpu { limited(gpu.memory, "\(path).resources.gpu.memory") }
     if let group = component.exclusiveGroup {
       pattern(group, "dnsLabel", "\(path).exclusive_group", example: "gpu-heavy")
     }
@@ -340,12 +360,14 @@ private struct Checker {
 
   mutating func policies(_ policies: Policies) {
     if let cores = policies.housekeepingCores { _ = inRange(cores, 1...4096, "policies.cpu.housekeeping_cores") }
-    if let reserve = policies.memoryReserve { notNegative(reserve, "policies.memory.reserve") }
-    if let reserve = policies.gpuReserve { notNegative(reserve, "policies.gpu.reserve") }
-    if let limit = policies.gpuPowerLimit { notNegative(limit, "policies.gpu.power_limit") }
+    if let reserve = policies.memoryReserve { limited(reserve, "policies.memory.reserve") }
+    if let reserve = policies.gpuReserve { limited(reserve, "policies.gpu.reserve") }
+    if let limit = policies.gpuPowerLimit { limited(limit, "policies.gpu.power_limit") }
     if let thermal = policies.thermal {
+      limited(thermal.warning, "policies.gpu.thermal.warning")
+      limited(thermal.critical, "policies.gpu.thermal.critical")
       _ = ModelRules.thermal(warning: thermal.warning, critical: thermal.critical, &diagnostics)
-      notNegative(thermal.duration, "policies.gpu.thermal.for")
+      limited(thermal.duration, "policies.gpu.thermal.for")
     }
   }
 
@@ -389,15 +411,29 @@ private struct Checker {
     ModelRules.inRange(number, bounds, path, &diagnostics)
   }
 
-  mutating func notNegative<Q: Comparable & CustomStringConvertible & Sendable>(_ value: Located<Q>, _ path: String)
-  where Q: ZeroQuantity {
-    guard value.value < Q.zero else { return }
-    diagnostics.emit(FrontEndMessage.invalidValue("'\(path)' cannot be negative"), at: value.range)
+  mutating func limited<Q: Limited>(_ value: Located<Q>, _ path: String) {
+    _ = ModelRules.withinLimits(value, "'\(path)'", &diagnostics)
   }
 }
 
-/// A quantity with a zero, for the "cannot be negative" rule.
-protocol ZeroQuantity { static var zero: Self { get } }
-extension ByteCount: ZeroQuantity { static var zero: ByteCount { ByteCount(bytes: 0) } }
-extension Power: ZeroQuantity { static var zero: Power { Power(milliwatts: 0) } }
-extension TimeSpan: ZeroQuantity { static var zero: TimeSpan { TimeSpan(milliseconds: 0) } }
+/// A quantity with the range rig accepts: wide enough for any real machine, narrow enough that sums and unit
+/// conversions cannot overflow.
+package protocol Limited: Comparable, CustomStringConvertible, Sendable {
+  static var limits: ClosedRange<Self> { get }
+}
+extension ByteCount: Limited {
+  /// Up to 1024TiB (2^50 bytes): thousands of such sizes still add up within 64 bits.
+  package static var limits: ClosedRange<ByteCount> { ByteCount(bytes: 0)...ByteCount.tib(1024) }
+}
+extension Power: Limited {
+  /// Up to 100kW, far above any GPU board.
+  package static var limits: ClosedRange<Power> { Power.watts(0)...Power.watts(100_000) }
+}
+extension Temperature: Limited {
+  /// From absolute zero, rounded up, to 1000C.
+  package static var limits: ClosedRange<Temperature> { Temperature.celsius(-273)...Temperature.celsius(1000) }
+}
+extension TimeSpan: Limited {
+  /// Up to a year.
+  package static var limits: ClosedRange<TimeSpan> { TimeSpan.seconds(0)...TimeSpan.seconds(365 * 86_400) }
+}

@@ -128,6 +128,25 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: other))
   }
 
+  /// A folder that holds the Swift file is refused as an output folder, as a folder holding rig.yaml is: render
+  /// would replace it.
+  @Test func outputFolderMayNotHoldTheSwiftFile() throws {
+    let rig = Rig("guarded") {
+      Hardware.cpu(.hybrid(performance: 2, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
+      Targets { Kernel() }
+    }
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+    let planned = rig.plan(out: folder)
+    #expect(planned.check.diagnostics.diagnostics.map(\.id) == ["bad-output-folder"])
+    #expect(planned.check.diagnostics.diagnostics.first?.message.contains(#fileID) == true)
+    let other = rig.plan(targets: [.nix])
+    #expect(other.check.diagnostics.diagnostics.map(\.id) == ["target-not-enabled"])
+    #expect(
+      other.check.diagnostics.diagnostics.first?.help == [
+        "add 'Nix(…)' to 'Targets' in '\(#fileID)', or leave out '--target nix'"
+      ])
+  }
+
   /// The examples' command line: `check` is silent, usage errors exit 2, `plan` prints the plan.
   @Test func exampleCommandLine() throws {
     let binary = try exampleBinary("gpu-lab-dsl")

@@ -130,7 +130,7 @@ import Testing
         "\(at("secret", 9)): error: 'components.web.env.TOKEN.secret' must be a Kubernetes object name: lowercase letters, digits, '-' and '.', not 'Secret!' [invalid-value]",
         "\(at("secret", 9)): error: 'components.web.env.TOKEN.key' must be a Secret key: letters, digits, '-', '_' and '.', not 'a key' [invalid-value]",
         "\(at("storage", 9)): error: 'components.web.storage.path' must be an absolute path of letters, digits, '.', '_' and '-', not 'data' [invalid-value]",
-        "\(at("storage", 9)): error: 'components.web.storage.size' cannot be negative [invalid-value]",
+        "\(at("storage", 9)): error: 'components.web.storage.size' must be between 0 and 1024TiB, not -1073741824 [invalid-value]",
         "\(at("ports", 9)): error: 'components.web.ports' must be between 1 and 65535, not 0 [invalid-value]",
         "\(at("ports", 9)): error: port 8080 is listed twice [duplicate-definition]",
         "\(at("cpu-request", 9)): error: 'components.web.resources.cpu.cores' must be between 1 and 4096, not 0 [invalid-value]",
@@ -181,5 +181,135 @@ import Testing
     #expect(lowered.file == Self.file)
     #expect(lowered.files.map(\.fileID) == [Self.file])
     #expect(lowered.files.map(\.filePath) == [#filePath])
+  }
+}
+
+/// Values the reviewer of the first version broke the DSL with: overflowing and negative quantities, repeated
+/// blocks, non-ASCII lines, strings that are not plain literals, a missing machine.
+@Suite struct EdgeDiagnosticTests {
+  static let file = #fileID
+
+  @Test func hugeAndNegativeQuantitiesAreRefusedNotTrapped() {
+    let rig = Rig("huge") {
+      Hardware.cpu(.hybrid(performance: 4, efficiency: 0)).memory(.gib(Int.max))  // @huge-memory
+        .gpu("gpu0", memory: .tib(-5), power: BoardPower(min: .watts(1), max: .watts(Int.max)))  // @huge-gpu
+        .os(.debian(.bookworm))
+      Component("app") {
+        Memory(.tib(1 << 22))  // @huge-component
+      }
+      Policies {
+        GPUPolicy(  // @huge-policy
+          powerLimit: .watts(Int.min),
+          thermal: Thermal(warning: .celsius(Int.min), critical: .celsius(Int.max), for: .minutes(Int.max)))
+      }
+    }
+    let at = { (marker: String, column: Int) in "\(Self.file):\(line(marker)):\(column)" }
+    #expect(
+      diagnostics(of: rig) == [
+        "\(at("huge-memory", 60)): error: 'hardware.memory' must be between 0 and 1024TiB, not 9223372036854775807 [invalid-value]",
+        "\(at("huge-gpu", 10)): error: 'hardware.gpus.gpu0.memory' must be between 0 and 1024TiB, not -5497558138880 [invalid-value]",
+        "\(at("huge-gpu", 10)): error: 'hardware.gpus.gpu0.power' must be between 0W and 100000W, not 9223372036854775.807W [invalid-value]",
+        "\(at("huge-component", 9)): error: 'components.app.resources.memory' must be between 0 and 1024TiB, not 4194304TiB [invalid-value]",
+        "\(at("huge-policy", 9)): error: 'policies.gpu.power_limit' must be between 0W and 100000W, not -9223372036854775.807W [invalid-value]",
+        "\(at("huge-policy", 9)): error: 'policies.gpu.thermal.warning' must be between -273C and 1000C, not -9223372036854775.807C [invalid-value]",
+        "\(at("huge-policy", 9)): error: 'policies.gpu.thermal.critical' must be between -273C and 1000C, not 9223372036854775.807C [invalid-value]",
+        "\(at("huge-policy", 9)): error: 'policies.gpu.thermal.for' must be between 0s and 52w1d, not 15250284452w3d7h12m55s807ms [invalid-value]",
+      ])
+  }
+
+  /// A block written without parentheses (`Policies {`) is located at its name, and so is an element after
+  /// non-ASCII text on the same line (Swift counts columns in bytes, rig in characters).
+  @Test func columnsAreCharactersAtTheNameCalled() {
+    let rig = Rig("columns") {
+      Hardware.cpu(.hybrid(performance: 4, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
+      Component("app") {
+        Description("déjà vu — ☃"); Ports(0)  // @unicode
+      }
+      Policies { MemoryPolicy(reserve: .gib(1)) }
+      Policies { MemoryPolicy(reserve: .gib(2)) }  // @second-policies
+      Targets { Kernel() }
+      Targets { Kernel() }  // @second-targets
+    }
+    #expect(
+      diagnostics(of: rig) == [
+        "\(Self.file):\(line("second-policies")):7: error: 'policies' is written twice [duplicate-definition]",
+        "\(Self.file):\(line("second-targets")):7: error: 'targets' is written twice [duplicate-definition]",
+        "\(Self.file):\(line("unicode")):37: error: 'components.app.ports' must be between 1 and 65535, not 0 [invalid-value]",
+      ])
+  }
+
+  /// A stack string that is not a plain literal (a variable, an interpolation) is located at its expression.
+  @Test func stringsThatAreNotPlainLiteralsPointAtTheExpression() {
+    let bad = "Bad"
+    let version = "x"
+    let rig = Rig("strings") {
+      Hardware.cpu(.hybrid(performance: 4, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
+      Stack {
+        bad  // @variable
+        "git >= \(version)"  // @interpolated
+        "Tmux\t>= 1"  // @escaped
+      }
+    }
+    #expect(
+      diagnostics(of: rig) == [
+        "\(Self.file):\(line("variable")):9: error: invalid requirement: component names are lowercase [bad-constraint]",
+        "\(Self.file):\(line("interpolated")):9: error: invalid requirement: version must start with a digit [bad-constraint]",
+        "\(Self.file):\(line("escaped")):9: error: invalid requirement: component names are lowercase [bad-constraint]",
+      ])
+  }
+
+  /// Without a machine, everything else is still checked: one run reports every mistake.
+  @Test func everyMistakeIsReportedWithoutAMachine() {
+    let rig = Rig("Bad Name") {  // @no-machine
+      Component("Bad!") { Image("X") }  // @bad-component
+      Targets { Ansible(host: "all") }  // @all
+    }
+    let at = { (marker: String, column: Int) in "\(Self.file):\(line(marker)):\(column)" }
+    #expect(
+      diagnostics(of: rig) == [
+        "\(at("no-machine", 15)): error: missing required key 'hardware' at the top level [missing-key]",
+        "\(at("no-machine", 15)): error: 'name' must be a DNS label: lowercase letters, digits and '-', at most 63 characters, not 'Bad Name' [invalid-value]",
+        "\(at("bad-component", 7)): error: invalid component name 'Bad!': component names are lowercase [invalid-value]",
+        "\(at("all", 17)): error: 'all' is an Ansible inventory group, not a host name [invalid-value]",
+      ])
+  }
+
+  @Test func machineWrittenTwiceOrWrong() {
+    let rig = Rig("twice") {
+      Hardware.cpu(.cores { Core(.performance, threads: 0, 0) })  // @same-thread
+        .memory(.gib(8))
+        .memory(.gib(16))  // @second-memory
+        .os(.debian(.bookworm))
+        .os(.debian(.trixie))  // @second-os
+      Component("pinned") { CPU(cpus: .cpus(-3...5)) }  // @negative
+      Component("empty") { CPU(cpus: .cpus([])) }  // @empty-list
+    }
+    let at = { (marker: String, column: Int) in "\(Self.file):\(line(marker)):\(column)" }
+    #expect(
+      diagnostics(of: rig) == [
+        "\(at("negative", 29)): error: CPU -3 is outside 0...8191, the CPUs Linux numbers [bad-cpu-list]",
+        "\(at("empty-list", 28)): error: empty CPU list [bad-cpu-list]",
+        "\(at("second-memory", 10)): error: 'hardware.memory' is written twice [duplicate-definition]",
+        "\(at("second-os", 10)): error: 'hardware.os' is written twice [duplicate-definition]",
+        "\(at("same-thread", 29)): error: CPU 0 belongs to two cores [bad-topology]",
+      ])
+  }
+
+  /// The boot CPU has a location only when written, as in YAML; a list of CPUs becomes the kernel's short form.
+  @Test func defaultsAreYAMLs() throws {
+    let implicit = Rig("implicit") {
+      Hardware.cpu(.hybrid(performance: 2, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
+      Component("pinned") { CPU(cpus: .cpus([3, 0, 1, 2])) }
+    }
+    let spec = try #require(implicit.lower().spec)
+    #expect(spec.hardware.cpu.bootCPU.range == nil)
+    #expect(spec.components[0].resources.cpu?.cpus?.value.items.count == 1)
+    #expect(spec.components[0].resources.cpu?.placement.range == nil)
+    let explicit = Rig("explicit") {
+      Hardware.cpu(.hybrid(performance: 2, efficiency: 0), bootCPU: 1).memory(.gib(8)).os(.debian(.bookworm))
+    }
+    let written = try #require(explicit.lower().spec)
+    #expect(written.hardware.cpu.bootCPU.value == 1)
+    #expect(written.hardware.cpu.bootCPU.range != nil)
   }
 }

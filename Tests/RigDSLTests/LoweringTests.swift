@@ -128,7 +128,7 @@ import Testing
         tool:
           resources: { cpu: { cores: 1 } }
       policies:
-        cpu: { housekeeping_cores: 2, isolated: "2-7", housekeeping: "0,1,8" }
+        cpu: { housekeeping_cores: 2, isolated: "2-7", housekeeping: "0-1,8" }
         memory: { reserve: 4GiB }
         gpu:
           reserve: 512MiB
