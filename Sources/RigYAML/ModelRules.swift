@@ -242,9 +242,9 @@ private struct Checker {
     }
     cpu(hardware.cpu)
     var names: [String: SourceRange?] = [:]
-    for gpu in hardware.gpus {
-      let path = "hardware.gpus.\(gpu.name.value)"
-      guard pattern(gpu.name, "dnsLabel", "hardware.gpus.name", example: "gpu0"),
+    for (index, gpu) in hardware.gpus.enumerated() {
+      let path = "hardware.gpus[\(index)]"
+      guard pattern(gpu.name, "dnsLabel", "\(path).name", example: "gpu0"),
         ModelRules.isFirst(
           gpu.name, in: &names, named: "GPU '\(gpu.name.value)'", verb: "declared",
           help: ["give each GPU its own name"],
@@ -252,8 +252,8 @@ private struct Checker {
       else { continue }
       limited(gpu.memory, "\(path).memory")
       if let power = gpu.power {
-        for value in [power.defaultLimit, power.min, power.max].compactMap({ $0 }) {
-          limited(value, "\(path).power")
+        for (key, value) in [("default", power.defaultLimit), ("min", power.min), ("max", power.max)] {
+          if let value { limited(value, "\(path).power.\(key)") }
         }
         _ = ModelRules.powerRange(power, &diagnostics)
       }
@@ -315,7 +315,7 @@ private struct Checker {
     }
     var names: [String: SourceRange?] = [:]
     for variable in component.environment {
-      guard pattern(variable.name, "environmentName", "\(path).env", example: "OLLAMA_HOST"),
+      guard pattern(variable.name, "environmentName", nil, example: "OLLAMA_HOST"),
         ModelRules.isFirst(
           variable.name, in: &names, named: "environment variable '\(variable.name.value)'", verb: "set",
           &diagnostics)
@@ -330,7 +330,7 @@ private struct Checker {
       limited(storage.size, "\(path).storage.size")
     }
     var ports: [Int: SourceRange?] = [:]
-    for port in component.ports where inRange(port, 1...65535, "\(path).ports") {
+    for (index, port) in component.ports.enumerated() where inRange(port, 1...65535, "\(path).ports[\(index)]") {
       _ = ModelRules.isFirst(port, in: &ports, named: "port \(port.value)", &diagnostics)
     }
     if let cpu = component.resources.cpu {
@@ -385,15 +385,17 @@ private struct Checker {
 
   // MARK: Values
 
-  /// Whether `text` matches the schema's pattern `name`; the message is the YAML front end's.
+  /// Whether `text` matches the schema's pattern `name`; the message is the YAML front end's, for a value at `path`
+  /// or, without a path, for a mapping key the user chose (an environment variable's name).
   @discardableResult
-  mutating func pattern(_ text: Located<String>, _ name: String, _ path: String, example: String) -> Bool {
+  mutating func pattern(_ text: Located<String>, _ name: String, _ path: String?, example: String) -> Bool {
     if patterns[name] == nil, let source = RigSchema.pattern(name) { patterns[name] = try? Regex(source) }
     if let regex = patterns[name], text.value.wholeMatch(of: regex) != nil { return true }
     let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
-    diagnostics.emit(
-      FrontEndMessage.invalidValue("'\(path)' must be \(summary), not '\(text.value.excerpt)'"), at: text.range,
-      help: ["for example '\(example)'"])
+    let message =
+      path.map { "'\($0)' must be \(summary), not '\(text.value.excerpt)'" }
+      ?? "key '\(text.value.excerpt)' must be \(summary)"
+    diagnostics.emit(FrontEndMessage.invalidValue(message), at: text.range, help: ["for example '\(example)'"])
     return false
   }
 

@@ -258,14 +258,11 @@ extension Lowerer {
       }
     }
     if let storageValue = fields["storage"] {
-      if let storage = object(storageValue, RigSchema.storage),
-        let path = storage["path"].flatMap({ patterned($0, "absolutePath", example: "/data") }),
-        let size = storage["size"].flatMap({ bytes($0) })
-      {
-        component.storage = Storage(path: path, size: size)
-      } else {
-        ok = false
-      }
+      // Path and size are both read, so that a mistake in each is reported.
+      let storage = object(storageValue, RigSchema.storage)
+      let path = storage?["path"].flatMap { patterned($0, "absolutePath", example: "/data") }
+      let size = storage?["size"].flatMap { bytes($0) }
+      if let path, let size { component.storage = Storage(path: path, size: size) } else { ok = false }
     }
     if let portsValue = fields["ports"] {
       var seen: [Int: SourceRange?] = [:]

@@ -123,15 +123,15 @@ import Testing
         "\(at("zero-memory", 8)): error: 'hardware.memory' must be more than 0 [invalid-value]",
         "\(at("core", 11)): error: CPU 1 belongs to two cores [bad-topology]",
         "\(at("cpu", 16)): error: boot CPU 9 is not one of this CPU's logical CPUs (0-1) [bad-topology]",
-        "\(at("gpu", 8)): error: 'hardware.gpus.name' must be a DNS label: lowercase letters, digits and '-', at most 63 characters, not 'GPU 0' [invalid-value]",
+        "\(at("gpu", 8)): error: 'hardware.gpus[0].name' must be a DNS label: lowercase letters, digits and '-', at most 63 characters, not 'GPU 0' [invalid-value]",
         "\(at("sources", 7)): error: source 'upstream' is listed twice [duplicate-definition]",
         "\(at("bad-image", 9)): error: 'components.web.image' must be a container image reference, such as 'ghcr.io/example/comfyui:0.3.10', not 'Docker.io/Web' [invalid-value]",
-        "\(at("env", 9)): error: 'components.web.env' must be an environment variable name: letters, digits and '_', not '1ST' [invalid-value]",
+        "\(at("env", 9)): error: key '1ST' must be an environment variable name: letters, digits and '_' [invalid-value]",
         "\(at("secret", 9)): error: 'components.web.env.TOKEN.secret' must be a Kubernetes object name: lowercase letters, digits, '-' and '.', not 'Secret!' [invalid-value]",
         "\(at("secret", 9)): error: 'components.web.env.TOKEN.key' must be a Secret key: letters, digits, '-', '_' and '.', not 'a key' [invalid-value]",
         "\(at("storage", 9)): error: 'components.web.storage.path' must be an absolute path of letters, digits, '.', '_' and '-', not 'data' [invalid-value]",
         "\(at("storage", 9)): error: 'components.web.storage.size' must be between 0 and 1024TiB, not -1073741824 [invalid-value]",
-        "\(at("ports", 9)): error: 'components.web.ports' must be between 1 and 65535, not 0 [invalid-value]",
+        "\(at("ports", 9)): error: 'components.web.ports[0]' must be between 1 and 65535, not 0 [invalid-value]",
         "\(at("ports", 9)): error: port 8080 is listed twice [duplicate-definition]",
         "\(at("cpu-request", 9)): error: 'components.web.resources.cpu.cores' must be between 1 and 4096, not 0 [invalid-value]",
         "\(at("cpu-request", 9)): error: isolated Kubernetes workload 'web' has no memory request [invalid-value]",
@@ -207,8 +207,8 @@ import Testing
     #expect(
       diagnostics(of: rig) == [
         "\(at("huge-memory", 60)): error: 'hardware.memory' must be between 0 and 1024TiB, not 9223372036854775807 [invalid-value]",
-        "\(at("huge-gpu", 10)): error: 'hardware.gpus.gpu0.memory' must be between 0 and 1024TiB, not -5497558138880 [invalid-value]",
-        "\(at("huge-gpu", 10)): error: 'hardware.gpus.gpu0.power' must be between 0W and 100000W, not 9223372036854775.807W [invalid-value]",
+        "\(at("huge-gpu", 10)): error: 'hardware.gpus[0].memory' must be between 0 and 1024TiB, not -5497558138880 [invalid-value]",
+        "\(at("huge-gpu", 10)): error: 'hardware.gpus[0].power.max' must be between 0W and 100000W, not 9223372036854775.807W [invalid-value]",
         "\(at("huge-component", 9)): error: 'components.app.resources.memory' must be between 0 and 1024TiB, not 4194304TiB [invalid-value]",
         "\(at("huge-policy", 9)): error: 'policies.gpu.power_limit' must be between 0W and 100000W, not -9223372036854775.807W [invalid-value]",
         "\(at("huge-policy", 9)): error: 'policies.gpu.thermal.warning' must be between -273C and 1000C, not -9223372036854775.807C [invalid-value]",
@@ -234,7 +234,7 @@ import Testing
       diagnostics(of: rig) == [
         "\(Self.file):\(line("second-policies")):7: error: 'policies' is written twice [duplicate-definition]",
         "\(Self.file):\(line("second-targets")):7: error: 'targets' is written twice [duplicate-definition]",
-        "\(Self.file):\(line("unicode")):37: error: 'components.app.ports' must be between 1 and 65535, not 0 [invalid-value]",
+        "\(Self.file):\(line("unicode")):37: error: 'components.app.ports[0]' must be between 1 and 65535, not 0 [invalid-value]",
       ])
   }
 
