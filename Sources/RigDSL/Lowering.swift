@@ -19,7 +19,7 @@ struct Lowering {
     var components: [RigModel.Component] = []
     var policies: Policies?
     var targets: Targets?
-    var seen: [String: SourceRange] = [:]
+    var seen: [String: SourceRange?] = [:]
     let help = "keep one; only 'Sources', 'Stack' and 'Component' add up"
     for part in rig.parts {
       switch part.kind {
@@ -60,17 +60,11 @@ struct Lowering {
     os: OperatingSystem(distribution: Located("debian", at: nil), release: Located("bookworm", at: nil)))
 
   /// Whether `key` is written for the first time; a repeat is an error pointing at both.
-  mutating func once(_ key: String, _ written: SourceRange, in seen: inout [String: SourceRange], help: String)
+  mutating func once(_ key: String, _ written: SourceRange, in seen: inout [String: SourceRange?], help: String)
     -> Bool
   {
-    if let first = seen[key] {
-      diagnostics.emit(
-        FrontEndMessage.duplicateDefinition("'\(key)' is written twice"), at: written,
-        notes: [DiagnosticNote("first written here", at: first)], help: [help])
-      return false
-    }
-    seen[key] = written
-    return true
+    ModelRules.isFirst(
+      Located(key, at: written), in: &seen, named: "'\(key)'", verb: "written", help: [help], &diagnostics)
   }
 
   // MARK: Hardware
@@ -78,7 +72,7 @@ struct Lowering {
   mutating func hardware(_ hardware: Hardware) -> RigModel.Hardware? {
     let written = range(hardware.site)
     let cpu = self.cpu(hardware.cpu)
-    var seen: [String: SourceRange] = [:]
+    var seen: [String: SourceRange?] = [:]
     let help = "keep one"
     let memory = hardware.memory.map { (size: $0.size, range: range($0.site)) }.filter {
       once("hardware.memory", $0.range, in: &seen, help: help)
@@ -227,7 +221,7 @@ struct Lowering {
   mutating func component(_ declared: Component) -> RigModel.Component? {
     let name = Located(declared.name, at: range(Site(position: declared.position, callee: "Component")))
     var component = RigModel.Component(name: name)
-    var seen: [String: SourceRange] = [:]
+    var seen: [String: SourceRange?] = [:]
     var ok = true
     let help = "keep one; only 'Version', 'Ports' and 'Env' add up"
     for part in declared.parts {
@@ -292,7 +286,7 @@ struct Lowering {
 
   mutating func policies(_ declared: Policies) -> RigModel.Policies {
     var policies = RigModel.Policies()
-    var seen: [String: SourceRange] = [:]
+    var seen: [String: SourceRange?] = [:]
     for part in declared.parts {
       let at = range(part.site)
       guard once(part.key, at, in: &seen, help: "keep one of each policy") else { continue }
@@ -318,7 +312,7 @@ struct Lowering {
 
   mutating func targets(_ declared: Targets) -> RigModel.Targets {
     var targets = RigModel.Targets()
-    var seen: [String: SourceRange] = [:]
+    var seen: [String: SourceRange?] = [:]
     for part in declared.parts {
       let at = range(part.site)
       guard once("targets.\(part.target.rawValue)", at, in: &seen, help: "keep one of each target") else { continue }

@@ -35,8 +35,6 @@ public struct SourcePosition: Sendable, Hashable {
 struct Site: Sendable {
   let position: SourcePosition
   let callee: String
-
-  var range: SourceRange { position.call(callee) }
 }
 
 /// Locations in the Swift files a description was written in, read once per file: Swift's byte columns become
