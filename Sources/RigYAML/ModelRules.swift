@@ -109,6 +109,33 @@ public enum ModelRules {
     return false
   }
 
+  /// Records one core's logical CPUs (each with where it is written) in `owner`; a CPU an earlier core or this one
+  /// already holds is an error, one per core however many of its CPUs are taken, so a long list cannot flood the
+  /// output.
+  package static func claim(
+    _ threads: [(cpu: Int, range: SourceRange?)], owner: inout [Int: SourceRange?],
+    _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    var taken: [Int] = []
+    var firstTaken: (range: SourceRange?, first: SourceRange?)?
+    for (cpu, range) in threads {
+      if let first = owner[cpu] {
+        taken.append(cpu)
+        if firstTaken == nil { firstTaken = (range, first) }
+      } else {
+        owner[cpu] = range
+      }
+    }
+    guard let firstTaken else { return true }
+    let list = CPUList(taken)
+    diagnostics.emit(
+      FrontEndMessage.topology(
+        list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
+      at: firstTaken.range, notes: [DiagnosticNote("first listed here", at: firstTaken.first)],
+      help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
+    return false
+  }
+
   /// Groups every Ansible inventory has: as a host name, `hosts: all` would target every host.
   static let inventoryGroups: Set<String> = ["all", "ungrouped"]
 
@@ -279,17 +306,7 @@ private struct Checker {
           at: core.range)
         continue
       }
-      var seen: Set<Int> = []
-      let taken = core.threads.filter { owner[$0] != nil || !seen.insert($0).inserted }
-      if let first = taken.first {
-        let list = CPUList(taken)
-        diagnostics.emit(
-          FrontEndMessage.topology(
-            list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
-          at: core.range, notes: owner[first].map { [DiagnosticNote("first listed here", at: $0)] } ?? [],
-          help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
-      }
-      for thread in core.threads where owner[thread] == nil { owner[thread] = core.range }
+      _ = ModelRules.claim(core.threads.map { ($0, core.range) }, owner: &owner, &diagnostics)
     }
     _ = ModelRules.bootCPU(cpu.bootCPU, cores: cpu.cores, topologyRange: cpu.topologyRange, &diagnostics)
   }

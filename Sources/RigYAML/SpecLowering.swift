@@ -96,26 +96,7 @@ extension Lowerer {
         failed = true
         continue
       }
-      // One diagnostic per core, however many of its CPUs are taken, so a long list cannot flood the output.
-      var taken: [Int] = []
-      var firstTaken: (range: SourceRange?, first: SourceRange?)?
-      for (thread, range) in zip(threads, threadRanges) {
-        if let first = owner[thread] {
-          taken.append(thread)
-          if firstTaken == nil { firstTaken = (range, first) }
-        } else {
-          owner[thread] = range
-        }
-      }
-      if let firstTaken {
-        let list = CPUList(taken)
-        diagnostics.emit(
-          FrontEndMessage.topology(
-            list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
-          at: firstTaken.range, notes: [DiagnosticNote("first listed here", at: firstTaken.first)],
-          help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
-        failed = true
-      }
+      if !ModelRules.claim(Array(zip(threads, threadRanges)), owner: &owner, &diagnostics) { failed = true }
       cores.append(Core(kind: kind.value, threads: threads.sorted(), range: item.range))
     }
     return failed ? nil : cores
