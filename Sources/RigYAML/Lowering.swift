@@ -256,33 +256,13 @@ struct Lowerer {
   /// A string that must match one of the schema's named patterns.
   mutating func patterned(_ value: Value, _ name: String, example: String) -> Located<String>? {
     guard let text = string(value) else { return nil }
-    guard let regex = compiledPattern(name), text.value.wholeMatch(of: regex) != nil else {
-      let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("\(value.displayName) must be \(summary), not '\(text.value.excerpt)'"),
-        at: value.range,
-        help: ["for example '\(example)'"])
-      return nil
-    }
-    return text
+    return ModelRules.matches(
+      text, name, named: value.displayName, example: example, cache: &patternCache, &diagnostics) ? text : nil
   }
 
   /// A user-chosen mapping key that must match one of the schema's named patterns.
   mutating func patterned(key: Located<String>, _ name: String, example: String) -> Located<String>? {
-    if let regex = compiledPattern(name), key.value.wholeMatch(of: regex) != nil { return key }
-    let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
-    diagnostics.emit(
-      FrontEndMessage.invalidValue("key '\(key.value.excerpt)' must be \(summary)"), at: key.range,
-      help: ["for example '\(example)'"])
-    return nil
-  }
-
-  /// The schema's pattern `name`, compiled once per run.
-  mutating func compiledPattern(_ name: String) -> Regex<AnyRegexOutput>? {
-    if let regex = patternCache[name] { return regex }
-    guard let pattern = RigSchema.pattern(name), let regex = try? Regex(pattern) else { return nil }
-    patternCache[name] = regex
-    return regex
+    ModelRules.matches(key, name, named: nil, example: example, cache: &patternCache, &diagnostics) ? key : nil
   }
 
   /// The raw text of a scalar that is a string or a number (quantities, CPU lists).
@@ -305,13 +285,8 @@ struct Lowerer {
       mismatch(value, expected: "a whole number")
       return nil
     }
-    guard number >= minimum, number <= maximum else {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("\(value.displayName) must be between \(minimum) and \(maximum), not \(number)"),
-        at: value.range)
-      return nil
-    }
-    return Located(number, at: value.range)
+    let located = Located(number, at: value.range)
+    return ModelRules.inRange(located, minimum...maximum, value.displayName, &diagnostics) ? located : nil
   }
 
   mutating func enumeration<E: CaseIterable & RawRepresentable & Sendable>(_ value: Value, _: E.Type) -> Located<E>?
@@ -323,15 +298,8 @@ struct Lowerer {
   }
 
   mutating func choice(_ value: Value, _ text: Located<String>, _ allowed: [String]) -> Located<String>? {
-    guard allowed.contains(text.value) else {
-      let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
-      let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("\(value.displayName) must be one of \(list); not '\(text.value.excerpt)'"),
-        at: value.range, help: help)
-      return nil
-    }
-    return text
+    ModelRules.choice(Located(text.value, at: value.range), allowed, named: value.displayName, &diagnostics)
+      ? text : nil
   }
 
   /// A value in one of the small grammars (quantities, CPU lists, versions), with the problem located inside it.

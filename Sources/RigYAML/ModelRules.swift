@@ -66,9 +66,9 @@ public enum ModelRules {
     at range: SourceRange?, _ diagnostics: inout DiagnosticEngine
   ) -> [Core]? {
     let path = "hardware.cpu.hybrid"
-    guard inRange(performance, 0...4096, "\(path).performance", &diagnostics),
-      inRange(efficiency, 0...4096, "\(path).efficiency", &diagnostics),
-      inRange(threadsPerPerformanceCore, 1...8, "\(path).threads_per_performance_core", &diagnostics)
+    guard inRange(performance, 0...4096, "'\(path).performance'", &diagnostics),
+      inRange(efficiency, 0...4096, "'\(path).efficiency'", &diagnostics),
+      inRange(threadsPerPerformanceCore, 1...8, "'\(path).threads_per_performance_core'", &diagnostics)
     else { return nil }
     let total = performance.value * threadsPerPerformanceCore.value + efficiency.value
     if total > CPUList.maxCPU + 1 {
@@ -85,15 +85,45 @@ public enum ModelRules {
       threadsPerPerformanceCore: threadsPerPerformanceCore.value)
   }
 
-  /// A whole number within `bounds`; the message names it by its YAML path.
+  /// A whole number within `bounds`; `name` is how the message names it (a YAML path in quotes).
   package static func inRange(
-    _ number: Located<Int>, _ bounds: ClosedRange<Int>, _ path: String, _ diagnostics: inout DiagnosticEngine
+    _ number: Located<Int>, _ bounds: ClosedRange<Int>, _ name: String, _ diagnostics: inout DiagnosticEngine
   ) -> Bool {
     guard !bounds.contains(number.value) else { return true }
     diagnostics.emit(
       FrontEndMessage.invalidValue(
-        "'\(path)' must be between \(bounds.lowerBound) and \(bounds.upperBound), not \(number.value)"),
+        "\(name) must be between \(bounds.lowerBound) and \(bounds.upperBound), not \(number.value)"),
       at: number.range)
+    return false
+  }
+
+  /// Whether `text` matches the schema's pattern `pattern` (compiled once into `cache`); the message names the
+  /// value `name` (a YAML path in quotes) or, when nil, calls it a key the user chose (an environment variable's
+  /// name).
+  package static func matches(
+    _ text: Located<String>, _ pattern: String, named name: String?, example: String,
+    cache: inout [String: Regex<AnyRegexOutput>], _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    if cache[pattern] == nil, let source = RigSchema.pattern(pattern) { cache[pattern] = try? Regex(source) }
+    if let regex = cache[pattern], text.value.wholeMatch(of: regex) != nil { return true }
+    let summary = RigSchema.patterns.first { $0.0 == pattern }?.2 ?? pattern
+    let message =
+      name.map { "\($0) must be \(summary), not '\(text.value.excerpt)'" }
+      ?? "key '\(text.value.excerpt)' must be \(summary)"
+    diagnostics.emit(FrontEndMessage.invalidValue(message), at: text.range, help: ["for example '\(example)'"])
+    return false
+  }
+
+  /// Whether `text` is one of `allowed`; the message names the value `name` and suggests the closest.
+  package static func choice(
+    _ text: Located<String>, _ allowed: [String], named name: String, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    guard !allowed.contains(text.value) else { return true }
+    let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+    let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
+    diagnostics.emit(
+      FrontEndMessage.invalidValue("\(name) must be one of \(list); not '\(text.value.excerpt)'"), at: text.range,
+      help: help)
     return false
   }
 
@@ -402,32 +432,20 @@ private struct Checker {
 
   // MARK: Values
 
-  /// Whether `text` matches the schema's pattern `name`; the message is the YAML front end's, for a value at `path`
-  /// or, without a path, for a mapping key the user chose (an environment variable's name).
+  /// Whether `text` matches the schema's pattern `name`; the message names a value at `path`, or without a path a
+  /// key the user chose.
   @discardableResult
   mutating func pattern(_ text: Located<String>, _ name: String, _ path: String?, example: String) -> Bool {
-    if patterns[name] == nil, let source = RigSchema.pattern(name) { patterns[name] = try? Regex(source) }
-    if let regex = patterns[name], text.value.wholeMatch(of: regex) != nil { return true }
-    let summary = RigSchema.patterns.first { $0.0 == name }?.2 ?? name
-    let message =
-      path.map { "'\($0)' must be \(summary), not '\(text.value.excerpt)'" }
-      ?? "key '\(text.value.excerpt)' must be \(summary)"
-    diagnostics.emit(FrontEndMessage.invalidValue(message), at: text.range, help: ["for example '\(example)'"])
-    return false
+    ModelRules.matches(
+      text, name, named: path.map { "'\($0)'" }, example: example, cache: &patterns, &diagnostics)
   }
 
   mutating func choice(_ text: Located<String>, _ allowed: [String], _ path: String) -> Bool {
-    guard !allowed.contains(text.value) else { return true }
-    let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
-    let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
-    diagnostics.emit(
-      FrontEndMessage.invalidValue("'\(path)' must be one of \(list); not '\(text.value.excerpt)'"), at: text.range,
-      help: help)
-    return false
+    ModelRules.choice(text, allowed, named: "'\(path)'", &diagnostics)
   }
 
   mutating func inRange(_ number: Located<Int>, _ bounds: ClosedRange<Int>, _ path: String) -> Bool {
-    ModelRules.inRange(number, bounds, path, &diagnostics)
+    ModelRules.inRange(number, bounds, "'\(path)'", &diagnostics)
   }
 
   mutating func limited<Q: Limited>(_ value: Located<Q>, _ path: String) {
