@@ -94,10 +94,7 @@ extension Rig {
       report = { "" }
     case "plan":
       result = plan(out: out, targets: targets)
-      report = {
-        RigCompiler.planReport(result.check)
-          + (result.output.map { "\n" + RigCompiler.outputReport($0, diff: diff) } ?? "")
-      }
+      report = { RigCompiler.planText(result, diff: diff) }
     default:
       guard let out else {
         FileHandle.standardError.write(Data(("error: render needs --out DIR\n" + usage).utf8))

@@ -92,6 +92,14 @@ extension RigCompiler {
     return out
   }
 
+  /// What `rig plan` prints: the resolution and allocation (`planReport`), then the output folder's changes
+  /// (`outputReport`) when the project got that far.
+  public static func planText(_ planned: PlanResult, diff: Bool, colors: Bool = false) -> String {
+    let report = planReport(planned.check)
+    guard let output = planned.output else { return report }
+    return report + "\n" + outputReport(output, diff: diff, colors: colors)
+  }
+
   /// What `rig render` prints: what it did, file by file, and a count.
   public static func renderReport(_ planned: PlanResult, colors: Bool = false) -> String {
     guard let output = planned.output, let folder = output.folder else { return "" }

@@ -134,11 +134,7 @@ struct Plan: ParsableCommand {
     try options.report(
       result,
       json: { RigCompiler.planJSON(planned, diff: diff) },
-      text: {
-        guard let output = planned.output else { return RigCompiler.planReport(result) }
-        return RigCompiler.planReport(result) + "\n"
-          + RigCompiler.outputReport(output, diff: diff, colors: options.color.enabled(on: STDOUT_FILENO))
-      })
+      text: { RigCompiler.planText(planned, diff: diff, colors: options.color.enabled(on: STDOUT_FILENO)) })
     if detailedExitcode, let output = planned.output, !output.isUpToDate { throw ExitCode(2) }
   }
 }
