@@ -145,17 +145,7 @@ struct Lowering {
         whole = range(Site(position: require.position, callee: "Require"))
         at = { _, _ in whole }
       }
-      switch RigModel.Requirement.parse(text) {
-      case .success(let parsed):
-        return RigModel.Requirement(
-          name: Located(parsed.name, at: at(parsed.nameOffset, parsed.nameLength)), constraint: parsed.constraint,
-          range: at(0, text.unicodeScalars.count))
-      case .failure(let problem):
-        diagnostics.emit(
-          FrontEndMessage.badConstraint("invalid requirement: " + problem.message),
-          at: at(problem.offset, problem.length), help: problem.help)
-        return nil
-      }
+      return ModelRules.requirement(text, range: at(0, text.unicodeScalars.count), at: at, &diagnostics)
     case .typed(let name, let constraints):
       let call = range(Site(position: require.position, callee: "Require"))
       var clauses: [VersionClause] = []
@@ -175,14 +165,7 @@ struct Lowering {
   }
 
   mutating func version(_ text: String, at written: SourceRange) -> RigModel.Version? {
-    switch RigModel.Version.parse(text) {
-    case .success(let version): return version
-    case .failure(let problem):
-      diagnostics.emit(
-        FrontEndMessage.badVersion("invalid version '\(text.excerpt)': \(problem.message)"), at: written,
-        help: problem.help)
-      return nil
-    }
+    ModelRules.version(text, at: { _ in written }, &diagnostics)
   }
 
   mutating func cpus(_ selection: CPUSelection, at written: SourceRange) -> Located<CPUListExpression>? {

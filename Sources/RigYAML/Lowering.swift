@@ -365,17 +365,9 @@ struct Lowerer {
   /// A requirement such as `ollama >= 0.5`, with its name located inside the text.
   mutating func requirement(_ value: Value) -> Requirement? {
     guard let text = string(value) else { return nil }
-    switch Requirement.parse(text.value) {
-    case .success(let parsed):
-      return Requirement(
-        name: Located(parsed.name, at: subrange(of: value, offset: parsed.nameOffset, length: parsed.nameLength)),
-        constraint: parsed.constraint, range: value.range)
-    case .failure(let problem):
-      diagnostics.emit(
-        FrontEndMessage.badConstraint("invalid requirement: " + problem.message),
-        at: subrange(of: value, offset: problem.offset, length: max(1, problem.length)), help: problem.help)
-      return nil
-    }
+    let lowerer = self
+    return ModelRules.requirement(
+      text.value, range: value.range, at: { lowerer.subrange(of: value, offset: $0, length: $1) }, &diagnostics)
   }
 
   /// `null` or `{}`: a switch with no settings.

@@ -240,6 +240,38 @@ public enum ModelRules {
     return true
   }
 
+  /// A requirement written as text (SPEC §2: `name`, `name >= 1.2, < 2`, `name ^12`): `at` turns an offset and a
+  /// length in the text into where they are written, for the name and for a problem; `range` is the whole text's.
+  package static func requirement(
+    _ text: String, range: SourceRange?, at: (Int, Int) -> SourceRange?, _ diagnostics: inout DiagnosticEngine
+  ) -> Requirement? {
+    switch Requirement.parse(text) {
+    case .success(let parsed):
+      return Requirement(
+        name: Located(parsed.name, at: at(parsed.nameOffset, parsed.nameLength)), constraint: parsed.constraint,
+        range: range)
+    case .failure(let problem):
+      diagnostics.emit(
+        FrontEndMessage.badConstraint("invalid requirement: " + problem.message),
+        at: at(problem.offset, max(1, problem.length)), help: problem.help)
+      return nil
+    }
+  }
+
+  /// A version in Debian's syntax; `at` locates a problem in it.
+  package static func version(
+    _ text: String, at: (SyntaxProblem) -> SourceRange?, _ diagnostics: inout DiagnosticEngine
+  ) -> Version? {
+    switch Version.parse(text) {
+    case .success(let version): return version
+    case .failure(let problem):
+      diagnostics.emit(
+        FrontEndMessage.badVersion("invalid version '\(text.excerpt)': \(problem.message)"), at: at(problem),
+        help: problem.help)
+      return nil
+    }
+  }
+
   /// A component name that follows Debian's package-name rule.
   package static func componentName(
     _ name: Located<String>, at range: (SyntaxProblem) -> SourceRange?, _ diagnostics: inout DiagnosticEngine

@@ -193,13 +193,11 @@ extension Lowerer {
     component.description = fields["description"].flatMap { string($0) }?.value
     if let versionsValue = fields["versions"] {
       for (key, versionValue) in map(versionsValue) ?? [] {
-        let version: Version
-        switch Version.parse(key.value) {
-        case .success(let parsed): version = parsed
-        case .failure(let problem):
-          diagnostics.emit(
-            FrontEndMessage.badVersion("invalid version '\(key.value.excerpt)': \(problem.message)"),
-            at: keySlice(key, offset: problem.offset, length: problem.length), help: problem.help)
+        let lowerer = self
+        guard
+          let version = ModelRules.version(
+            key.value, at: { lowerer.keySlice(key, offset: $0.offset, length: $0.length) }, &diagnostics)
+        else {
           ok = false
           continue
         }
