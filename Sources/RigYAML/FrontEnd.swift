@@ -83,7 +83,8 @@ private struct Loader {
         range == nil ? FrontEndMessage.fileNotFound(path) : FrontEndMessage.includeNotFound(path), at: range)
       return nil
     }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    // Through symbolic links: a link to a file is read as that file (includes that lead out are refused before).
+    let attributes = try? FileManager.default.attributesOfItem(atPath: Paths.canonical(path))
     guard !isDirectory.boolValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
       lowerer.diagnostics.emit(FrontEndMessage.notAFile(path), at: range)
       return nil
@@ -187,7 +188,8 @@ private struct Loader {
       }
       return
     }
-    guard visited.count < InputLimits.includedFiles else {
+    // The root file is in `visited` too, and is not an include.
+    guard visited.count - 1 < InputLimits.includedFiles else {
       lowerer.diagnostics.emit(FrontEndMessage.includeLimit(InputLimits.includedFiles), at: path.range)
       return
     }

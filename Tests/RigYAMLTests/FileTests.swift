@@ -1,6 +1,7 @@
 import Foundation
 import RigBasics
 import RigCompiler
+import RigYAML
 import Testing
 
 /// A temporary project folder; files are written relative to it and checks run with it as the working folder's
@@ -243,6 +244,43 @@ let hardware = """
     try p.write("more.yaml", "apiVersion: rig/v1\n")
     let (text, _) = p.check()
     #expect(text.hasPrefix("P/more.yaml:1:1: error: unknown key 'apiVersion' at the top level [unknown-key]\n"))
+  }
+
+  @Test func symbolicLinksInsideTheProjectAreReadAsTheirFiles() throws {
+    let p = try Project()
+    try p.write("real.yaml", header + "include: [machine.yaml, apps.yaml]\n")
+    try p.write("machine.yaml", hardware)
+    try p.write("real/apps.yaml", "stack: [steam]\n")
+    // The root file is a link to a file of the project, and one include a link into a folder of it.
+    try FileManager.default.createSymbolicLink(atPath: p.root + "/rig.yaml", withDestinationPath: "real.yaml")
+    try FileManager.default.createSymbolicLink(atPath: p.root + "/apps.yaml", withDestinationPath: "real/apps.yaml")
+    let (text, result) = p.check()
+    #expect(text == "")
+    #expect(result.spec?.stack.map(\.name.value) == ["steam"])
+    #expect(result.spec?.hardware.memory.value == .gib(8))
+  }
+
+  @Test func sixtyFourIncludesAreReadAndTheNextIsRefused() throws {
+    let limit = InputLimits.includedFiles
+    #expect(limit == 64)
+    let p = try Project()
+    for index in 1...(limit + 1) { try p.write("part\(index).yaml", "components:\n  app\(index): { runtime: host }\n") }
+    let names = (1...limit).map { "part\($0).yaml" }
+    try p.write("rig.yaml", header + hardware + "include:\n" + names.map { "  - \($0)\n" }.joined())
+    let (text, result) = p.check()
+    #expect(text == "")
+    #expect(result.spec?.components.count == limit)
+    try p.write("rig.yaml", header + hardware + "include:\n" + (names + ["part65.yaml"]).map { "  - \($0)\n" }.joined())
+    let (refused, _) = p.check()
+    #expect(
+      refused == """
+        P/rig.yaml:72:5: error: more than 64 files are included [include-limit]
+        72 |   - part65.yaml
+           |     ^~~~~~~~~~~
+
+        1 error
+
+        """)
   }
 }
 
