@@ -9,7 +9,7 @@ let package = Package(
   products: [
     .executable(name: "rig", targets: ["rig"]),
     // The model, the Swift DSL and the compiler facade, for tools that embed rig.
-    .library(name: "Rig", targets: ["RigModel", "RigDSL", "RigCompiler"]),
+    .library(name: "Rig", targets: ["RigModel", "RigDSL", "RigCompiler", "RigCLI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -22,55 +22,85 @@ let package = Package(
     .target(name: "RigBasics", swiftSettings: swift6),
     // Sendable value types: hardware, components, requirements, policies, targets.
     .target(name: "RigModel", dependencies: ["RigBasics"], swiftSettings: swift6),
-    // rig.yaml: Yams nodes with their marks lowered to the model; the schema and its JSON Schema.
+    // The model's rules and their messages, whichever front end wrote the project; the one table of limits and
+    // patterns, and the schema of rig.yaml with its JSON Schema.
+    .target(name: "RigRules", dependencies: ["RigBasics", "RigModel"], swiftSettings: swift6),
+    // rig.yaml: Yams nodes with their marks lowered to the model, checked by RigRules as they are read.
     .target(
       name: "RigYAML",
-      dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
+      dependencies: ["RigBasics", "RigModel", "RigRules", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
-    // The Swift DSL: result builders and typed values lowered to the same model as rig.yaml.
-    .target(name: "RigDSL", dependencies: ["RigBasics", "RigModel", "RigYAML"], swiftSettings: swift6),
-    // The built-in catalog (data files), Debian version order, the PubGrub solver with its explanations,
-    // the dependency graph (cycles, install order).
+    // The Swift DSL: result builders and typed values lowered to the same model as rig.yaml, checked by RigRules.
+    .target(name: "RigDSL", dependencies: ["RigBasics", "RigModel", "RigRules"], swiftSettings: swift6),
+    // The built-in catalog: its data files (generated from their sources where reachable), their loader, and the
+    // install facts (apt repositories and areas, release archives) only emitters read.
     .target(
-      name: "RigResolver",
+      name: "RigCatalog",
       dependencies: ["RigBasics", "RigModel", .product(name: "Yams", package: "Yams")],
-      resources: [.copy("Catalog/data")],
+      resources: [.copy("data")],
       swiftSettings: swift6),
+    // Debian version order, the PubGrub solver with its explanations, the dependency graph (cycles, install order).
+    .target(name: "RigResolver", dependencies: ["RigBasics", "RigModel", "RigCatalog"], swiftSettings: swift6),
+    // CPU isolation, GPU memory and time-slicing, RAM budgets, GPU power limits.
+    .target(name: "RigAllocation", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
+    // The Plan: the resolution as plain values and the allocation, which every emitter reads.
+    .target(
+      name: "RigPlan", dependencies: ["RigModel", "RigCatalog", "RigResolver", "RigAllocation"], swiftSettings: swift6),
     // One folder per target; each emitter is a pure function from a plan to artifacts (YAML through Yams).
     .target(
       name: "RigEmitters",
-      dependencies: ["RigBasics", "RigModel", "RigResolver", .product(name: "Yams", package: "Yams")],
+      dependencies: [
+        "RigBasics", "RigModel", "RigCatalog", "RigAllocation", "RigPlan", .product(name: "Yams", package: "Yams"),
+      ],
       swiftSettings: swift6),
     // The facade every command calls: check, plan, render and graph; the output folder (manifest, staging, swap).
     .target(
       name: "RigCompiler",
       dependencies: [
-        "RigBasics", "RigModel", "RigYAML", "RigDSL", "RigResolver", "RigEmitters",
+        "RigBasics", "RigModel", "RigRules", "RigYAML", "RigDSL", "RigCatalog", "RigResolver", "RigAllocation",
+        "RigPlan",
+        "RigEmitters",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swift6),
-    // The command line: thin commands over RigCompiler.
-    .executableTarget(
-      name: "rig",
-      dependencies: ["RigCompiler", "RigModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+    // The commands (argument-parser) and what they print (text tables, JSON, colour): thin over RigCompiler, for
+    // `rig` and for an executable that describes its project in the Swift DSL (`Rig.main`).
+    .target(
+      name: "RigCLI",
+      dependencies: [
+        "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigEmitters", "RigCompiler",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: swift6),
+    // The `rig` executable: RigCLI's root command.
+    .executableTarget(name: "rig", dependencies: ["RigCLI"], swiftSettings: swift6),
     // Prints how long resolution of a synthetic catalog takes (`swift run -c release rig-benchmark`).
     .executableTarget(
-      name: "rig-benchmark", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
+      name: "rig-benchmark", dependencies: ["RigBasics", "RigModel", "RigCatalog", "RigResolver"],
+      swiftSettings: swift6),
     // The workstation example written in the Swift DSL (`swift run workstation-dsl render --out out`).
     .executableTarget(
-      name: "workstation-dsl", dependencies: ["RigDSL", "RigCompiler"], path: "examples/workstation-dsl",
+      name: "workstation-dsl", dependencies: ["RigDSL", "RigCLI"], path: "examples/workstation-dsl",
       swiftSettings: swift6),
     // A second DSL example: a worker per GPU (a loop) and a server only for a large GPU (a conditional).
     .executableTarget(
-      name: "gpu-lab-dsl", dependencies: ["RigDSL", "RigCompiler"], path: "examples/gpu-lab-dsl",
+      name: "gpu-lab-dsl", dependencies: ["RigDSL", "RigCLI"], path: "examples/gpu-lab-dsl",
       swiftSettings: swift6),
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
     .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
-    .testTarget(name: "RigDSLTests", dependencies: ["RigDSL", "RigYAML", "RigBasics"], swiftSettings: swift6),
-    .testTarget(name: "RigResolverTests", dependencies: ["RigResolver", "RigYAML"], swiftSettings: swift6),
+    .testTarget(name: "RigRulesTests", dependencies: ["RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),
     .testTarget(
-      name: "RigEmittersTests", dependencies: ["RigEmitters", "RigCompiler", "RigYAML"], swiftSettings: swift6),
+      name: "RigDSLTests", dependencies: ["RigDSL", "RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),
+    .testTarget(name: "RigCatalogTests", dependencies: ["RigCatalog", "RigRules"], swiftSettings: swift6),
+    .testTarget(
+      name: "RigResolverTests", dependencies: ["RigResolver", "RigCatalog", "RigYAML"], swiftSettings: swift6),
+    .testTarget(
+      name: "RigEmittersTests",
+      dependencies: [
+        "RigEmitters", "RigPlan", "RigAllocation", "RigCatalog", "RigResolver", "RigCompiler", "RigYAML", "RigModel",
+        "RigBasics", .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swift6),
     .testTarget(
       name: "RigYAMLTests",
       dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],
@@ -79,7 +109,10 @@ let package = Package(
     // examples' descriptions are also imported (`@testable import workstation_dsl`).
     .testTarget(
       name: "RigCompilerTests",
-      dependencies: ["RigCompiler", "RigEmitters", "RigDSL", "rig", "workstation-dsl", "gpu-lab-dsl"],
+      dependencies: [
+        "RigCompiler", "RigCLI", "RigEmitters", "RigPlan", "RigAllocation", "RigResolver", "RigDSL", "RigModel",
+        "RigBasics", "rig", "workstation-dsl", "gpu-lab-dsl",
+      ],
       swiftSettings: swift6),
   ]
 )

@@ -42,7 +42,7 @@ public struct Manifest: Sendable, Hashable {
   }
 
   /// Reads a manifest; the error says what is wrong, for a `bad-manifest` diagnostic.
-  public static func parse(_ data: Data) -> Result<Manifest, ManifestError> {
+  public static func parse(_ data: Data, targets: Set<String>) -> Result<Manifest, ManifestError> {
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       return .failure(ManifestError(reason: "it is not a JSON object"))
     }
@@ -65,7 +65,7 @@ public struct Manifest: Sendable, Hashable {
         return .failure(ManifestError(reason: "entry \(index + 1) of 'files' lacks 'path', 'target' or 'sha256'"))
       }
       // rig writes a target's files under the target's folder only: anything else is not a list rig wrote.
-      guard isSafeRelativePath(path), Targets.Kind(rawValue: target) != nil, path.hasPrefix(target + "/") else {
+      guard isSafeRelativePath(path), targets.contains(target), path.hasPrefix(target + "/") else {
         return .failure(
           ManifestError(reason: "entry \(index + 1) names '\(path)' of target '\(target)', which rig never writes"))
       }

@@ -41,7 +41,7 @@ public struct FileChange: Sendable, Hashable {
 }
 
 /// What `render` would do to an output folder: every file of the chosen targets, and what stands in the way.
-public struct OutputPlan: Sendable {
+public struct FolderChanges: Sendable {
   /// The folder as the user wrote it (for messages); nil when `plan` was given none and compares with nothing.
   public var folder: String?
   /// The targets rendered, by name, sorted.
@@ -193,10 +193,10 @@ enum OutputFolder {
   /// remove, and what would stop it. Files rig wrote before for a target outside `scope` are left as they are
   /// (`--target`); with no scope, any file rig wrote and no longer makes is removed. `folder` nil compares with an
   /// empty folder.
-  static func plan(
-    artifacts: [Artifact], targets: [String], scope: Set<String>?, project: String, projectFile: String,
-    folder display: String?
-  ) -> OutputPlan {
+  static func compare(
+    artifacts: [Artifact], targets: [String], known: Set<String>, scope: Set<String>?, project: String,
+    projectFile: String, folder display: String?
+  ) -> FolderChanges {
     let shown = { (path: String) in (display.map { $0 + "/" } ?? "") + path }
     var diagnostics: [Diagnostic] = []
     var disk: [String: Kind] = [:]
@@ -239,7 +239,7 @@ enum OutputFolder {
             diagnostics.append(Diagnostic(OutputMessage.unreadable(shown(Manifest.fileName)), at: nil))
             break
           }
-          switch Manifest.parse(data) {
+          switch Manifest.parse(data, targets: known) {
           case .success(let manifest) where manifest.project != project:
             diagnostics.append(
               Diagnostic(
@@ -269,7 +269,7 @@ enum OutputFolder {
     }
     // Without a trustworthy view of the folder, per-file verdicts would only repeat the problem.
     if !diagnostics.isEmpty {
-      return OutputPlan(
+      return FolderChanges(
         folder: display, targets: targets, changes: [], unowned: [], diagnostics: diagnostics,
         manifest: Manifest(project: project, entries: []), manifestChanges: false, artifacts: [:], previous: [:])
     }
@@ -368,7 +368,7 @@ enum OutputFolder {
           oldSHA256: oldManifest.map { Manifest.sha256(Data($0.serialized().utf8)) },
           newSHA256: Manifest.sha256(Data(manifest.serialized().utf8)), drifted: false))
     }
-    return OutputPlan(
+    return FolderChanges(
       folder: display, targets: targets, changes: changes.sorted { $0.path < $1.path }, unowned: unowned,
       diagnostics: diagnostics, manifest: manifest, manifestChanges: manifestChanges,
       artifacts: Dictionary(artifacts.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
@@ -384,9 +384,4 @@ enum OutputFolder {
     case .other?, nil: "a special file"
     }
   }
-}
-
-extension Artifact {
-  /// The target that made the file: the first component of its path (`kubernetes/namespace.yaml`).
-  var target: String { String(path.prefix { $0 != "/" }) }
 }

@@ -32,7 +32,7 @@ struct WriteError: Error, Sendable {
 enum OutputWriter {
   /// Why a write did not happen: the folder, planned again under the lock, has an error; or the system refused.
   enum Failure: Error {
-    case planned(PlanResult)
+    case planned(RenderResult)
     case system(WriteError)
   }
 
@@ -58,11 +58,11 @@ enum OutputWriter {
   }
 
   /// Locks `display` (a lock file beside it, `.NAME.rig-lock`), clears what an interrupted render left, plans
-  /// again with `replanning` (the folder may have changed since it was last read), then builds the new folder and
+  /// again with `replanning` (`known` the targets a manifest may name) (the folder may have changed since it was last read), then builds the new folder and
   /// swaps it in. `checkpoint` runs at each phase (tests stop the process there).
   static func write(
-    folder display: String, replanning: () -> PlanResult, checkpoint: (RenderPhase) -> Void
-  ) -> Result<PlanResult, Failure> {
+    folder display: String, known: Set<String>, replanning: () -> RenderResult, checkpoint: (RenderPhase) -> Void
+  ) -> Result<RenderResult, Failure> {
     let places = Places(display)
     do {
       try FileManager.default.createDirectory(atPath: places.parent, withIntermediateDirectories: true)
@@ -75,7 +75,9 @@ enum OutputWriter {
     case .failure(let error): return .failure(.system(error))
     }
     defer { close(lock) }
-    if case .failure(let error) = clearLeftovers(places, replaced: [:]) { return .failure(.system(error)) }
+    if case .failure(let error) = clearLeftovers(places, replaced: [:], known: known) {
+      return .failure(.system(error))
+    }
     let planned = replanning()
     guard !planned.hasErrors, let plan = planned.output else { return .failure(.planned(planned)) }
     guard !plan.isUpToDate else { return .success(planned) }
@@ -107,7 +109,9 @@ enum OutputWriter {
     for change in plan.changes {
       if let hash = change.oldSHA256, change.action != .unchanged { replaced[change.path] = hash }
     }
-    if case .failure(let error) = clearLeftovers(places, replaced: replaced) { return .failure(.system(error)) }
+    if case .failure(let error) = clearLeftovers(places, replaced: replaced, known: known) {
+      return .failure(.system(error))
+    }
     return .success(planned)
   }
 
@@ -127,20 +131,22 @@ enum OutputWriter {
 
   /// The folder an interrupted render left beside `display`, cleared under the lock (nothing when another render
   /// holds it); called by an up-to-date render too.
-  static func removeLeftovers(folder display: String) {
+  static func removeLeftovers(folder display: String, known: Set<String>) {
     let places = Places(display)
     guard OutputFolder.kind(places.staging) != nil || OutputFolder.kind(places.root + "/" + newMarker) != nil,
       case .success(let lock) = acquire(places, display: display)
     else { return }
     defer { close(lock) }
-    _ = clearLeftovers(places, replaced: [:])
+    _ = clearLeftovers(places, replaced: [:], known: known)
   }
 
   /// Clears the staging path: a half-built folder (all rig's, or hard links) goes; an old folder swapped out loses
   /// what survives elsewhere (hard links of the new folder's files) and rig's own old files (listed in its
   /// manifest with the same bytes), and anything else in it (a file someone wrote into the folder during the
   /// render) moves into the new folder where that path is free. A folder there that is not rig's is an error.
-  static func clearLeftovers(_ places: Places, replaced: [String: String]) -> Result<Void, WriteError> {
+  static func clearLeftovers(
+    _ places: Places, replaced: [String: String], known: Set<String>
+  ) -> Result<Void, WriteError> {
     // Killed between the swap and the marker's move: the marker is still in the output folder.
     if OutputFolder.kind(places.root + "/" + newMarker) == .file {
       if OutputFolder.kind(places.staging) == .directory {
@@ -165,7 +171,7 @@ enum OutputWriter {
     // rig's own bytes in the old folder: as its manifest lists them, or as the plan saw them.
     var ownedBefore: [String: Set<String>] = [:]
     if let data = FileManager.default.contents(atPath: old + "/" + Manifest.fileName),
-      case .success(let manifest) = Manifest.parse(data)
+      case .success(let manifest) = Manifest.parse(data, targets: known)
     {
       for entry in manifest.entries { ownedBefore[entry.path, default: []].insert(entry.sha256) }
     }
@@ -223,7 +229,7 @@ enum OutputWriter {
   /// The new folder: every file of the old one that stays (rig's unchanged files and every file rig does not own,
   /// as hard links, so they keep their bytes, inode and times), the folders that hold them (with their modes),
   /// rig's new and changed files, and the manifest.
-  static func stage(_ plan: OutputPlan, from root: String, into staging: String) -> Result<Void, WriteError> {
+  static func stage(_ plan: FolderChanges, from root: String, into staging: String) -> Result<Void, WriteError> {
     // The folder as the plan read it, under the lock: nothing but a concurrent writer has changed it since.
     let disk = plan.disk
     var rewritten = Set<String>()

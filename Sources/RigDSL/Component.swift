@@ -159,7 +159,7 @@ public struct Image: Sendable {
 public struct Ports: Sendable {
   let part: ComponentPart
 
-  /// These ports (1...65535).
+  /// These ports (within `Limits.port` of RigRules).
   public init(
     _ ports: Int..., fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
   ) {

@@ -1,6 +1,6 @@
 import RigBasics
 import RigModel
-import RigYAML
+import RigRules
 
 /// Lowers a `Rig` to the model: what Swift's types leave open (names, counts, grammars) is checked by the same
 /// rules as YAML (`ModelRules`), with the diagnostics located in the Swift files.
@@ -41,7 +41,7 @@ struct Lowering {
     let machine = hardware.flatMap { self.hardware($0) }
     if hardware == nil {
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "hardware", context: "at the top level"), at: rigRange,
+        RuleMessage.missingKey(key: "hardware", context: "at the top level"), at: rigRange,
         help: ["add 'Hardware.cpu(…).memory(…).os(…)' to the Rig"])
     }
     // Without a machine the rest is still checked, so that one run reports every mistake.
@@ -93,12 +93,12 @@ struct Lowering {
     }
     if memory == nil {
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "memory", context: "in 'hardware'"), at: written,
+        RuleMessage.missingKey(key: "memory", context: "in 'hardware'"), at: written,
         help: ["add '.memory(.gib(32))' with the machine's RAM"])
     }
     if os == nil {
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "os", context: "in 'hardware'"), at: written,
+        RuleMessage.missingKey(key: "os", context: "in 'hardware'"), at: written,
         help: ["add '.os(.debian(.bookworm))'"])
     }
     guard let cpu, let memory, let os else { return nil }
@@ -155,7 +155,7 @@ struct Lowering {
       }
       if clauses.count > 1, clauses.contains(where: { $0.op == .caret }) {
         diagnostics.emit(
-          FrontEndMessage.badConstraint("invalid requirement: '^' cannot be combined with other clauses"), at: call,
+          RuleMessage.badConstraint("invalid requirement: '^' cannot be combined with other clauses"), at: call,
           help: ["'.caret(\"12\")' allows 12.x; write '.atLeast' and '.below' for another range"])
         return nil
       }
@@ -178,7 +178,7 @@ struct Lowering {
     case .list(let list):
       guard cpuNumbers(list, at: written) else { return nil }
       if list.isEmpty {
-        diagnostics.emit(FrontEndMessage.badCPUList("empty CPU list"), at: written, help: ["list at least one CPU"])
+        diagnostics.emit(RuleMessage.badCPUList("empty CPU list"), at: written, help: ["list at least one CPU"])
         return nil
       }
       text = CPUList(list).description
@@ -188,16 +188,16 @@ struct Lowering {
       for index in expression.items.indices { expression.items[index].range = written }
       return Located(expression, at: written)
     case .failure(let problem):
-      diagnostics.emit(FrontEndMessage.badCPUList(problem.message), at: written, help: problem.help)
+      diagnostics.emit(RuleMessage.badCPUList(problem.message), at: written, help: problem.help)
       return nil
     }
   }
 
   /// Whether every number can be a logical CPU.
   mutating func cpuNumbers(_ numbers: [Int], at written: SourceRange) -> Bool {
-    guard let bad = numbers.first(where: { $0 < 0 || $0 > CPUList.maxCPU }) else { return true }
+    guard let bad = numbers.first(where: { !Limits.cpu.contains($0) }) else { return true }
     diagnostics.emit(
-      FrontEndMessage.badCPUList("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"), at: written)
+      RuleMessage.badCPUList("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"), at: written)
     return false
   }
 

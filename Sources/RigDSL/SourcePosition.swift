@@ -1,3 +1,4 @@
+import Foundation
 import RigBasics
 
 /// Where a DSL value is written in a Swift file: what `#fileID`, `#filePath`, `#line` and `#column` say at the

@@ -1,37 +1,137 @@
-import RigResolver
+import RigPlan
 
-/// One file an emitter produces: a path relative to the output folder and its exact bytes (UTF-8 text).
+/// One file an emitter produces: a path relative to the output folder, its exact bytes (UTF-8 text), the target
+/// that made it, and where it belongs on the host when a configuration tool (the Ansible playbook) installs it.
 public struct Artifact: Sendable, Hashable {
-  /// Relative, `/`-separated, never `..` or absolute: emitters build paths from fixed names and sanitized
-  /// component names only.
+  /// Relative, `/`-separated, never `..` or absolute, under the folder named after its target: emitters build
+  /// paths from fixed names and sanitized component names only.
   public var path: String
   public var contents: String
+  /// Where the host takes this file; nil for a file that is not installed as it is (the playbook itself, a test
+  /// file, a module the user imports).
+  public var installation: Installation?
 
-  public init(path: String, contents: String) {
+  public init(path: String, contents: String, installation: Installation? = nil) {
     self.path = path
     self.contents = contents
+    self.installation = installation
+  }
+
+  /// The target that made the file, whose folder holds it (`kubernetes/namespace.yaml`).
+  public var target: String { String(path.prefix { $0 != "/" }) }
+}
+
+/// Where an artifact is installed on the host, as whom, and what the host does after it changes.
+public struct Installation: Sendable, Hashable {
+  /// The absolute path on the host.
+  public var path: String
+  public var owner: String
+  public var group: String
+  /// Octal permissions, as `chmod` takes them.
+  public var mode: String
+  /// What must happen once the file changed on the host, in this order.
+  public var effects: [Effect]
+  /// Files of one target are installed in this order (lower first, then by path within the artifacts' order):
+  /// a cluster's namespace before the objects in it, a configuration before what reads it.
+  public var rank: Int
+
+  public init(
+    _ path: String, owner: String = "root", group: String = "root", mode: String = "0644", effects: [Effect] = [],
+    rank: Int = 0
+  ) {
+    self.path = path
+    self.owner = owner
+    self.group = group
+    self.mode = mode
+    self.effects = effects
+    self.rank = rank
+  }
+
+  /// What the host does after an installed file changes.
+  public enum Effect: String, Sendable, Hashable, CaseIterable {
+    /// The boot loader's configuration is generated again (`update-grub`), for the next boot.
+    case updateBootLoader
+    /// systemd reads its unit files again (`systemctl daemon-reload`).
+    case reloadSystemd
+    /// The service manager re-executes itself, for its own settings (`systemctl daemon-reexec`).
+    case reexecuteSystemd
+    /// The unit is enabled for boot (the link its `[Install]` section asks for) and started.
+    case enableAndStartUnit
+    /// The kubelet takes a new CPU manager policy: stopped, its CPU manager state removed, started (only where the
+    /// stack installs the kubelet).
+    case applyKubeletCPUPolicy
+    /// A Kubernetes object: applied to the cluster, after the host's own configuration.
+    case applyToCluster
   }
 }
 
-/// Every emitter, and the artifacts of the targets a plan enables.
-public enum Emitters {
-  /// The artifacts of every enabled target, sorted by path.
-  public static func artifacts(_ plan: Plan) -> [Artifact] {
+/// An output target: one folder of the output, made from the plan alone.
+public protocol Emitter: Sendable {
+  /// The target's name: the folder its artifacts go in, and what `--target` and the output manifest call it.
+  var target: String { get }
+  /// Whether the project enables the target.
+  func isEnabled(_ plan: Plan) -> Bool
+  /// The target's files; empty when it has nothing to write.
+  func artifacts(for plan: Plan) -> [Artifact]
+}
+
+/// A target that installs the others' files on the host (the Ansible playbook): it runs after every other
+/// enabled target and reads their artifacts' installations, never their paths.
+public protocol InstallingEmitter: Emitter {
+  /// The target's files, installing `others`, the artifacts of every other enabled target in registry order.
+  func artifacts(for plan: Plan, installing others: [Artifact]) -> [Artifact]
+}
+
+extension InstallingEmitter {
+  public func artifacts(for plan: Plan) -> [Artifact] { artifacts(for: plan, installing: []) }
+}
+
+/// Every target rig renders, in the order their files are made: adding a target is one emitter and one line here.
+public struct EmitterRegistry: Sendable {
+  public var emitters: [any Emitter]
+
+  public init(_ emitters: [any Emitter]) { self.emitters = emitters }
+
+  /// rig's own targets.
+  public static let builtIn = EmitterRegistry([
+    KernelEmitter(), SystemdEmitter(), PrometheusEmitter(), NixEmitter(), KubernetesEmitter(), AnsibleEmitter(),
+  ])
+
+  /// The names of the registered targets, in registry order.
+  public var targets: [String] { emitters.map(\.target) }
+
+  /// The names of the targets `plan` enables, in registry order.
+  public func enabled(_ plan: Plan) -> [String] { emitters.filter { $0.isEnabled(plan) }.map(\.target) }
+
+  /// The artifacts of every enabled target, sorted by path: installing emitters last, given the others' files.
+  public func artifacts(for plan: Plan) -> [Artifact] {
+    let enabled = emitters.filter { $0.isEnabled(plan) }
     var artifacts: [Artifact] = []
-    if plan.spec.targets.kernel { artifacts += KernelEmitter.artifacts(plan) }
-    if plan.spec.targets.systemd { artifacts += SystemdEmitter.artifacts(plan) }
-    if plan.spec.targets.prometheus { artifacts += PrometheusEmitter.artifacts(plan) }
-    if plan.spec.targets.nix != nil { artifacts += NixEmitter.artifacts(plan) }
-    artifacts += KubernetesEmitter.artifacts(plan)
-    // The playbook installs the other targets' files: it copies these, never emits them again.
-    artifacts += AnsibleEmitter.artifacts(plan, installing: artifacts)
+    for emitter in enabled where !(emitter is any InstallingEmitter) { artifacts += checked(emitter, plan) }
+    let made = artifacts
+    for case let installer as any InstallingEmitter in enabled {
+      artifacts += checked(installer, plan) { installer.artifacts(for: plan, installing: made) }
+    }
     // Each path is made by one emitter from fixed names and checked component names: a repeat is a bug in rig.
     precondition(Set(artifacts.map(\.path)).count == artifacts.count, "two artifacts share a path")
     return artifacts.sorted { $0.path < $1.path }
   }
 
+  /// `emitter`'s artifacts, each under its target's folder (anything else is a bug in the emitter).
+  private func checked(
+    _ emitter: any Emitter, _ plan: Plan, _ make: (() -> [Artifact])? = nil
+  ) -> [Artifact] {
+    let artifacts = make?() ?? emitter.artifacts(for: plan)
+    precondition(
+      artifacts.allSatisfy { $0.target == emitter.target && $0.path.count > emitter.target.count + 1 },
+      "target '\(emitter.target)' made a file outside its folder")
+    return artifacts
+  }
+}
+
+extension Plan {
   /// The first line of every generated file that takes `#` comments.
-  static func header(_ plan: Plan) -> String {
-    "# Generated by rig for '\(plan.spec.name.value)'. Do not edit: 'rig render' rewrites this file.\n"
+  public var fileHeader: String {
+    "# Generated by rig for '\(spec.name.value)'. Do not edit: 'rig render' rewrites this file.\n"
   }
 }

@@ -1,4 +1,5 @@
 import RigBasics
+import RigCatalog
 
 /// Messages of resolution and the dependency graph.
 public enum ResolverMessage: DiagnosticMessage {

@@ -1,6 +1,7 @@
 import Foundation
 import RigBasics
 import RigModel
+import RigRules
 
 /// What reading a project produced: the model when there were no errors, every diagnostic, and the text of
 /// every file read (for snippets).
@@ -80,25 +81,25 @@ private struct Loader {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       lowerer.diagnostics.emit(
-        range == nil ? FrontEndMessage.fileNotFound(path) : FrontEndMessage.includeNotFound(path), at: range)
+        range == nil ? YAMLMessage.fileNotFound(path) : YAMLMessage.includeNotFound(path), at: range)
       return nil
     }
     // Through symbolic links: a link to a file is read as that file (includes that lead out are refused before).
     let attributes = try? FileManager.default.attributesOfItem(atPath: Paths.canonical(path))
     guard !isDirectory.boolValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
-      lowerer.diagnostics.emit(FrontEndMessage.notAFile(path), at: range)
+      lowerer.diagnostics.emit(YAMLMessage.notAFile(path), at: range)
       return nil
     }
     let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     guard size <= InputLimits.fileSize else {
       lowerer.diagnostics.emit(
-        FrontEndMessage.fileTooLarge(size: size, limit: InputLimits.fileSize),
+        YAMLMessage.fileTooLarge(size: size, limit: InputLimits.fileSize),
         at: range ?? .start(of: path),
         help: ["split it with 'include:', or remove what rig does not need"])
       return nil
     }
     guard let handle = FileHandle(forReadingAtPath: path) else {
-      lowerer.diagnostics.emit(FrontEndMessage.fileNotFound(path), at: range)
+      lowerer.diagnostics.emit(YAMLMessage.fileNotFound(path), at: range)
       return nil
     }
     defer { try? handle.close() }
@@ -106,7 +107,7 @@ private struct Loader {
     let data = (try? handle.read(upToCount: InputLimits.fileSize + 1)) ?? Data()
     guard data.count <= InputLimits.fileSize else {
       lowerer.diagnostics.emit(
-        FrontEndMessage.fileTooLarge(size: data.count, limit: InputLimits.fileSize),
+        YAMLMessage.fileTooLarge(size: data.count, limit: InputLimits.fileSize),
         at: range ?? .start(of: path))
       return nil
     }
@@ -114,7 +115,7 @@ private struct Loader {
       let (line, column) = Paths.firstInvalidUTF8(in: data)
       sources.add(file: path, text: String(decoding: data, as: UTF8.self))
       lowerer.diagnostics.emit(
-        FrontEndMessage.notUTF8,
+        YAMLMessage.notUTF8,
         at: SourceRange(start: SourceLocation(file: path, line: line, column: column), length: 1),
         help: ["save the file as UTF-8"])
       return nil
@@ -148,19 +149,19 @@ private struct Loader {
   mutating func include(_ path: Located<String>, from file: String) {
     if path.value.isEmpty {
       lowerer.diagnostics.emit(
-        FrontEndMessage.invalidValue("an included file needs a path"), at: path.range,
+        RuleMessage.invalidValue("an included file needs a path"), at: path.range,
         help: ["write the path of a YAML file relative to this one"])
       return
     }
     if let bad = path.value.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
       lowerer.diagnostics.emit(
-        FrontEndMessage.invalidValue("an include path cannot hold the control character \(bad.escapedForDisplay)"),
+        RuleMessage.invalidValue("an include path cannot hold the control character \(bad.escapedForDisplay)"),
         at: path.range, help: ["write the path of a YAML file relative to this one"])
       return
     }
     guard let resolved = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
       lowerer.diagnostics.emit(
-        FrontEndMessage.includeOutsideProject(path.value), at: path.range,
+        YAMLMessage.includeOutsideProject(path.value), at: path.range,
         notes: [
           DiagnosticNote(
             "the project folder is '\(projectRoot.isEmpty ? "." : projectRoot)', the folder of '\(rootPath)'")
@@ -172,7 +173,7 @@ private struct Loader {
     // The path as written must exist too, as the system would resolve it ('missing/../x.yaml' does not).
     let literal = (Paths.directory(of: file).isEmpty ? "" : Paths.directory(of: file) + "/") + path.value
     if !FileManager.default.fileExists(atPath: literal) {
-      lowerer.diagnostics.emit(FrontEndMessage.includeNotFound(literal), at: path.range)
+      lowerer.diagnostics.emit(YAMLMessage.includeNotFound(literal), at: path.range)
       return
     }
     let canonical = Paths.canonical(target)
@@ -180,22 +181,22 @@ private struct Loader {
       let first = visited[canonical].flatMap { $0 }.map { [DiagnosticNote("first included here", at: $0)] } ?? []
       if chain.contains(canonical) {
         lowerer.diagnostics.emit(
-          FrontEndMessage.includeCycle(target), at: path.range, notes: first,
+          YAMLMessage.includeCycle(target), at: path.range, notes: first,
           help: ["remove this include: the file is already being read"])
       } else {
         lowerer.diagnostics.emit(
-          FrontEndMessage.includedTwice(target), at: path.range, notes: first, help: ["include each file once"])
+          YAMLMessage.includedTwice(target), at: path.range, notes: first, help: ["include each file once"])
       }
       return
     }
     // The root file is in `visited` too, and is not an include.
     guard visited.count - 1 < InputLimits.includedFiles else {
-      lowerer.diagnostics.emit(FrontEndMessage.includeLimit(InputLimits.includedFiles), at: path.range)
+      lowerer.diagnostics.emit(YAMLMessage.includeLimit(InputLimits.includedFiles), at: path.range)
       return
     }
     if FileManager.default.fileExists(atPath: target), !Paths.isInside(target, projectRoot) {
       lowerer.diagnostics.emit(
-        FrontEndMessage.includeOutsideProject(path.value), at: path.range,
+        YAMLMessage.includeOutsideProject(path.value), at: path.range,
         notes: [DiagnosticNote("it is a symbolic link that leads out of the project folder")],
         help: ["copy the file into the project folder"])
       return
@@ -214,7 +215,7 @@ private struct Loader {
     let all = sections.filter { $0.name == name }
     for extra in all.dropFirst() {
       lowerer.diagnostics.emit(
-        FrontEndMessage.duplicateDefinition("section '\(name)' is written in more than one file"),
+        RuleMessage.duplicateDefinition("section '\(name)' is written in more than one file"),
         at: extra.value.keyRange, notes: [DiagnosticNote("first written here", at: all[0].value.keyRange)],
         help: ["keep '\(name)' in one file; only 'sources', 'stack' and 'components' add up across files"])
     }
@@ -223,15 +224,7 @@ private struct Loader {
 
   mutating func lower(_ fields: Fields) -> RigSpec? {
     let apiVersion = fields["apiVersion"].flatMap { value in
-      lowerer.string(value).flatMap { text -> Located<String>? in
-        guard text.value == RigSpec.apiVersion else {
-          lowerer.diagnostics.emit(
-            FrontEndMessage.invalidValue("unsupported apiVersion '\(text.value.excerpt)'"), at: text.range,
-            help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
-          return nil
-        }
-        return text
-      }
+      lowerer.string(value).flatMap { text in ModelRules.apiVersion(text, &lowerer.diagnostics) ? text : nil }
     }
     let name = fields["name"].flatMap { lowerer.patterned($0, "dnsLabel", example: "ai-workstation") }
     let hardwareValue = single("hardware")

@@ -1,5 +1,6 @@
 import RigBasics
 import RigModel
+import RigRules
 import Yams
 
 /// A YAML node in context: where it is, which key introduced it, and its path for messages.
@@ -154,7 +155,7 @@ struct Lowerer {
 
   mutating func mismatch(_ value: Value, expected: String, help: [String] = []) {
     diagnostics.emit(
-      FrontEndMessage.typeMismatch(what: value.displayName, expected: expected, found: Self.describe(value.node)),
+      YAMLMessage.typeMismatch(what: value.displayName, expected: expected, found: Self.describe(value.node)),
       at: value.range, help: help)
   }
 
@@ -173,13 +174,13 @@ struct Lowerer {
     for (keyNode, valueNode) in mapping {
       let keyRange = Self.range(of: keyNode, in: value.document)
       guard case .scalar(let scalar) = keyNode else {
-        diagnostics.emit(FrontEndMessage.complexKey, at: keyRange)
+        diagnostics.emit(YAMLMessage.complexKey, at: keyRange)
         continue
       }
       let kind = ScalarKind.of(scalar)
       if kind != .string {
         diagnostics.emit(
-          FrontEndMessage.typeMismatch(
+          YAMLMessage.typeMismatch(
             what: "a key in \(value.displayName)", expected: "a string", found: Self.describe(keyNode)),
           at: keyRange, help: Self.quoteHelp(scalar))
         continue
@@ -208,7 +209,7 @@ struct Lowerer {
             DiagnosticNote("\(value.displayName) takes \(schema.keys.map { "'\($0)'" }.joined(separator: ", "))"))
         }
         diagnostics.emit(
-          FrontEndMessage.unknownKey(key: key.value, context: value.within), at: key.range, notes: notes,
+          YAMLMessage.unknownKey(key: key.value, context: value.within), at: key.range, notes: notes,
           help: help)
         continue
       }
@@ -222,7 +223,7 @@ struct Lowerer {
 
   mutating func missing(_ property: SchemaProperty, in value: Value) {
     diagnostics.emit(
-      FrontEndMessage.missingKey(key: property.name, context: value.within),
+      RuleMessage.missingKey(key: property.name, context: value.within),
       at: value.keyRange ?? value.range,
       help: ["add '\(property.name):' (\(property.summary))"])
   }
@@ -280,13 +281,13 @@ struct Lowerer {
     }
   }
 
-  mutating func integer(_ value: Value, minimum: Int, maximum: Int) -> Located<Int>? {
+  mutating func integer(_ value: Value, _ bounds: ClosedRange<Int>) -> Located<Int>? {
     guard case .scalar(let scalar) = value.node, case .int(let number) = ScalarKind.of(scalar) else {
       mismatch(value, expected: "a whole number")
       return nil
     }
     let located = Located(number, at: value.range)
-    return ModelRules.inRange(located, minimum...maximum, value.displayName, &diagnostics) ? located : nil
+    return ModelRules.inRange(located, bounds, value.displayName, &diagnostics) ? located : nil
   }
 
   mutating func enumeration<E: CaseIterable & RawRepresentable & Sendable>(_ value: Value, _: E.Type) -> Located<E>?
@@ -304,7 +305,7 @@ struct Lowerer {
 
   /// A value in one of the small grammars (quantities, CPU lists, versions), with the problem located inside it.
   mutating func parsed<T>(
-    _ value: Value, expected: String, message: (String) -> FrontEndMessage,
+    _ value: Value, expected: String, message: (String) -> any DiagnosticMessage,
     _ parse: (String) -> Result<T, SyntaxProblem>
   ) -> Located<T>? {
     guard let text = text(value, expected: expected) else { return nil }
@@ -320,22 +321,22 @@ struct Lowerer {
 
   mutating func bytes(_ value: Value) -> Located<ByteCount>? {
     limited(
-      value, parsed(value, expected: "a size such as '12GiB'", message: FrontEndMessage.badQuantity, ByteCount.parse))
+      value, parsed(value, expected: "a size such as '12GiB'", message: YAMLMessage.badQuantity, ByteCount.parse))
   }
 
   mutating func power(_ value: Value) -> Located<Power>? {
-    limited(value, parsed(value, expected: "a power such as '180W'", message: FrontEndMessage.badQuantity, Power.parse))
+    limited(value, parsed(value, expected: "a power such as '180W'", message: YAMLMessage.badQuantity, Power.parse))
   }
 
   mutating func temperature(_ value: Value) -> Located<Temperature>? {
     limited(
       value,
-      parsed(value, expected: "a temperature such as '85C'", message: FrontEndMessage.badQuantity, Temperature.parse))
+      parsed(value, expected: "a temperature such as '85C'", message: YAMLMessage.badQuantity, Temperature.parse))
   }
 
   mutating func duration(_ value: Value) -> Located<TimeSpan>? {
     limited(
-      value, parsed(value, expected: "a duration such as '5m'", message: FrontEndMessage.badQuantity, TimeSpan.parse))
+      value, parsed(value, expected: "a duration such as '5m'", message: YAMLMessage.badQuantity, TimeSpan.parse))
   }
 
   /// `quantity` when it is within rig's limits (`ModelRules.withinLimits`).
@@ -348,7 +349,7 @@ struct Lowerer {
   mutating func cpuList(_ value: Value) -> Located<CPUListExpression>? {
     guard
       var list = parsed(
-        value, expected: "a CPU list such as '8-15'", message: FrontEndMessage.badCPUList, CPUListExpression.parse)
+        value, expected: "a CPU list such as '8-15'", message: RuleMessage.badCPUList, CPUListExpression.parse)
     else { return nil }
     for index in list.value.items.indices {
       let item = list.value.items[index]
@@ -359,7 +360,7 @@ struct Lowerer {
 
   mutating func version(_ value: Value) -> Located<Version>? {
     parsed(
-      value, expected: "a version", message: { FrontEndMessage.badVersion("invalid version: " + $0) }, Version.parse)
+      value, expected: "a version", message: { RuleMessage.badVersion("invalid version: " + $0) }, Version.parse)
   }
 
   /// A requirement such as `ollama >= 0.5`, with its name located inside the text.

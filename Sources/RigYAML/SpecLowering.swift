@@ -1,5 +1,6 @@
 import RigBasics
 import RigModel
+import RigRules
 
 /// Lowers the merged sections of a project to a `RigSpec`.
 extension Lowerer {
@@ -9,9 +10,7 @@ extension Lowerer {
     guard let fields = object(value, RigSchema.hardware) else { return nil }
     let cpu = fields["cpu"].flatMap { self.cpu($0) }
     let memory = fields["memory"].flatMap { bytes($0) }
-    if let memory, memory.value.bytes == 0 {
-      diagnostics.emit(FrontEndMessage.invalidValue("'hardware.memory' must be more than 0"), at: memory.range)
-    }
+    if let memory { _ = ModelRules.machineMemory(memory, &diagnostics) }
     var gpus: [GPU] = []
     if let list = fields["gpus"].flatMap({ list($0) }) {
       var names: [String: SourceRange?] = [:]
@@ -44,7 +43,7 @@ extension Lowerer {
     }
     var bootCPU = Located(0, at: nil)
     if let bootValue = fields["boot_cpu"] {
-      guard let parsed = integer(bootValue, minimum: 0, maximum: CPUList.maxCPU) else { return nil }
+      guard let parsed = integer(bootValue, Limits.cpu) else { return nil }
       bootCPU = parsed
     }
     guard let cores else { return nil }
@@ -55,7 +54,7 @@ extension Lowerer {
   mutating func cores(_ value: Value) -> [Core]? {
     guard let items = list(value) else { return nil }
     if items.isEmpty {
-      diagnostics.emit(FrontEndMessage.topology("'hardware.cpu.cores' is empty"), at: value.keyRange ?? value.range)
+      diagnostics.emit(RuleMessage.topology("'hardware.cpu.cores' is empty"), at: value.keyRange ?? value.range)
       return nil
     }
     var cores: [Core] = []
@@ -71,7 +70,7 @@ extension Lowerer {
       var threadRanges: [SourceRange?] = []
       if let threadsValue = fields["threads"] {
         if case .sequence = threadsValue.node {
-          let numbers = (list(threadsValue) ?? []).map { integer($0, minimum: 0, maximum: CPUList.maxCPU) }
+          let numbers = (list(threadsValue) ?? []).map { integer($0, Limits.cpu) }
           if numbers.allSatisfy({ $0 != nil }) {
             threads = numbers.compactMap { $0?.value }
             threadRanges = numbers.map { $0?.range }
@@ -83,12 +82,12 @@ extension Lowerer {
             threadRanges = list.cpus.map { _ in threadsValue.range }
           case .failure(let problem):
             diagnostics.emit(
-              FrontEndMessage.badCPUList(problem.message), at: threadsValue.range,
+              RuleMessage.badCPUList(problem.message), at: threadsValue.range,
               help: ["a core's threads are listed by number"])
           }
         }
         if let list = threads, list.isEmpty {
-          diagnostics.emit(FrontEndMessage.topology("a core needs at least one thread"), at: threadsValue.range)
+          diagnostics.emit(RuleMessage.topology("a core needs at least one thread"), at: threadsValue.range)
           threads = nil
         }
       }
@@ -104,11 +103,11 @@ extension Lowerer {
 
   mutating func hybrid(_ value: Value) -> [Core]? {
     guard let fields = object(value, RigSchema.hybrid) else { return nil }
-    let performance = fields["performance"].flatMap { integer($0, minimum: 0, maximum: 4096) }
-    let efficiency = fields["efficiency"].flatMap { integer($0, minimum: 0, maximum: 4096) }
+    let performance = fields["performance"].flatMap { integer($0, Limits.coreCount) }
+    let efficiency = fields["efficiency"].flatMap { integer($0, Limits.coreCount) }
     var threadsPerCore = Located(2, at: nil)
     if let threadsValue = fields["threads_per_performance_core"] {
-      guard let parsed = integer(threadsValue, minimum: 1, maximum: 8) else { return nil }
+      guard let parsed = integer(threadsValue, Limits.threadsPerCore) else { return nil }
       threadsPerCore = parsed
     }
     guard let performance, let efficiency else { return nil }
@@ -246,7 +245,7 @@ extension Lowerer {
     if let portsValue = fields["ports"] {
       var seen: [Int: SourceRange?] = [:]
       for item in list(portsValue) ?? [] {
-        guard let port = integer(item, minimum: 1, maximum: 65535),
+        guard let port = integer(item, Limits.port),
           isFirst(port, in: &seen, named: "port \(port.value)")
         else { continue }
         component.ports.append(port)
@@ -290,7 +289,7 @@ extension Lowerer {
 
   mutating func cpuRequest(_ value: Value) -> CPURequest? {
     guard let fields = object(value, RigSchema.cpuRequest) else { return nil }
-    let cores = fields["cores"].flatMap { integer($0, minimum: 1, maximum: 4096) }
+    let cores = fields["cores"].flatMap { integer($0, Limits.cores) }
     let cpus = fields["cpus"].flatMap { cpuList($0) }
     var placement = Located(Placement.shared, at: nil)
     if let placementValue = fields["placement"] {
@@ -313,7 +312,7 @@ extension Lowerer {
     switch (fields[first], fields[second]) {
     case (let a?, let b?):
       diagnostics.emit(
-        FrontEndMessage.conflictingKeys("\(fields.value.displayName) has both '\(first)' and '\(second)'"),
+        RuleMessage.conflictingKeys("\(fields.value.displayName) has both '\(first)' and '\(second)'"),
         at: b.keyRange ?? b.range, notes: [DiagnosticNote("'\(first)' is written here", at: a.keyRange)],
         help: [conflictHelp])
       return nil
@@ -321,7 +320,7 @@ extension Lowerer {
     case (nil, let b?): return (second, b)
     case (nil, nil):
       diagnostics.emit(
-        FrontEndMessage.missingKey(key: "\(first)' or '\(second)", context: fields.value.within),
+        RuleMessage.missingKey(key: "\(first)' or '\(second)", context: fields.value.within),
         at: fields.value.keyRange ?? fields.value.range, help: [missingHelp])
       return nil
     }
@@ -345,7 +344,7 @@ extension Lowerer {
     guard let fields = object(value, RigSchema.policies) else { return nil }
     var policies = Policies()
     if let cpu = fields["cpu"].flatMap({ object($0, RigSchema.cpuPolicy) }) {
-      policies.housekeepingCores = cpu["housekeeping_cores"].flatMap { integer($0, minimum: 1, maximum: 4096) }
+      policies.housekeepingCores = cpu["housekeeping_cores"].flatMap { integer($0, Limits.cores) }
       policies.isolatedCPUs = cpu["isolated"].flatMap { cpuList($0) }
       policies.housekeepingCPUs = cpu["housekeeping"].flatMap { cpuList($0) }
     }

@@ -39,7 +39,7 @@ struct YAMLDocument {
     func report(_ error: Error, _ diagnostics: inout DiagnosticEngine) {
       guard let error = error as? YamlError else {
         diagnostics.emit(
-          FrontEndMessage.syntax("\(error)"),
+          YAMLMessage.syntax("\(error)"),
           at: .start(of: file))
         return
       }
@@ -51,13 +51,13 @@ struct YAMLDocument {
             SourceRange(start: SourceLocation(file: file, line: $0.line, column: $0.column), length: 1)
           }
           diagnostics.emit(
-            FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: deep ?? location(mark),
+            YAMLMessage.nestingTooDeep(limit: InputLimits.depth), at: deep ?? location(mark),
             help: ["rig files nest a few levels; flatten the structure"])
           return
         }
         if problem == "but found another document" {
           diagnostics.emit(
-            FrontEndMessage.syntax("a second YAML document starts here; a rig file holds one"), at: location(mark),
+            YAMLMessage.syntax("a second YAML document starts here; a rig file holds one"), at: location(mark),
             help: ["remove this '---' and what follows, or move it to a file of its own and list it under 'include:'"])
           return
         }
@@ -70,18 +70,18 @@ struct YAMLDocument {
         if offending.indices.contains(mark.column - 1), offending[mark.column - 1] == "\t" {
           help.append("YAML indents with spaces; replace the tab")
         }
-        diagnostics.emit(FrontEndMessage.syntax(problem), at: location(mark), notes: notes, help: help)
+        diagnostics.emit(YAMLMessage.syntax(problem), at: location(mark), notes: notes, help: help)
       case .reader(let problem, let offset, _, _):
         let (line, column) = offset.map { Self.position(ofByteOffset: $0, in: text) } ?? (1, 1)
         diagnostics.emit(
-          FrontEndMessage.syntax(problem),
+          YAMLMessage.syntax(problem),
           at: SourceRange(start: SourceLocation(file: file, line: line, column: column), length: 1))
       case .duplicatedKeysInMapping(let duplicates, let context):
         let key = duplicates.first ?? ""
         let first = location(context.mark)
         if let second = DuplicateKeyScan.secondOccurrence(of: key, after: context.mark, in: lines) {
           diagnostics.emit(
-            FrontEndMessage.duplicateKey(key),
+            YAMLMessage.duplicateKey(key),
             at: SourceRange(
               start: SourceLocation(file: file, line: second.line, column: second.column),
               length: key.unicodeScalars.count),
@@ -92,12 +92,12 @@ struct YAMLDocument {
             help: ["keep one of them; YAML readers disagree on which one wins"])
         } else {
           diagnostics.emit(
-            FrontEndMessage.duplicateKey(key), at: SourceRange(start: first.start, length: key.unicodeScalars.count),
+            YAMLMessage.duplicateKey(key), at: SourceRange(start: first.start, length: key.unicodeScalars.count),
             help: ["this key is written more than once in the same mapping; keep one of them"])
         }
       default:
         diagnostics.emit(
-          FrontEndMessage.syntax("\(error)"),
+          YAMLMessage.syntax("\(error)"),
           at: .start(of: file))
       }
     }
@@ -111,7 +111,7 @@ struct YAMLDocument {
       let parser = try Parser(yaml: text)
       guard let root = try parser.singleRoot(), !Self.isEmptyDocument(root) else {
         diagnostics.emit(
-          FrontEndMessage.emptyDocument,
+          YAMLMessage.emptyDocument,
           at: .start(of: file),
           help: ["start from 'examples/minimal/rig.yaml'"])
         return nil
@@ -227,7 +227,7 @@ enum AliasKeyScan {
     }
     for position in unsafe.sorted(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
       diagnostics.emit(
-        FrontEndMessage.complexKey,
+        YAMLMessage.complexKey,
         at: SourceRange(start: SourceLocation(file: file, line: position.line, column: position.column), length: 1),
         help: ["rig keys are names; write the key as a plain string"])
     }
@@ -417,15 +417,15 @@ enum NodeGuard {
         expandedBytes += known.bytes
         if expanded > InputLimits.aliasExpansion {
           problem = Diagnostic(
-            FrontEndMessage.aliasBudget("\(InputLimits.aliasExpansion) nodes"), at: range(context ?? node.mark),
+            YAMLMessage.aliasBudget("\(InputLimits.aliasExpansion) nodes"), at: range(context ?? node.mark),
             help: ["write the repeated parts out, or use fewer levels of aliases"])
         } else if expandedBytes > InputLimits.fileSize {
           problem = Diagnostic(
-            FrontEndMessage.aliasBudget("\(InputLimits.fileSize) bytes of text"), at: range(context ?? node.mark),
+            YAMLMessage.aliasBudget("\(InputLimits.fileSize) bytes of text"), at: range(context ?? node.mark),
             help: ["write the repeated parts out, or repeat shorter values"])
         } else if depth + known.height - 1 > InputLimits.depth {
           problem = Diagnostic(
-            FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: range(context ?? node.mark),
+            YAMLMessage.nestingTooDeep(limit: InputLimits.depth), at: range(context ?? node.mark),
             help: ["rig files nest a few levels; flatten the structure"])
         }
         return known
@@ -437,7 +437,7 @@ enum NodeGuard {
       }
       if isCollection, depth > InputLimits.depth {
         problem = Diagnostic(
-          FrontEndMessage.nestingTooDeep(limit: InputLimits.depth), at: range(node.mark),
+          YAMLMessage.nestingTooDeep(limit: InputLimits.depth), at: range(node.mark),
           help: ["rig files nest a few levels; flatten the structure"])
         return Measure(size: 0, height: 0, bytes: 0)
       }

@@ -1,5 +1,6 @@
 import Foundation
 import RigBasics
+import RigCatalog
 import RigModel
 import RigResolver
 

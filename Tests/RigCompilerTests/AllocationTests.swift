@@ -1,4 +1,5 @@
 import Foundation
+import RigAllocation
 import RigBasics
 import RigCompiler
 import RigEmitters
@@ -109,7 +110,7 @@ import Testing
       """)
     let plan = try #require(result.plan)
     #expect(plan.allocation.cpu.kernelParameters == [])
-    #expect(Emitters.artifacts(plan) == [Artifact(path: "kernel/cmdline.txt", contents: "")])
+    #expect(EmitterRegistry.builtIn.artifacts(for: plan) == [Artifact(path: "kernel/cmdline.txt", contents: "")])
   }
 
   /// `domain` joins `managed_irq` only when every user of the isolated set is a systemd service; a Kubernetes

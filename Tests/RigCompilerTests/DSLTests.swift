@@ -111,7 +111,7 @@ import Testing
     let rendered = try workstation.render(to: folder)
     #expect(rendered.written)
     #expect(rendered.output?.added == 40)
-    #expect(workstation.plan(out: folder).output?.isUpToDate == true)
+    #expect(workstation.changes(out: folder).output?.isUpToDate == true)
 
     let broken = Rig("broken") {
       Hardware.cpu(.hybrid(performance: 4, efficiency: 0)).memory(.gib(16)).os(.debian(.bookworm))
@@ -136,10 +136,10 @@ import Testing
       Targets { Kernel() }
     }
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
-    let planned = rig.plan(out: folder)
+    let planned = rig.changes(out: folder)
     #expect(planned.check.diagnostics.diagnostics.map(\.id) == ["bad-output-folder"])
     #expect(planned.check.diagnostics.diagnostics.first?.message.contains(#fileID) == true)
-    let other = rig.plan(targets: [.nix])
+    let other = rig.changes(targets: [.nix])
     #expect(other.check.diagnostics.diagnostics.map(\.id) == ["target-not-enabled"])
     #expect(
       other.check.diagnostics.diagnostics.first?.help == [
@@ -159,7 +159,7 @@ import Testing
     for arguments in [[], ["frobnicate"], ["render"], ["plan", "--target", "nope"], ["check", "--out", "x"]] {
       let result = try run(binary, arguments)
       #expect(result.status == 2, "\(arguments)")
-      #expect(result.stderr.contains("usage:") || result.stderr.contains("--target takes"), "\(arguments)")
+      #expect(result.stderr.lowercased().contains("usage:"), "\(arguments)")
     }
   }
 }

@@ -1,4 +1,5 @@
 import RigDSL
+import RigRules
 import RigYAML
 import Testing
 

@@ -1,5 +1,8 @@
+import RigAllocation
 import RigBasics
+import RigCatalog
 import RigCompiler
+import RigPlan
 import RigResolver
 import Testing
 import Yams
@@ -10,7 +13,7 @@ import Yams
 /// never become.
 @Suite struct AnsibleEmitterTests {
   func artifacts(_ body: String) throws -> [Artifact] {
-    Emitters.artifacts(try compiledPlan(EmitterTests.machine + body))
+    EmitterRegistry.builtIn.artifacts(for: try compiledPlan(EmitterTests.machine + body))
   }
 
   func play(_ artifacts: [Artifact]) throws -> [String: Any] {

@@ -1,5 +1,8 @@
+import RigAllocation
 import RigBasics
+import RigCatalog
 import RigCompiler
+import RigPlan
 import RigResolver
 import Testing
 import Yams
@@ -9,7 +12,7 @@ import Yams
 /// The Kubernetes manifests, read back as YAML: the objects, their resources and the policies between them.
 @Suite struct KubernetesEmitterTests {
   func artifacts(_ body: String) throws -> [Artifact] {
-    KubernetesEmitter.artifacts(try compiledPlan(EmitterTests.machine + body))
+    KubernetesEmitter().artifacts(for: try compiledPlan(EmitterTests.machine + body))
   }
 
   /// Every document of a file, as plain dictionaries.

@@ -1,5 +1,8 @@
 import Foundation
+import RigAllocation
+import RigCatalog
 import RigCompiler
+import RigPlan
 import RigResolver
 import Testing
 
@@ -35,7 +38,7 @@ import Testing
   func plan(_ text: String) throws -> Plan { try compiledPlan(text) }
 
   func module(_ text: String) throws -> String {
-    let artifacts = NixEmitter.artifacts(try plan(text))
+    let artifacts = NixEmitter().artifacts(for: try plan(text))
     #expect(artifacts.map(\.path) == [NixEmitter.path])
     return try #require(artifacts.first?.contents)
   }
@@ -217,7 +220,7 @@ import Testing
         stack: ["nvidia-driver >= 560, < 590"]
         targets: { nix: { release: "24.11" } }
         """)
-    let text = try #require(NixEmitter.artifacts(plan).first?.contents)
+    let text = try #require(NixEmitter().artifacts(for: plan).first?.contents)
     #expect(text.contains("    open = false;\n"))
     #expect(text.contains("a GPU here is older than Turing"))
   }
@@ -369,7 +372,7 @@ import Testing
   }
 
   @Test func noNixTargetNoArtifact() throws {
-    #expect(NixEmitter.artifacts(try plan(Self.machine + "stack: []\n")) == [])
+    #expect(NixEmitter().artifacts(for: try plan(Self.machine + "stack: []\n")) == [])
   }
 
   @Test func releaseParsing() {

@@ -1,5 +1,8 @@
 import Foundation
+import RigAllocation
+import RigCatalog
 import RigCompiler
+import RigPlan
 import RigResolver
 import Testing
 

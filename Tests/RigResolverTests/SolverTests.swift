@@ -1,4 +1,5 @@
 import RigBasics
+import RigCatalog
 import RigModel
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import RigCompiler
+import RigCLI
 
 // `swift run workstation-dsl render --out out`, `… plan`, `… check`: rig's commands for the project in
 // Workstation.swift.

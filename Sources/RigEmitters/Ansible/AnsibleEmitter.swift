@@ -1,20 +1,26 @@
+import RigAllocation
 import RigBasics
+import RigCatalog
 import RigModel
-import RigResolver
+import RigPlan
 
 /// An Ansible playbook that brings the host to the plan (`ansible/site.yml`, `ansible/inventory.yml`, and
 /// `ansible/files/`, a tree of the files it copies laid out as on the host): apt sources for the catalogs the
 /// packages come from, the i386 architecture when an i386 package is needed, every package at its resolved
-/// version, upstream release archives, the kernel, systemd and kubelet files of the other targets with the
-/// handlers that apply them, the NVIDIA runtime for containerd, and the Kubernetes manifests (tagged
-/// `kubernetes`, so a run without a cluster can skip them).
+/// version, upstream release archives, every file of the other targets that has an `Installation` (at its host
+/// path, with the handlers its effects name), the NVIDIA runtime for containerd, and the Kubernetes objects
+/// (tagged `kubernetes`, so a run without a cluster can skip them).
 ///
 /// Every task is named and idempotent and uses fully qualified module names. User text (component
 /// descriptions) never enters the playbook, where Ansible would evaluate `{{ … }}` in it: it reaches the host
 /// only inside copied files, which `ansible.builtin.copy` writes byte for byte.
-public enum AnsibleEmitter {
+public struct AnsibleEmitter: InstallingEmitter {
+  public init() {}
+  public var target: String { "ansible" }
+  public func isEnabled(_ plan: Plan) -> Bool { plan.spec.targets.ansible != nil }
+
   /// The playbook and its files; `others` are the artifacts of the plan's other targets, which it installs.
-  public static func artifacts(_ plan: Plan, installing others: [Artifact]) -> [Artifact] {
+  public func artifacts(for plan: Plan, installing others: [Artifact]) -> [Artifact] {
     guard let target = plan.spec.targets.ansible else { return [] }
     var builder = Builder(plan: plan, others: others)
     builder.build()
@@ -23,7 +29,7 @@ public enum AnsibleEmitter {
       "name": .string("Set up \(plan.spec.name.value)"), "hosts": .string(host), "become": true,
       "tasks": .list(builder.tasks), "handlers": .list(builder.handlers()),
     ]
-    var header = Emitters.header(plan)
+    var header = plan.fileHeader
     header +=
       "# Run: ansible-playbook -i inventory.yml site.yml. Tags: 'kubernetes' (needs the cluster's API server),\n"
     header += "# 'download' (fetches signing keys and release archives; Ansible fetches even with --check).\n"
@@ -33,25 +39,9 @@ public enum AnsibleEmitter {
     }
     let inventory: YAMLValue = ["all": ["hosts": .map([(host, YAMLValue.map([]))])]]
     return [
-      Artifact(path: "ansible/inventory.yml", contents: Emitters.header(plan) + inventory.document),
+      Artifact(path: "ansible/inventory.yml", contents: plan.fileHeader + inventory.document),
       Artifact(path: "ansible/site.yml", contents: header + YAMLValue.documents([.list([play])])),
     ] + builder.files
-  }
-
-  /// Where the playbook installs another target's artifact on the host; nil for artifacts it does not copy.
-  static func installPath(_ artifact: String) -> String? {
-    let parts = artifact.split(separator: "/", maxSplits: 1).map(String.init)
-    guard parts.count == 2 else { return nil }
-    switch parts[0] {
-    case "kernel": return parts[1].hasPrefix("grub.d/") ? "/etc/default/" + parts[1] : nil
-    case "systemd":
-      return parts[1].hasPrefix("system.conf.d/") ? "/etc/systemd/" + parts[1] : "/etc/systemd/system/" + parts[1]
-    case "kubernetes":
-      // The kubelet reads drop-ins from the folder passed as --config-dir (beta and on by default in 1.30).
-      if artifact == KubernetesEmitter.kubeletConfigPath { return kubeletDropIn }
-      return manifestFolder + "/" + parts[1]
-    default: return nil
-    }
   }
 
   /// Tasks that fetch from the network (keys, release archives) and those that need what they fetch: Ansible
@@ -61,9 +51,6 @@ public enum AnsibleEmitter {
   /// Tasks that talk to a running systemd: skipped where the service manager is not systemd (a container or a
   /// chroot being prepared as an image), where the files and links are all there is to do.
   static let whenSystemd: [(String, YAMLValue)] = [("when", "ansible_facts['service_mgr'] == 'systemd'")]
-
-  static let kubeletDropIn = "/etc/kubernetes/kubelet.conf.d/60-rig-cpu-manager.conf"
-  static let manifestFolder = "/etc/rig/kubernetes"
 
   /// A named task: `name`, then the module and its arguments, then task keywords.
   static func task(
@@ -76,11 +63,11 @@ public enum AnsibleEmitter {
 
   struct Builder {
     let plan: Plan
-    /// The other targets' artifacts, by target folder (`kernel`, `systemd`, `kubernetes`, …).
-    let others: [String: [Artifact]]
+    /// The other targets' installed artifacts, a group per target in registry order, each in install order.
+    let others: [[Artifact]]
     /// Components installed from apt, upstream archives, or not at all, in install order: every resolved
     /// component but the Kubernetes workloads.
-    let installOrder: [ResolvedComponent]
+    let installOrder: [PlannedComponent]
     var tasks: [YAMLValue] = []
     var files: [Artifact] = []
     var notInstalled: [String] = []
@@ -88,19 +75,33 @@ public enum AnsibleEmitter {
 
     init(plan: Plan, others: [Artifact]) {
       self.plan = plan
-      self.others = Dictionary(grouping: others) { String($0.path.prefix { $0 != "/" }) }
-      let order = plan.graph.installOrder ?? plan.resolution.components.map(\.name)
-      installOrder = order.filter { plan.runtime(of: $0) != .kubernetes }.compactMap {
-        plan.resolution.component(named: $0)
+      var groups: [[Artifact]] = []
+      for artifact in others where artifact.installation != nil {
+        if let last = groups.last?.last, last.target == artifact.target {
+          groups[groups.count - 1].append(artifact)
+        } else {
+          groups.append([artifact])
+        }
+      }
+      // By rank within a target, keeping the emitter's order among equals.
+      self.others = groups.map { group in
+        group.enumerated().sorted { a, b in
+          (a.element.installation?.rank ?? 0, a.offset) < (b.element.installation?.rank ?? 0, b.offset)
+        }.map(\.element)
+      }
+      installOrder = plan.installOrder.filter { plan.runtime(of: $0) != .kubernetes }.compactMap {
+        plan.component(named: $0)
       }
     }
 
     /// Folders that exist on every Debian system; the playbook creates the others before copying into them.
     var existing: Set<String> = ["/etc/apt/sources.list.d", "/etc/systemd/system"]
 
-    /// A file of `contents` under `files/`, and the task that installs it at `destination` (root's, mode 0644),
-    /// after the task creating its folder when that may be missing.
-    mutating func copy(_ contents: String, to destination: String, notify: [String]) {
+    /// A file of `contents` under `files/`, and the task that installs it at `destination` (root's, mode 0644, or as
+    /// `installation` says), after the task creating its folder when that may be missing.
+    mutating func copy(
+      _ contents: String, to destination: String, notify: [String], installation: Installation? = nil
+    ) {
       directory(String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)]))
       let source = String(destination.dropFirst())  // files/etc/... mirrors the host
       files.append(Artifact(path: "ansible/files/" + source, contents: contents))
@@ -113,8 +114,9 @@ public enum AnsibleEmitter {
         AnsibleEmitter.task(
           "Install \(destination)", "ansible.builtin.copy",
           [
-            ("src", .string(source)), ("dest", .string(destination)), ("owner", "root"), ("group", "root"),
-            ("mode", "0644"),
+            ("src", .string(source)), ("dest", .string(destination)),
+            ("owner", .string(installation?.owner ?? "root")), ("group", .string(installation?.group ?? "root")),
+            ("mode", .string(installation?.mode ?? "0644")),
           ], keywords))
     }
 
@@ -186,14 +188,14 @@ public enum AnsibleEmitter {
               ], AnsibleEmitter.downloadTag))
         }
         let text =
-          Emitters.header(plan) + "# \(source.title)\n" + stanzas.joined(separator: "\n")
+          plan.fileHeader + "# \(source.title)\n" + stanzas.joined(separator: "\n")
         copy(text, to: "/etc/apt/sources.list.d/rig-\(name).sources", notify: [])
       }
     }
 
     /// The apt name of a package with its version: `name=version`, or `name:arch=version` for a foreign
     /// architecture.
-    func aptName(_ component: ResolvedComponent) -> String? {
+    func aptName(_ component: PlannedComponent) -> String? {
       guard let (source, entry) = plan.catalogEntry(component), !source.apt.isEmpty else { return nil }
       let architecture = entry.architecture == "amd64" ? "" : ":" + entry.architecture
       return "\(entry.package)\(architecture)=\(component.version)"
@@ -239,7 +241,7 @@ public enum AnsibleEmitter {
     /// their programs; components with no way to install them are named in the playbook's header.
     mutating func archives() {
       for component in installOrder where aptName(component) == nil {
-        let label = "\(component.name) \(component.version) (\(component.origin.sourceName))"
+        let label = "\(component.name) \(component.version) (\(component.source))"
         guard let (_, entry) = plan.catalogEntry(component), let recipe = entry.archive,
           let version = entry.versions.first(where: { $0.version == component.version })
         else {
@@ -269,43 +271,85 @@ public enum AnsibleEmitter {
 
     // MARK: Other targets
 
+    /// Each other target's files at their host paths, a target at a time: the files, then what their effects ask
+    /// beyond handlers (units enabled and started, objects applied to the cluster). containerd gets its nvidia
+    /// runtime before the first target that acts on the kubelet or the cluster.
     mutating func otherTargets() {
-      for artifact in others["kernel"] ?? [] {
-        guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
-        copy(artifact.contents, to: destination, notify: ["Update GRUB"])
+      let runtime =
+        plan.component(named: "nvidia-container-toolkit") != nil && plan.component(named: "containerd") != nil
+      var runtimeConfigured = !runtime
+      for group in others {
+        let effects = Set(group.flatMap { $0.installation?.effects ?? [] })
+        if !runtimeConfigured, !effects.isDisjoint(with: [.applyKubeletCPUPolicy, .applyToCluster]) {
+          containerRuntime()
+          runtimeConfigured = true
+        }
+        for artifact in group {
+          guard let installation = artifact.installation else { continue }
+          copy(
+            artifact.contents, to: installation.path, notify: installation.effects.compactMap(handler),
+            installation: installation)
+        }
+        startUnits(group.compactMap(\.installation).filter { $0.effects.contains(.enableAndStartUnit) })
+        applyToCluster(group.compactMap(\.installation).filter { $0.effects.contains(.applyToCluster) })
       }
-      let systemd = others["systemd"] ?? []
-      for artifact in systemd {
-        guard let destination = AnsibleEmitter.installPath(artifact.path) else { continue }
-        let manager = artifact.path.hasPrefix("systemd/system.conf.d/")
-        copy(artifact.contents, to: destination, notify: [manager ? "Reexecute systemd" : "Reload systemd"])
+      if !runtimeConfigured { containerRuntime() }
+    }
+
+    /// The handler an effect notifies; nil for effects that are tasks of their own, and for the kubelet's policy
+    /// where the stack does not install the kubelet.
+    func handler(_ effect: Installation.Effect) -> String? {
+      switch effect {
+      case .updateBootLoader: "Update GRUB"
+      case .reloadSystemd: "Reload systemd"
+      case .reexecuteSystemd: "Reexecute systemd"
+      case .applyKubeletCPUPolicy:
+        plan.component(named: "kubelet") != nil ? "Apply the kubelet's CPU manager policy" : nil
+      case .enableAndStartUnit, .applyToCluster: nil
       }
-      if systemd.contains(where: { $0.path == "systemd/rig-gpu-power.service" }) {
-        // Enabled as `systemctl enable` does it, the link its [Install] section asks for, which needs no running
-        // manager (an image build or a container has none).
-        let unit = "/etc/systemd/system/rig-gpu-power.service"
-        directory("/etc/systemd/system/multi-user.target.wants")
+    }
+
+    /// Units enabled as `systemctl enable` does it, the link their [Install] section asks for, which needs no
+    /// running manager (an image build or a container has none); then started where systemd runs, once it has
+    /// loaded them (daemon-reload, a handler).
+    mutating func startUnits(_ units: [Installation]) {
+      guard !units.isEmpty else { return }
+      let wants = "/etc/systemd/system/multi-user.target.wants"
+      directory(wants)
+      for unit in units {
+        let name = unit.path.split(separator: "/").last.map(String.init) ?? unit.path
         tasks.append(
           AnsibleEmitter.task(
-            "Enable rig-gpu-power.service", "ansible.builtin.file",
-            [
-              ("src", .string(unit)), ("dest", "/etc/systemd/system/multi-user.target.wants/rig-gpu-power.service"),
-              ("state", "link"), ("force", true),
-            ]))
-        // Started now where systemd runs, once it has loaded the unit (daemon-reload, a handler).
-        tasks.append(
-          .map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
+            "Enable \(name)", "ansible.builtin.file",
+            [("src", .string(unit.path)), ("dest", .string(wants + "/" + name)), ("state", "link"), ("force", true)]))
+      }
+      tasks.append(
+        .map([("name", "Reload systemd before starting units"), ("ansible.builtin.meta", "flush_handlers")]))
+      for unit in units {
+        let name = unit.path.split(separator: "/").last.map(String.init) ?? unit.path
         tasks.append(
           AnsibleEmitter.task(
-            "Start rig-gpu-power.service", "ansible.builtin.systemd_service",
-            [("name", "rig-gpu-power.service"), ("state", "started")], AnsibleEmitter.whenSystemd))
+            "Start \(name)", "ansible.builtin.systemd_service", [("name", .string(name)), ("state", "started")],
+            AnsibleEmitter.whenSystemd))
       }
-      if plan.resolution.component(named: "nvidia-container-toolkit") != nil,
-        plan.resolution.component(named: "containerd") != nil
-      {
-        containerRuntime()
+    }
+
+    /// Kubernetes objects applied from their host copies, after the host configuration they need (the kubelet's
+    /// CPU manager, containerd's nvidia runtime) has taken effect.
+    mutating func applyToCluster(_ objects: [Installation]) {
+      guard !objects.isEmpty else { return }
+      tasks.append(
+        .map([
+          ("name", "Apply pending host configuration before the cluster objects"),
+          ("ansible.builtin.meta", "flush_handlers"),
+        ]))
+      for object in objects {
+        let name = object.path.split(separator: "/").last.map(String.init) ?? object.path
+        tasks.append(
+          AnsibleEmitter.task(
+            "Apply \(name)", "kubernetes.core.k8s",
+            [("state", "present"), ("apply", true), ("src", .string(object.path))], [("tags", ["kubernetes"])]))
       }
-      kubernetes()
     }
 
     /// The NVIDIA runtime for containerd, which RuntimeClass `nvidia` names: `nvidia-ctk runtime configure`
@@ -325,46 +369,6 @@ public enum AnsibleEmitter {
           [("cmd", "nvidia-ctk runtime configure --runtime=containerd")],
           [("when", "rig_containerd_nvidia.rc != 0"), ("changed_when", true), ("notify", ["Restart containerd"])]))
       notified.insert("Restart containerd")
-    }
-
-    mutating func kubernetes() {
-      let artifacts = others["kubernetes"] ?? []
-      if let kubelet = artifacts.first(where: { $0.path == KubernetesEmitter.kubeletConfigPath }) {
-        // The kubelet is restarted for it only where the stack installs the kubelet.
-        let restart = plan.resolution.component(named: "kubelet") != nil
-        copy(
-          kubelet.contents, to: AnsibleEmitter.kubeletDropIn,
-          notify: restart ? ["Apply the kubelet's CPU manager policy"] : [])
-      }
-      let manifests = artifacts.filter { $0.path != KubernetesEmitter.kubeletConfigPath }
-      guard !manifests.isEmpty else { return }
-      // Namespaces and cluster objects first, the policies last.
-      func rank(_ path: String) -> Int {
-        switch path {
-        case "kubernetes/namespace.yaml": 0
-        case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml": 1
-        case "kubernetes/networkpolicies.yaml": 3
-        default: 2
-        }
-      }
-      let ordered = manifests.sorted { (rank($0.path), $0.path) < (rank($1.path), $1.path) }
-      for manifest in ordered {
-        guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
-        copy(manifest.contents, to: destination, notify: [])
-      }
-      // The kubelet's CPU manager and containerd's nvidia runtime take effect before any pod is admitted.
-      tasks.append(
-        .map([
-          ("name", "Apply pending host configuration before the cluster objects"),
-          ("ansible.builtin.meta", "flush_handlers"),
-        ]))
-      for manifest in ordered {
-        guard let destination = AnsibleEmitter.installPath(manifest.path) else { continue }
-        tasks.append(
-          AnsibleEmitter.task(
-            "Apply \(manifest.path.dropFirst("kubernetes/".count))", "kubernetes.core.k8s",
-            [("state", "present"), ("apply", true), ("src", .string(destination))], [("tags", ["kubernetes"])]))
-      }
     }
 
     // MARK: Handlers

@@ -1,6 +1,8 @@
+import RigAllocation
 import RigBasics
+import RigCatalog
 import RigModel
-import RigResolver
+import RigPlan
 
 /// Manifests for the machine's single-node Kubernetes (`kubernetes/*.yaml`), for the version in
 /// `targets.kubernetes.version`:
@@ -15,17 +17,44 @@ import RigResolver
 ///   traffic to the components it requires;
 /// - `device-plugin-config.yaml`: the NVIDIA device plugin's time-slicing configuration when GPUs are shared;
 /// - `kubelet-config.yaml`: a `KubeletConfiguration` with the static CPU manager when a workload is isolated.
-public enum KubernetesEmitter {
-  public static func artifacts(_ plan: Plan) -> [Artifact] {
+public struct KubernetesEmitter: Emitter {
+  public init() {}
+  public var target: String { "kubernetes" }
+  public func isEnabled(_ plan: Plan) -> Bool { plan.spec.targets.kubernetes != nil }
+
+  /// The manifests, each installed and applied in its turn (namespace and cluster objects first, the policies
+  /// last), the kubelet's configuration before them.
+  public func artifacts(for plan: Plan) -> [Artifact] {
     guard let target = plan.spec.targets.kubernetes else { return [] }
     var emitter = Context(plan: plan, namespace: target.namespace.value)
-    return emitter.artifacts()
+    let artifacts = emitter.artifacts()
+    func rank(_ path: String) -> Int {
+      switch path {
+      case Self.kubeletConfigPath: -1
+      case "kubernetes/namespace.yaml": 0
+      case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml": 1
+      case "kubernetes/networkpolicies.yaml": 3
+      default: 2
+      }
+    }
+    let order = artifacts.map(\.path).sorted { (rank($0), $0) < (rank($1), $1) }
+    let turn = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    return artifacts.map { artifact in
+      var ranked = artifact
+      ranked.installation?.rank = turn[artifact.path] ?? 0
+      return ranked
+    }
   }
+
+  /// Where the kubelet reads drop-ins: the folder passed as `--config-dir` (beta and on by default in 1.30).
+  static let kubeletDropIn = "/etc/kubernetes/kubelet.conf.d/60-rig-cpu-manager.conf"
+  /// Where the host keeps the manifests it applies.
+  static let manifestFolder = "/etc/rig/kubernetes"
 
   /// Kubernetes components of the stack (those the resolution selected), by name.
   static func workloads(_ plan: Plan) -> [Component] {
     plan.spec.components
-      .filter { $0.runtime?.value == .kubernetes && plan.resolution.component(named: $0.name.value) != nil }
+      .filter { $0.runtime?.value == .kubernetes && plan.component(named: $0.name.value) != nil }
       .sorted { $0.name.value < $1.name.value }
   }
 
@@ -81,7 +110,9 @@ public enum KubernetesEmitter {
     var usesGPU: Bool { workloads.contains { $0.resources.gpu != nil } }
 
     func file(_ name: String, _ documents: [YAMLValue]) -> Artifact {
-      Artifact(path: "kubernetes/\(name)", contents: Emitters.header(plan) + YAMLValue.documents(documents))
+      Artifact(
+        path: "kubernetes/\(name)", contents: plan.fileHeader + YAMLValue.documents(documents),
+        installation: Installation(KubernetesEmitter.manifestFolder + "/" + name, effects: [.applyToCluster]))
     }
 
     mutating func artifacts() -> [Artifact] {
@@ -99,8 +130,8 @@ public enum KubernetesEmitter {
       if let kubelet = kubeletConfiguration() {
         artifacts.append(
           Artifact(
-            path: KubernetesEmitter.kubeletConfigPath,
-            contents: Emitters.header(plan) + YAMLValue.documents([kubelet])))
+            path: KubernetesEmitter.kubeletConfigPath, contents: plan.fileHeader + YAMLValue.documents([kubelet]),
+            installation: Installation(KubernetesEmitter.kubeletDropIn, effects: [.applyKubeletCPUPolicy])))
       }
       return artifacts
     }
@@ -153,7 +184,7 @@ public enum KubernetesEmitter {
 
     func labels(_ component: Component) -> [(String, YAMLValue)] {
       var labels = selector(component)
-      if let version = plan.resolution.component(named: component.name.value)?.version.description,
+      if let version = plan.component(named: component.name.value)?.version.description,
         let value = KubernetesEmitter.labelValue(version)
       {
         labels.append(("app.kubernetes.io/version", .string(value)))
@@ -349,7 +380,7 @@ public enum KubernetesEmitter {
       }
       for component in workloads {
         // Traffic to the Kubernetes components it requires (edges of the resolved graph), on their ports.
-        let targets = (plan.graph.edges[component.name.value] ?? []).map(\.to).compactMap { byName[$0] }
+        let targets = (plan.component(named: component.name.value)?.requires ?? []).compactMap { byName[$0] }
           .filter { !$0.ports.isEmpty }.sorted { $0.name.value < $1.name.value }
         for target in targets {
           policies.append(

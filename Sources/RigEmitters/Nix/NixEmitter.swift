@@ -1,6 +1,8 @@
+import RigAllocation
 import RigBasics
+import RigCatalog
 import RigModel
-import RigResolver
+import RigPlan
 
 /// The NixOS target: `nix/rig.nix`, a NixOS module (`{ config, lib, pkgs, ... }: { … }`) to import from
 /// `configuration.nix`, written for the release of `targets.nix.release`:
@@ -14,22 +16,26 @@ import RigResolver
 ///
 /// Release-dependent option names and nixpkgs attributes live in `NixOSFacts`, each with its source. Every
 /// string goes through `Nix.string(_:)`; nothing from the input is written as code.
-public enum NixEmitter {
+public struct NixEmitter: Emitter {
   public static let path = "nix/rig.nix"
 
+  public init() {}
+  public var target: String { "nix" }
+  public func isEnabled(_ plan: Plan) -> Bool { plan.spec.targets.nix != nil }
+
   /// The module, or nothing when the plan does not enable the NixOS target.
-  public static func artifacts(_ plan: Plan) -> [Artifact] {
+  public func artifacts(for plan: Plan) -> [Artifact] {
     guard let target = plan.spec.targets.nix else { return [] }
     let written = target.release.value
     let release = NixOSRelease(written) ?? .fallback
-    var header = Emitters.header(plan)
+    var header = plan.fileHeader
     header += "# NixOS module for NixOS \(release): add it to the imports of configuration.nix.\n"
     if NixOSRelease(written) == nil {
       header += "# \(Nix.comment("'\(written)'")) is not a NixOS release (YY.05 or YY.11): written for \(release).\n"
     }
     header += "# Package versions are those of that release's nixpkgs; rig's resolution pins Debian packages.\n"
     let module = ModuleBuilder(plan: plan, release: release)
-    return [Artifact(path: path, contents: NixRenderer.module(header: header, sections: module.sections()))]
+    return [Artifact(path: Self.path, contents: NixRenderer.module(header: header, sections: module.sections()))]
   }
 }
 
@@ -44,7 +50,7 @@ private struct ModuleBuilder {
 
   /// The NVIDIA driver's major version when the machine has a GPU and the stack resolves `nvidia-driver`.
   var nvidiaDriver: (version: String, major: Int)? {
-    guard !plan.spec.hardware.gpus.isEmpty, let driver = plan.resolution.component(named: "nvidia-driver"),
+    guard !plan.spec.hardware.gpus.isEmpty, let driver = plan.component(named: "nvidia-driver"),
       runtime("nvidia-driver") != .kubernetes
     else { return nil }
     return (driver.version.text, Self.major(driver.version.text))
@@ -101,8 +107,8 @@ private struct ModuleBuilder {
   func hostedComponents() -> Hosted {
     var hosted = Hosted()
     let nvidia = nvidiaDriver != nil
-    // The resolution's components are sorted by name, so every list below is too.
-    for component in plan.resolution.components {
+    // The plan's components are sorted by name, so every list below is too.
+    for component in plan.components {
       let name = component.name
       if runtime(name) == .kubernetes {
         hosted.kubernetes.append(name)
@@ -118,7 +124,7 @@ private struct ModuleBuilder {
           hosted.services.append(name)
         }
       case .providedBy(let other)?:
-        let otherHosted = plan.resolution.component(named: other) != nil && runtime(other) != .kubernetes
+        let otherHosted = plan.component(named: other) != nil && runtime(other) != .kubernetes
         if other == "nvidia-driver" ? nvidia : otherHosted {
           hosted.provided.append((name, other))
         } else {
@@ -231,7 +237,7 @@ private struct ModuleBuilder {
     }
     let graphics = NixOSFacts.graphicsOptions(release)
     var graphicsBindings = [NixBinding(graphics.enable, .bool(true))]
-    if let steam = plan.resolution.component(named: "steam"), runtime(steam.name) != .kubernetes {
+    if let steam = plan.component(named: "steam"), runtime(steam.name) != .kubernetes {
       graphicsBindings.append(NixBinding(graphics.enable32Bit, .bool(true), comments: ["32-bit drivers for Steam."]))
     }
     var sections = [
@@ -242,7 +248,7 @@ private struct ModuleBuilder {
           NixBinding(["hardware", "nvidia"], .attrs(options)),
         ] + graphicsBindings)
     ]
-    if plan.resolution.component(named: "nvidia-container-toolkit") != nil,
+    if plan.component(named: "nvidia-container-toolkit") != nil,
       runtime("nvidia-container-toolkit") != .kubernetes
     {
       let option = NixOSFacts.containerToolkitOption(release)

@@ -1,6 +1,8 @@
+import RigAllocation
 import RigBasics
+import RigCatalog
 import RigModel
-import RigResolver
+import RigPlan
 
 /// Prometheus alerting rules for the machine, `prometheus/rules.yml`, and the promtool unit tests that prove every
 /// rule, `prometheus/rules.test.yml` (`promtool test rules`): each alert fires at its threshold once its `for:`
@@ -22,16 +24,20 @@ import RigResolver
 /// Annotations hold rig's own fixed text and numbers and Prometheus templates over labels and the value, never
 /// user text: Prometheus executes annotations as Go templates, so a spec name or a component description holding
 /// `{{ }}` must not reach them.
-public enum PrometheusEmitter {
+public struct PrometheusEmitter: Emitter {
   public static let rulesPath = "prometheus/rules.yml"
   public static let testsPath = "prometheus/rules.test.yml"
 
-  public static func artifacts(_ plan: Plan) -> [Artifact] {
-    let rules = rules(plan)
-    let header = Emitters.header(plan)
+  public init() {}
+  public var target: String { "prometheus" }
+  public func isEnabled(_ plan: Plan) -> Bool { plan.spec.targets.prometheus }
+
+  public func artifacts(for plan: Plan) -> [Artifact] {
+    let rules = Self.rules(plan)
+    let header = plan.fileHeader
     return [
-      Artifact(path: rulesPath, contents: header + rulesDocument(rules).document),
-      Artifact(path: testsPath, contents: header + testsDocument(rules).document),
+      Artifact(path: Self.rulesPath, contents: header + Self.rulesDocument(rules).document),
+      Artifact(path: Self.testsPath, contents: header + Self.testsDocument(rules).document),
     ]
   }
 

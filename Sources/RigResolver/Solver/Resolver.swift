@@ -1,4 +1,5 @@
 import RigBasics
+import RigCatalog
 import RigModel
 
 /// The versions chosen for a stack.
@@ -57,15 +58,20 @@ public enum Resolver {
   }
 
   /// Resolves the project's stack against the catalog. On failure, tries the smallest changes (enable one more
-  /// source, drop one stack item's version constraint, drop one stack item) and suggests those that resolve.
-  public static func resolve(spec: RigSpec, catalog: Catalog) -> Result<Resolution, ResolutionFailure> {
+  /// source, drop one stack item's version constraint, drop one stack item) and suggests those that resolve, worded
+  /// in the `language` the project is written in.
+  public static func resolve(
+    spec: RigSpec, catalog: Catalog, language: ProjectLanguage = .yaml
+  ) -> Result<Resolution, ResolutionFailure> {
     let result = resolve(Universe(spec: spec, catalog: catalog))
     guard case .failure(var failure) = result else { return result }
-    failure.help = help(for: failure, spec: spec, catalog: catalog)
+    failure.help = help(for: failure, spec: spec, catalog: catalog, language: language)
     return .failure(failure)
   }
 
-  static func help(for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog) -> [String] {
+  static func help(
+    for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog, language: ProjectLanguage
+  ) -> [String] {
     func solves(_ changed: RigSpec) -> Bool {
       if case .success = resolve(Universe(spec: changed, catalog: catalog)) { return true }
       return false
@@ -77,14 +83,14 @@ public enum Resolver {
     for missing in failure.missing where !declared.contains(missing.name) {
       let catalogued = catalog.sources.values.contains { $0.components[missing.name] != nil }
       if !catalogued, spec.components.contains(where: { $0.name.value == missing.name }) {
-        help.append("give '\(missing.name)' its 'versions:' under 'components:'")
+        help.append(language.giveVersions(to: missing.name))
         continue
       }
       if !known.contains(missing.name) {
         if let guess = Suggestion.closest(to: missing.name, among: known.sorted()) {
           help.append("did you mean '\(guess)'? no source offers '\(missing.name)'")
         } else {
-          help.append("declare '\(missing.name)' under 'components:' with its versions")
+          help.append(language.declareComponent(missing.name))
         }
         continue
       }
@@ -94,7 +100,7 @@ public enum Resolver {
         var changed = spec
         changed.sources = Universe.enabledSources(spec).map { Located($0, at: nil) } + [Located(source, at: nil)]
         guard solves(changed) else { continue }
-        let entry = "add '\(source)' to 'sources:'; it offers \(missing.name) \(best)"
+        let entry = language.addSource(source) + "; it offers \(missing.name) \(best)"
         if !help.contains(entry) { help.append(entry) }
       }
     }

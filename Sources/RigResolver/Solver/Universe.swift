@@ -1,4 +1,5 @@
 import RigBasics
+import RigCatalog
 import RigModel
 
 /// Where a candidate version comes from.

@@ -10,7 +10,8 @@ public indirect enum SchemaType: Sendable {
   case array(SchemaType)
   case string
   case enumeration([String])
-  case integer(minimum: Int?, maximum: Int?)
+  /// A whole number within bounds (one of `Limits`).
+  case integer(ClosedRange<Int>)
   case boolean
   /// A named definition under `$defs`.
   case ref(String)
@@ -52,8 +53,8 @@ public enum RigSchema {
   static let requirement = SchemaType.ref("requirement")
   static let version = SchemaType.ref("version")
   static let componentName = SchemaType.ref("componentName")
-  static let count = SchemaType.integer(minimum: 0, maximum: 4096)
-  static let positive = SchemaType.integer(minimum: 1, maximum: 4096)
+  static let count = SchemaType.integer(Limits.coreCount)
+  static let positive = SchemaType.integer(Limits.cores)
 
   /// Sources rig has catalogs for.
   /// The sources of the built-in catalog (one data file each in RigResolver; a test keeps the two in step).
@@ -70,7 +71,7 @@ public enum RigSchema {
   public static let core = ObjectSchema([
     .init("type", .enumeration(names(CoreKind.self)), required: true, "performance or efficiency core"),
     .init(
-      "threads", .oneOf([.array(.integer(minimum: 0, maximum: CPUList.maxCPU)), cpuList]), required: true,
+      "threads", .oneOf([.array(.integer(Limits.cpu)), cpuList]), required: true,
       "the logical CPUs (SMT siblings) of this core"),
   ])
 
@@ -78,14 +79,14 @@ public enum RigSchema {
     .init("performance", count, required: true, "number of performance cores"),
     .init("efficiency", count, required: true, "number of efficiency cores"),
     .init(
-      "threads_per_performance_core", .integer(minimum: 1, maximum: 8), "SMT threads per performance core (default 2)"),
+      "threads_per_performance_core", .integer(Limits.threadsPerCore), "SMT threads per performance core (default 2)"),
   ])
 
   public static let cpu = ObjectSchema([
     .init("model", .string, "marketing name, for people"),
     .init("cores", .array(.object(core)), "explicit topology, one entry per physical core"),
     .init("hybrid", .object(hybrid), "shorthand for Linux's usual hybrid numbering"),
-    .init("boot_cpu", .integer(minimum: 0, maximum: CPUList.maxCPU), "the CPU the kernel boots on (default 0)"),
+    .init("boot_cpu", .integer(Limits.cpu), "the CPU the kernel boots on (default 0)"),
   ])
 
   public static let powerRange = ObjectSchema([
@@ -154,7 +155,7 @@ public enum RigSchema {
       "versions and their requirements"),
     .init("runtime", .enumeration(names(Runtime.self)), "how it runs"),
     .init("image", .ref("image"), "container image reference, pinned by tag or digest"),
-    .init("ports", .array(.integer(minimum: 1, maximum: 65535)), "TCP ports it serves"),
+    .init("ports", .array(.integer(Limits.port)), "TCP ports it serves"),
     .init(
       "env", .map(key: "environmentName", value: .oneOf([.string, .object(secretReference)])),
       "environment variables: text, or a reference to a Kubernetes Secret"),

@@ -58,11 +58,10 @@ extension RigSchema {
       return .object([("type", .string("string"))])
     case .enumeration(let values):
       return .object([("type", .string("string")), ("enum", .array(values.map(JSONValue.string)))])
-    case .integer(let minimum, let maximum):
-      var members: [(String, JSONValue)] = [("type", .string("integer"))]
-      if let minimum { members.append(("minimum", .int(minimum))) }
-      if let maximum { members.append(("maximum", .int(maximum))) }
-      return .object(members)
+    case .integer(let bounds):
+      return .object([
+        ("type", .string("integer")), ("minimum", .int(bounds.lowerBound)), ("maximum", .int(bounds.upperBound)),
+      ])
     case .boolean:
       return .object([("type", .string("boolean"))])
     case .ref(let name):

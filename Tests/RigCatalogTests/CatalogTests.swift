@@ -1,9 +1,9 @@
 import Foundation
 import RigModel
-import RigYAML
+import RigRules
 import Testing
 
-@testable import RigResolver
+@testable import RigCatalog
 
 @Suite struct CatalogTests {
   func catalog() throws -> Catalog { try Catalog.builtIn.get() }
@@ -51,7 +51,7 @@ import Testing
   /// fact.
   @Test func everyFileOpensWithItsSource() throws {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Sources/RigResolver/Catalog/data")
+      .deletingLastPathComponent().appendingPathComponent("Sources/RigCatalog/data")
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
     #expect(files.count == RigSchema.knownSources.count)
     for file in files {

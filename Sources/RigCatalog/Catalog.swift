@@ -94,7 +94,7 @@ public struct CatalogSource: Sendable, Hashable {
 }
 
 /// The built-in catalog: every source rig knows, read from the data files shipped in the package
-/// (`Sources/RigResolver/Catalog/data/*.yaml`), each fact beside a comment naming where it comes from.
+/// (`Sources/RigCatalog/data/*.yaml`), each fact beside a comment naming where it comes from.
 public struct Catalog: Sendable, Hashable {
   /// Sources by name.
   public var sources: [String: CatalogSource]

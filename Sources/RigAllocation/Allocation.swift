@@ -25,26 +25,6 @@ public struct CPUAllocation: Sendable, Hashable {
   /// The machine's cores, to describe the sets in reports.
   public var cores: [Core]
 
-  /// `isolcpus=` flags: `managed_irq` always (keeps managed interrupts off isolated CPUs where the kernel can);
-  /// `domain` too when every user of the isolated set is a systemd service, which pins its own threads — a
-  /// Kubernetes or host workload relies on the scheduler balancing it across its CPUs, which `domain` removes
-  /// (Documentation/admin-guide/kernel-parameters.txt, `isolcpus=`).
-  public var isolationFlags: [String] {
-    let users = components.filter { $0.placement == .isolated }
-    if !users.isEmpty, users.allSatisfy({ $0.runtime == .systemd }) { return ["domain", "managed_irq"] }
-    return ["managed_irq"]
-  }
-
-  /// The kernel command line that isolates the set: nothing at all when nothing is isolated. Never
-  /// `intel_pstate=disable`, which would take frequency control of a hybrid CPU's cores away from the hardware.
-  public var kernelParameters: [String] {
-    guard !isolated.isEmpty else { return [] }
-    return [
-      "isolcpus=" + (isolationFlags + [isolated.description]).joined(separator: ","), "nohz_full=\(isolated)",
-      "rcu_nocbs=\(isolated)", "irqaffinity=\(housekeeping)",
-    ]
-  }
-
   /// The whole cores of `cpus` by kind, for reports: `4 performance, 12 efficiency`.
   public func coreSummary(_ cpus: CPUList) -> String {
     let whole = cores.whole(in: cpus)
@@ -112,38 +92,4 @@ public struct GPUPowerLimit: Sendable, Hashable {
   /// The GPU's index in `hardware.gpus`, which is `nvidia-smi`'s order when the list follows `nvidia-smi -L`.
   public var index: Int
   public var limit: Power
-}
-
-/// Everything a project resolves and allocates to: what emitters turn into artifacts.
-public struct Plan: Sendable {
-  public var spec: RigSpec
-  public var resolution: Resolution
-  public var graph: DependencyGraph
-  public var allocation: Allocation
-  /// The catalog the versions were chosen from: how each is installed (apt repositories, release archives).
-  public var catalog: Catalog
-
-  public init(
-    spec: RigSpec, resolution: Resolution, graph: DependencyGraph, allocation: Allocation,
-    catalog: Catalog = Catalog(sources: [])
-  ) {
-    self.spec = spec
-    self.resolution = resolution
-    self.graph = graph
-    self.allocation = allocation
-    self.catalog = catalog
-  }
-
-  /// How a component runs: as its declaration under `components:` says, else on the host (catalog components).
-  public func runtime(of component: String) -> Runtime {
-    spec.components.first { $0.name.value == component }?.effectiveRuntime ?? .host
-  }
-
-  /// The catalog entry a resolved component was chosen from; nil for versions declared under `components:`.
-  public func catalogEntry(_ component: ResolvedComponent) -> (source: CatalogSource, component: CatalogComponent)? {
-    guard case .catalog(let location) = component.origin, let source = catalog.sources[location.source],
-      let entry = source.components[component.name]
-    else { return nil }
-    return (source, entry)
-  }
 }

@@ -1,5 +1,6 @@
 import RigBasics
 import RigModel
+import RigResolver
 
 /// Allocation: CPU sets from the machine's topology, GPU memory and RAM against their budgets, GPU power limits
 /// and the GPU time-slicing plan for Kubernetes.

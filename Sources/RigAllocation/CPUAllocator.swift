@@ -1,5 +1,6 @@
 import RigBasics
 import RigModel
+import RigResolver
 
 /// Splits the CPUs into an isolated set and a housekeeping set from the machine's real topology, following the
 /// kernel's isolation parameters (Documentation/admin-guide/kernel-parameters.txt: `isolcpus=`, `nohz_full=`),

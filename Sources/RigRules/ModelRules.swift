@@ -19,18 +19,34 @@ public enum ModelRules {
 
   // MARK: Rules shared with the YAML lowering
 
+  /// The input format version this rig reads.
+  package static func apiVersion(_ text: Located<String>, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    guard text.value != RigSpec.apiVersion else { return true }
+    diagnostics.emit(
+      RuleMessage.invalidValue("unsupported apiVersion '\(text.value.excerpt)'"), at: text.range,
+      help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
+    return false
+  }
+
+  /// The machine's RAM, which cannot be nothing.
+  package static func machineMemory(_ memory: Located<ByteCount>, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    guard memory.value.bytes == 0 else { return true }
+    diagnostics.emit(RuleMessage.invalidValue("'hardware.memory' must be more than 0"), at: memory.range)
+    return false
+  }
+
   /// A power range that is not empty, with its default inside.
   package static func powerRange(_ range: PowerRange, _ diagnostics: inout DiagnosticEngine) -> Bool {
     let (min, max) = (range.min, range.max)
     if min.value > max.value {
       diagnostics.emit(
-        FrontEndMessage.invalidValue("power range is empty: min \(min.value) is above max \(max.value)"), at: min.range,
+        RuleMessage.invalidValue("power range is empty: min \(min.value) is above max \(max.value)"), at: min.range,
         notes: [DiagnosticNote("max is written here", at: max.range)])
       return false
     }
     if let defaultLimit = range.defaultLimit, defaultLimit.value < min.value || defaultLimit.value > max.value {
       diagnostics.emit(
-        FrontEndMessage.invalidValue("default power \(defaultLimit.value) is outside \(min.value)...\(max.value)"),
+        RuleMessage.invalidValue("default power \(defaultLimit.value) is outside \(min.value)...\(max.value)"),
         at: defaultLimit.range, help: ["copy the range from 'nvidia-smi -q -d POWER'"])
       return false
     }
@@ -43,7 +59,7 @@ public enum ModelRules {
   ) -> Bool {
     guard warning.value >= critical.value else { return true }
     diagnostics.emit(
-      FrontEndMessage.invalidValue("thermal warning \(warning.value) must be below critical \(critical.value)"),
+      RuleMessage.invalidValue("thermal warning \(warning.value) must be below critical \(critical.value)"),
       at: warning.range, notes: [DiagnosticNote("critical is written here", at: critical.range)])
     return false
   }
@@ -55,7 +71,7 @@ public enum ModelRules {
     let all = CPUList(cores.flatMap(\.threads))
     guard !all.contains(bootCPU.value) else { return true }
     diagnostics.emit(
-      FrontEndMessage.topology("boot CPU \(bootCPU.value) is not one of this CPU's logical CPUs (\(all))"),
+      RuleMessage.topology("boot CPU \(bootCPU.value) is not one of this CPU's logical CPUs (\(all))"),
       at: bootCPU.range ?? topologyRange, help: ["set 'boot_cpu' to the CPU the kernel boots on, usually 0"])
     return false
   }
@@ -66,18 +82,18 @@ public enum ModelRules {
     at range: SourceRange?, _ diagnostics: inout DiagnosticEngine
   ) -> [Core]? {
     let path = "hardware.cpu.hybrid"
-    guard inRange(performance, 0...4096, "'\(path).performance'", &diagnostics),
-      inRange(efficiency, 0...4096, "'\(path).efficiency'", &diagnostics),
-      inRange(threadsPerPerformanceCore, 1...8, "'\(path).threads_per_performance_core'", &diagnostics)
+    guard inRange(performance, Limits.coreCount, "'\(path).performance'", &diagnostics),
+      inRange(efficiency, Limits.coreCount, "'\(path).efficiency'", &diagnostics),
+      inRange(threadsPerPerformanceCore, Limits.threadsPerCore, "'\(path).threads_per_performance_core'", &diagnostics)
     else { return nil }
     let total = performance.value * threadsPerPerformanceCore.value + efficiency.value
     if total > CPUList.maxCPU + 1 {
       diagnostics.emit(
-        FrontEndMessage.topology("'\(path)' describes \(total) logical CPUs, more than Linux's 8192"), at: range)
+        RuleMessage.topology("'\(path)' describes \(total) logical CPUs, more than Linux's 8192"), at: range)
       return nil
     }
     if performance.value + efficiency.value == 0 {
-      diagnostics.emit(FrontEndMessage.topology("'\(path)' describes a CPU with no cores"), at: range)
+      diagnostics.emit(RuleMessage.topology("'\(path)' describes a CPU with no cores"), at: range)
       return nil
     }
     return CPU.hybridTopology(
@@ -91,7 +107,7 @@ public enum ModelRules {
   ) -> Bool {
     guard !bounds.contains(number.value) else { return true }
     diagnostics.emit(
-      FrontEndMessage.invalidValue(
+      RuleMessage.invalidValue(
         "\(name) must be between \(bounds.lowerBound) and \(bounds.upperBound), not \(number.value)"),
       at: number.range)
     return false
@@ -110,7 +126,7 @@ public enum ModelRules {
     let message =
       name.map { "\($0) must be \(summary), not '\(text.value.excerpt)'" }
       ?? "key '\(text.value.excerpt)' must be \(summary)"
-    diagnostics.emit(FrontEndMessage.invalidValue(message), at: text.range, help: ["for example '\(example)'"])
+    diagnostics.emit(RuleMessage.invalidValue(message), at: text.range, help: ["for example '\(example)'"])
     return false
   }
 
@@ -122,7 +138,7 @@ public enum ModelRules {
     let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
     let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
     diagnostics.emit(
-      FrontEndMessage.invalidValue("\(name) must be one of \(list); not '\(text.value.excerpt)'"), at: text.range,
+      RuleMessage.invalidValue("\(name) must be one of \(list); not '\(text.value.excerpt)'"), at: text.range,
       help: help)
     return false
   }
@@ -133,7 +149,7 @@ public enum ModelRules {
   ) -> Bool {
     guard !Q.limits.contains(value.value) else { return true }
     diagnostics.emit(
-      FrontEndMessage.invalidValue(
+      RuleMessage.invalidValue(
         "\(name) must be between \(Q.limits.lowerBound) and \(Q.limits.upperBound), not \(value.value)"),
       at: value.range)
     return false
@@ -159,7 +175,7 @@ public enum ModelRules {
     guard let firstTaken else { return true }
     let list = CPUList(taken)
     diagnostics.emit(
-      FrontEndMessage.topology(
+      RuleMessage.topology(
         list.count == 1 ? "CPU \(list) belongs to two cores" : "CPUs \(list) belong to two cores"),
       at: firstTaken.range, notes: [DiagnosticNote("first listed here", at: firstTaken.first)],
       help: ["each logical CPU is a thread of exactly one core; see 'lscpu -e' for the machine's topology"])
@@ -173,7 +189,7 @@ public enum ModelRules {
   package static func ansibleHost(_ host: Located<String>, _ diagnostics: inout DiagnosticEngine) -> Bool {
     guard inventoryGroups.contains(host.value) else { return true }
     diagnostics.emit(
-      FrontEndMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"),
+      RuleMessage.invalidValue("'\(host.value)' is an Ansible inventory group, not a host name"),
       at: host.range, help: ["name the machine, such as 'workstation'"])
     return false
   }
@@ -186,7 +202,7 @@ public enum ModelRules {
     let name = component.name.value
     if name.count > 63 || name.wholeMatch(of: /[a-z]([-a-z0-9]*[a-z0-9])?/) == nil {
       diagnostics.emit(
-        FrontEndMessage.invalidValue(
+        RuleMessage.invalidValue(
           "'\(name.excerpt)' cannot name a Kubernetes workload: it must be a DNS-1035 label (a lowercase letter, "
             + "then lowercase letters, digits and '-', at most 63 characters)"),
         at: component.name.range, help: ["rename it, or run it with 'runtime: systemd' or 'runtime: host'"])
@@ -194,7 +210,7 @@ public enum ModelRules {
     }
     if let cpu = component.resources.cpu, cpu.placement.value == .isolated, component.resources.memory == nil {
       diagnostics.emit(
-        FrontEndMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
+        RuleMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
         at: cpu.placement.range,
         notes: [
           DiagnosticNote(
@@ -216,7 +232,7 @@ public enum ModelRules {
     guard tag == nil || tag == "latest" else { return }
     let repository = tag == nil ? reference : String(reference.dropLast(":latest".count))
     diagnostics.emit(
-      FrontEndMessage.imageNotPinned(
+      RuleMessage.imageNotPinned(
         tag == nil
           ? "image '\(reference.excerpt)' has no tag" : "image '\(reference.excerpt)' uses the moving tag 'latest'"),
       at: image.range,
@@ -232,7 +248,7 @@ public enum ModelRules {
   ) -> Bool {
     if let first = seen[item.value] {
       diagnostics.emit(
-        FrontEndMessage.duplicateDefinition("\(name) is \(verb) twice"), at: item.range,
+        RuleMessage.duplicateDefinition("\(name) is \(verb) twice"), at: item.range,
         notes: [DiagnosticNote("first \(verb) here", at: first)], help: help)
       return false
     }
@@ -252,7 +268,7 @@ public enum ModelRules {
         range: range)
     case .failure(let problem):
       diagnostics.emit(
-        FrontEndMessage.badConstraint("invalid requirement: " + problem.message),
+        RuleMessage.badConstraint("invalid requirement: " + problem.message),
         at: at(problem.offset, max(1, problem.length)), help: problem.help)
       return nil
     }
@@ -266,7 +282,7 @@ public enum ModelRules {
     case .success(let version): return version
     case .failure(let problem):
       diagnostics.emit(
-        FrontEndMessage.badVersion("invalid version '\(text.excerpt)': \(problem.message)"), at: at(problem),
+        RuleMessage.badVersion("invalid version '\(text.excerpt)': \(problem.message)"), at: at(problem),
         help: problem.help)
       return nil
     }
@@ -278,7 +294,7 @@ public enum ModelRules {
   ) -> Bool {
     guard let problem = Requirement.checkName(name.value) else { return true }
     diagnostics.emit(
-      FrontEndMessage.invalidValue("invalid component name '\(name.value.excerpt)': \(problem.message)"),
+      RuleMessage.invalidValue("invalid component name '\(name.value.excerpt)': \(problem.message)"),
       at: range(problem), help: problem.help)
     return false
   }
@@ -293,11 +309,7 @@ private struct Checker {
   init(diagnostics: DiagnosticEngine) { self.diagnostics = diagnostics }
 
   mutating func check(_ spec: RigSpec, checkingHardware: Bool) {
-    if spec.apiVersion.value != RigSpec.apiVersion {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("unsupported apiVersion '\(spec.apiVersion.value.excerpt)'"),
-        at: spec.apiVersion.range, help: ["this rig reads 'apiVersion: \(RigSpec.apiVersion)'"])
-    }
+    _ = ModelRules.apiVersion(spec.apiVersion, &diagnostics)
     pattern(spec.name, "dnsLabel", "name", example: "ai-workstation")
     if checkingHardware { hardware(spec.hardware) }
     var seenSources: [String: SourceRange?] = [:]
@@ -323,12 +335,7 @@ private struct Checker {
   // MARK: Hardware
 
   mutating func hardware(_ hardware: Hardware) {
-    if hardware.memory.value.bytes == 0 {
-      diagnostics.emit(
-        FrontEndMessage.invalidValue("'hardware.memory' must be more than 0"), at: hardware.memory.range)
-    } else {
-      limited(hardware.memory, "hardware.memory")
-    }
+    if ModelRules.machineMemory(hardware.memory, &diagnostics) { limited(hardware.memory, "hardware.memory") }
     cpu(hardware.cpu)
     var names: [String: SourceRange?] = [:]
     for (index, gpu) in hardware.gpus.enumerated() {
@@ -353,18 +360,18 @@ private struct Checker {
 
   mutating func cpu(_ cpu: CPU) {
     if cpu.cores.isEmpty {
-      diagnostics.emit(FrontEndMessage.topology("'hardware.cpu.cores' is empty"), at: cpu.topologyRange)
+      diagnostics.emit(RuleMessage.topology("'hardware.cpu.cores' is empty"), at: cpu.topologyRange)
       return
     }
     var owner: [Int: SourceRange?] = [:]
     for core in cpu.cores {
       if core.threads.isEmpty {
-        diagnostics.emit(FrontEndMessage.topology("a core needs at least one thread"), at: core.range)
+        diagnostics.emit(RuleMessage.topology("a core needs at least one thread"), at: core.range)
         continue
       }
-      if let bad = core.threads.first(where: { $0 < 0 || $0 > CPUList.maxCPU }) {
+      if let bad = core.threads.first(where: { !Limits.cpu.contains($0) }) {
         diagnostics.emit(
-          FrontEndMessage.invalidValue("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"),
+          RuleMessage.invalidValue("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"),
           at: core.range)
         continue
       }
@@ -409,21 +416,21 @@ private struct Checker {
       limited(storage.size, "\(path).storage.size")
     }
     var ports: [Int: SourceRange?] = [:]
-    for (index, port) in component.ports.enumerated() where inRange(port, 1...65535, "\(path).ports[\(index)]") {
+    for (index, port) in component.ports.enumerated() where inRange(port, Limits.port, "\(path).ports[\(index)]") {
       _ = ModelRules.isFirst(port, in: &ports, named: "port \(port.value)", &diagnostics)
     }
     if let cpu = component.resources.cpu {
       switch (cpu.cores, cpu.cpus) {
-      case (let cores?, nil): _ = inRange(cores, 1...4096, "\(path).resources.cpu.cores")
+      case (let cores?, nil): _ = inRange(cores, Limits.cores, "\(path).resources.cpu.cores")
       case (nil, .some): break
       case (let cores?, let cpus?):
         diagnostics.emit(
-          FrontEndMessage.conflictingKeys("'\(path).resources.cpu' has both 'cores' and 'cpus'"), at: cpus.range,
+          RuleMessage.conflictingKeys("'\(path).resources.cpu' has both 'cores' and 'cpus'"), at: cpus.range,
           notes: [DiagnosticNote("'cores' is written here", at: cores.range)],
           help: ["keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself"])
       case (nil, nil):
         diagnostics.emit(
-          FrontEndMessage.missingKey(key: "cores' or 'cpus", context: "in '\(path).resources.cpu'"),
+          RuleMessage.missingKey(key: "cores' or 'cpus", context: "in '\(path).resources.cpu'"),
           at: cpu.placement.range ?? component.name.range, help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
       }
     }
@@ -438,7 +445,7 @@ private struct Checker {
   // MARK: Policies and targets
 
   mutating func policies(_ policies: Policies) {
-    if let cores = policies.housekeepingCores { _ = inRange(cores, 1...4096, "policies.cpu.housekeeping_cores") }
+    if let cores = policies.housekeepingCores { _ = inRange(cores, Limits.cores, "policies.cpu.housekeeping_cores") }
     if let reserve = policies.memoryReserve { limited(reserve, "policies.memory.reserve") }
     if let reserve = policies.gpuReserve { limited(reserve, "policies.gpu.reserve") }
     if let limit = policies.gpuPowerLimit { limited(limit, "policies.gpu.power_limit") }
@@ -483,26 +490,4 @@ private struct Checker {
   mutating func limited<Q: Limited>(_ value: Located<Q>, _ path: String) {
     _ = ModelRules.withinLimits(value, "'\(path)'", &diagnostics)
   }
-}
-
-/// A quantity with the range rig accepts: wide enough for any real machine, narrow enough that sums and unit
-/// conversions cannot overflow.
-package protocol Limited: Comparable, CustomStringConvertible, Sendable {
-  static var limits: ClosedRange<Self> { get }
-}
-extension ByteCount: Limited {
-  /// Up to 1024TiB (2^50 bytes): thousands of such sizes still add up within 64 bits.
-  package static var limits: ClosedRange<ByteCount> { ByteCount(bytes: 0)...ByteCount.tib(1024) }
-}
-extension Power: Limited {
-  /// Up to 100kW, far above any GPU board.
-  package static var limits: ClosedRange<Power> { Power.watts(0)...Power.watts(100_000) }
-}
-extension Temperature: Limited {
-  /// From absolute zero, rounded up, to 1000C.
-  package static var limits: ClosedRange<Temperature> { Temperature.celsius(-273)...Temperature.celsius(1000) }
-}
-extension TimeSpan: Limited {
-  /// Up to a year.
-  package static var limits: ClosedRange<TimeSpan> { TimeSpan.seconds(0)...TimeSpan.seconds(365 * 86_400) }
 }

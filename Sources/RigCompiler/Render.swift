@@ -1,0 +1,77 @@
+import Foundation
+import RigBasics
+import RigEmitters
+import RigModel
+
+/// A checked project and what rendering it does to an output folder (`rig plan`, `rig render`).
+public struct RenderResult: Sendable {
+  /// The project, with the output folder's diagnostics added to its own.
+  public var check: CheckResult
+  /// What render does to the folder; nil when the project has errors before its artifacts exist.
+  public var output: FolderChanges?
+  /// Whether render wrote the folder: false for `plan`, on errors, and when the folder was already up to date.
+  public var written = false
+  public var hasErrors: Bool { check.hasErrors }
+}
+
+extension RigCompiler {
+  /// What rendering the project into `folder` would do, for `targets` (every target `emitters` finds enabled when
+  /// empty); with `folder` nil, compared with an empty folder. Reads the folder, writes nothing.
+  public static func changes(
+    _ result: CheckResult, out folder: String?, targets: [Targets.Kind] = [], emitters: EmitterRegistry = .builtIn
+  ) -> RenderResult {
+    var check = result
+    guard let spec = result.spec, let plan = result.plan else { return RenderResult(check: check, output: nil) }
+    let enabled = emitters.enabled(plan)
+    for target in Set(targets).sorted() where !enabled.contains(target.rawValue) {
+      check.diagnostics.emit(
+        OutputMessage.targetNotEnabled(target.rawValue), at: nil,
+        help: [
+          result.origin.language.enableTarget(target.rawValue, in: result.file) + ", or leave out '--target \(target)'"
+        ])
+    }
+    guard !check.hasErrors else { return RenderResult(check: check, output: nil) }
+    let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
+    let artifacts = emitters.artifacts(for: plan).filter { names.contains($0.target) }
+    // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
+    let output = OutputFolder.compare(
+      artifacts: artifacts, targets: names, known: Set(emitters.targets), scope: targets.isEmpty ? nil : Set(names),
+      project: spec.name.value, projectFile: result.origin.projectFile(shownAs: result.file), folder: folder)
+    for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }
+    return RenderResult(check: check, output: output)
+  }
+
+  /// Renders the project into `folder`: nothing when the project or the folder has an error or the folder is up to
+  /// date; else the new folder is built beside the old one and swapped in, in one step, so that an interrupted
+  /// render leaves the previous folder whole. `checkpoint` runs at each phase of the swap.
+  public static func render(
+    _ result: CheckResult, out folder: String, targets: [Targets.Kind] = [], emitters: EmitterRegistry = .builtIn,
+    checkpoint: (RenderPhase) -> Void = { _ in }
+  ) -> RenderResult {
+    let planned = changes(result, out: folder, targets: targets, emitters: emitters)
+    let known = Set(emitters.targets)
+    guard !planned.hasErrors, let output = planned.output else { return planned }
+    guard !output.isUpToDate else {
+      OutputWriter.removeLeftovers(folder: folder, known: known)
+      return planned
+    }
+    // Compared again under the writer's lock: the folder may have changed since it was read.
+    switch OutputWriter.write(
+      folder: folder, known: known,
+      replanning: { changes(result, out: folder, targets: targets, emitters: emitters) }, checkpoint: checkpoint)
+    {
+    case .success(let final):
+      var done = final
+      done.written = !(final.output?.isUpToDate ?? true)
+      return done
+    case .failure(.planned(let final)):
+      return final
+    case .failure(.system(let error)):
+      var failed = planned
+      failed.check.diagnostics.emit(
+        OutputMessage.writeFailed(path: error.path, reason: error.reason), at: nil,
+        help: ["nothing in '\(folder)' was changed"])
+      return failed
+    }
+  }
+}

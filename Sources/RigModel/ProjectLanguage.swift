@@ -1,0 +1,44 @@
+/// The language a project is written in, and how help names what its author writes there: a rig.yaml's keys, or
+/// the Swift DSL's elements. Phases after the front end word their help through it, so a DSL user reads Swift.
+public enum ProjectLanguage: Sendable, Hashable {
+  case yaml
+  case swift
+
+  /// Enabling one more catalog source.
+  public func addSource(_ source: String) -> String {
+    switch self {
+    case .yaml: "add '\(source)' to 'sources:'"
+    case .swift: "add '.\(Self.caseName(source))' to 'Sources(…)'"
+    }
+  }
+
+  /// Giving a declared component the versions it lacks.
+  public func giveVersions(to component: String) -> String {
+    switch self {
+    case .yaml: "give '\(component)' its 'versions:' under 'components:'"
+    case .swift: "give 'Component(\"\(component)\")' its versions with 'Version(…)'"
+    }
+  }
+
+  /// Declaring a component no source offers.
+  public func declareComponent(_ component: String) -> String {
+    switch self {
+    case .yaml: "declare '\(component)' under 'components:' with its versions"
+    case .swift: "declare 'Component(\"\(component)\")' with its versions"
+    }
+  }
+
+  /// Enabling an output target (`ansible`, `kubernetes`, …) in `file`.
+  public func enableTarget(_ target: String, in file: String) -> String {
+    switch self {
+    case .yaml: "add '\(target):' under 'targets:' in '\(file)'"
+    case .swift: "add '\(target.prefix(1).uppercased() + target.dropFirst())(…)' to 'Targets' in '\(file)'"
+    }
+  }
+
+  /// A source's name as a case of the DSL's `Source`: `debian-bookworm` is `debianBookworm`.
+  static func caseName(_ source: String) -> String {
+    let words = source.split(separator: "-")
+    return (words.prefix(1) + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }).joined()
+  }
+}
