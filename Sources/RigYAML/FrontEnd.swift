@@ -36,7 +36,7 @@ private struct Section {
 
 private struct Loader {
   let rootPath: String
-  var lowerer = Lowerer()
+  var lowering = Lowering()
   var sources = SourceFiles()
   var files: [String] = []
   var visited: [String: SourceRange?] = [:]
@@ -60,18 +60,18 @@ private struct Loader {
     if let text, let document = parse(rootPath, text) {
       visited.updateValue(nil, forKey: Paths.canonical(rootPath))
       chain = [Paths.canonical(rootPath)]
-      let root = lowerer.value(document.root, in: document, path: "", keyRange: nil)
-      if let fields = lowerer.object(root, RigSchema.root) {
+      let root = lowering.value(document.root, in: document, path: "", keyRange: nil)
+      if let fields = lowering.object(root, RigSchema.root) {
         collect(fields, from: document)
         let spec = lower(fields)
-        return finish(lowerer.diagnostics.hasErrors ? nil : spec)
+        return finish(lowering.diagnostics.hasErrors ? nil : spec)
       }
     }
     return finish(nil)
   }
 
   func finish(_ spec: RigSpec?) -> FrontEndResult {
-    FrontEndResult(spec: spec, diagnostics: lowerer.diagnostics, sources: sources, files: files)
+    FrontEndResult(spec: spec, diagnostics: lowering.diagnostics, sources: sources, files: files)
   }
 
   // MARK: Files
@@ -80,33 +80,33 @@ private struct Loader {
   mutating func read(_ path: String, at range: SourceRange?) -> String? {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         range == nil ? YAMLMessage.fileNotFound(path) : YAMLMessage.includeNotFound(path), at: range)
       return nil
     }
     // Through symbolic links: a link to a file is read as that file (includes that lead out are refused before).
     let attributes = try? FileManager.default.attributesOfItem(atPath: Paths.canonical(path))
     guard !isDirectory.boolValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
-      lowerer.diagnostics.emit(YAMLMessage.notAFile(path), at: range)
+      lowering.diagnostics.emit(YAMLMessage.notAFile(path), at: range)
       return nil
     }
     let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     guard size <= InputLimits.fileSize else {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         YAMLMessage.fileTooLarge(size: size, limit: InputLimits.fileSize),
         at: range ?? .start(of: path),
         help: ["split it with 'include:', or remove what rig does not need"])
       return nil
     }
     guard let handle = FileHandle(forReadingAtPath: path) else {
-      lowerer.diagnostics.emit(YAMLMessage.fileNotFound(path), at: range)
+      lowering.diagnostics.emit(YAMLMessage.fileNotFound(path), at: range)
       return nil
     }
     defer { try? handle.close() }
     // Read one byte past the limit so a file that grew since the size check is still refused.
     let data = (try? handle.read(upToCount: InputLimits.fileSize + 1)) ?? Data()
     guard data.count <= InputLimits.fileSize else {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         YAMLMessage.fileTooLarge(size: data.count, limit: InputLimits.fileSize),
         at: range ?? .start(of: path))
       return nil
@@ -114,7 +114,7 @@ private struct Loader {
     guard let text = String(validating: data, as: UTF8.self) else {
       let (line, column) = Paths.firstInvalidUTF8(in: data)
       sources.add(file: path, text: String(decoding: data, as: UTF8.self))
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         YAMLMessage.notUTF8,
         at: SourceRange(start: SourceLocation(file: path, line: line, column: column), length: 1),
         help: ["save the file as UTF-8"])
@@ -129,7 +129,7 @@ private struct Loader {
     if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
     files.append(path)
     sources.add(file: path, text: text)
-    return YAMLDocument.parse(file: path, text: text, diagnostics: &lowerer.diagnostics)
+    return YAMLDocument.parse(file: path, text: text, diagnostics: &lowering.diagnostics)
   }
 
   // MARK: Includes and sections
@@ -140,27 +140,27 @@ private struct Loader {
       sections.append(Section(name: name, value: value))
     }
     guard let includeValue = fields["include"] else { return }
-    for item in lowerer.list(includeValue) ?? [] {
-      guard let path = lowerer.string(item) else { continue }
+    for item in lowering.list(includeValue) ?? [] {
+      guard let path = lowering.string(item) else { continue }
       include(path, from: document.file)
     }
   }
 
   mutating func include(_ path: Located<String>, from file: String) {
     if path.value.isEmpty {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         RuleMessage.invalidValue("an included file needs a path"), at: path.range,
         help: ["write the path of a YAML file relative to this one"])
       return
     }
     if let bad = path.value.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         RuleMessage.invalidValue("an include path cannot hold the control character \(bad.escapedForDisplay)"),
         at: path.range, help: ["write the path of a YAML file relative to this one"])
       return
     }
     guard let resolved = Paths.resolveInclude(path.value, from: file, projectRoot: projectRoot) else {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         YAMLMessage.includeOutsideProject(path.value), at: path.range,
         notes: [
           DiagnosticNote(
@@ -173,29 +173,29 @@ private struct Loader {
     // The path as written must exist too, as the system would resolve it ('missing/../x.yaml' does not).
     let literal = (Paths.directory(of: file).isEmpty ? "" : Paths.directory(of: file) + "/") + path.value
     if !FileManager.default.fileExists(atPath: literal) {
-      lowerer.diagnostics.emit(YAMLMessage.includeNotFound(literal), at: path.range)
+      lowering.diagnostics.emit(YAMLMessage.includeNotFound(literal), at: path.range)
       return
     }
     let canonical = Paths.canonical(target)
     if visited.keys.contains(canonical) {
       let first = visited[canonical].flatMap { $0 }.map { [DiagnosticNote("first included here", at: $0)] } ?? []
       if chain.contains(canonical) {
-        lowerer.diagnostics.emit(
+        lowering.diagnostics.emit(
           YAMLMessage.includeCycle(target), at: path.range, notes: first,
           help: ["remove this include: the file is already being read"])
       } else {
-        lowerer.diagnostics.emit(
+        lowering.diagnostics.emit(
           YAMLMessage.includedTwice(target), at: path.range, notes: first, help: ["include each file once"])
       }
       return
     }
     // The root file is in `visited` too, and is not an include.
     guard visited.count - 1 < InputLimits.includedFiles else {
-      lowerer.diagnostics.emit(YAMLMessage.includeLimit(InputLimits.includedFiles), at: path.range)
+      lowering.diagnostics.emit(YAMLMessage.includeLimit(InputLimits.includedFiles), at: path.range)
       return
     }
     if FileManager.default.fileExists(atPath: target), !Paths.isInside(target, projectRoot) {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         YAMLMessage.includeOutsideProject(path.value), at: path.range,
         notes: [DiagnosticNote("it is a symbolic link that leads out of the project folder")],
         help: ["copy the file into the project folder"])
@@ -203,8 +203,8 @@ private struct Loader {
     }
     visited[canonical] = path.range
     guard let text = read(target, at: path.range), let document = parse(target, text) else { return }
-    let root = lowerer.value(document.root, in: document, path: "", keyRange: nil)
-    guard let fields = lowerer.object(root, RigSchema.fragment) else { return }
+    let root = lowering.value(document.root, in: document, path: "", keyRange: nil)
+    guard let fields = lowering.object(root, RigSchema.fragment) else { return }
     chain.append(canonical)
     collect(fields, from: document)
     chain.removeLast()
@@ -214,7 +214,7 @@ private struct Loader {
   mutating func single(_ name: String) -> Value? {
     let all = sections.filter { $0.name == name }
     for extra in all.dropFirst() {
-      lowerer.diagnostics.emit(
+      lowering.diagnostics.emit(
         RuleMessage.duplicateDefinition("section '\(name)' is written in more than one file"),
         at: extra.value.keyRange, notes: [DiagnosticNote("first written here", at: all[0].value.keyRange)],
         help: ["keep '\(name)' in one file; only 'sources', 'stack' and 'components' add up across files"])
@@ -224,30 +224,30 @@ private struct Loader {
 
   mutating func lower(_ fields: Fields) -> RigSpec? {
     let apiVersion = fields["apiVersion"].flatMap { value in
-      lowerer.string(value).flatMap { text in ModelRules.apiVersion(text, &lowerer.diagnostics) ? text : nil }
+      lowering.string(value).flatMap { text in ModelRules.apiVersion(text, &lowering.diagnostics) ? text : nil }
     }
-    let name = fields["name"].flatMap { lowerer.patterned($0, "dnsLabel", example: "ai-workstation") }
+    let name = fields["name"].flatMap { lowering.patterned($0, "dnsLabel", example: "ai-workstation") }
     let hardwareValue = single("hardware")
-    let hardware = hardwareValue.flatMap { lowerer.hardware($0) }
+    let hardware = hardwareValue.flatMap { lowering.hardware($0) }
     if hardwareValue == nil {
-      lowerer.missing(RigSchema.root.property("hardware") ?? SchemaProperty("hardware", .string, ""), in: fields.value)
+      lowering.missing(RigSchema.root.property("hardware") ?? SchemaProperty("hardware", .string, ""), in: fields.value)
     }
-    let sources = lowerer.sources(sections.filter { $0.name == "sources" }.map(\.value))
-    let stack = lowerer.stack(sections.filter { $0.name == "stack" }.map(\.value))
+    let sources = lowering.sources(sections.filter { $0.name == "sources" }.map(\.value))
+    let stack = lowering.stack(sections.filter { $0.name == "stack" }.map(\.value))
     var components: [Component] = []
     var componentRanges: [String: SourceRange?] = [:]
     for section in sections where section.name == "components" {
-      for (key, value) in lowerer.map(section.value) ?? [] {
-        guard lowerer.componentName(key),
-          lowerer.isFirst(
+      for (key, value) in lowering.map(section.value) ?? [] {
+        guard lowering.componentName(key),
+          lowering.isFirst(
             key, in: &componentRanges, named: "component '\(key.value.excerpt)'", verb: "declared",
             help: ["merge the two declarations into one"])
         else { continue }
-        if let component = lowerer.component(name: key, value) { components.append(component) }
+        if let component = lowering.component(name: key, value) { components.append(component) }
       }
     }
-    let policies = single("policies").map { lowerer.policies($0) } ?? Policies()
-    let targets = single("targets").map { lowerer.targets($0) } ?? Targets()
+    let policies = single("policies").map { lowering.policies($0) } ?? Policies()
+    let targets = single("targets").map { lowering.targets($0) } ?? Targets()
     guard let apiVersion, let name, let hardware, let policies, let targets else { return nil }
     return RigSpec(
       apiVersion: apiVersion, name: name, hardware: hardware, sources: sources, stack: stack, components: components,

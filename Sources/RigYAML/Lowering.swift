@@ -59,7 +59,7 @@ struct Fields {
 }
 
 /// Lowers Yams nodes to model values, reporting every problem at its exact place and going on after errors.
-struct Lowerer {
+struct Lowering {
   var diagnostics = DiagnosticEngine()
   var patternCache: [String: Regex<AnyRegexOutput>] = [:]
 
@@ -366,9 +366,9 @@ struct Lowerer {
   /// A requirement such as `ollama >= 0.5`, with its name located inside the text.
   mutating func requirement(_ value: Value) -> Requirement? {
     guard let text = string(value) else { return nil }
-    let lowerer = self
+    let lowering = self
     return ModelRules.requirement(
-      text.value, range: value.range, at: { lowerer.subrange(of: value, offset: $0, length: $1) }, &diagnostics)
+      text.value, range: value.range, at: { lowering.subrange(of: value, offset: $0, length: $1) }, &diagnostics)
   }
 
   /// `null` or `{}`: a switch with no settings.

@@ -3,7 +3,7 @@ import RigModel
 import RigRules
 
 /// Lowers the merged sections of a project to a `RigSpec`.
-extension Lowerer {
+extension Lowering {
   // MARK: Hardware
 
   mutating func hardware(_ value: Value) -> Hardware? {
@@ -180,9 +180,9 @@ extension Lowerer {
   }
 
   mutating func componentName(_ key: Located<String>) -> Bool {
-    let lowerer = self
+    let lowering = self
     return ModelRules.componentName(
-      key, at: { lowerer.keySlice(key, offset: $0.offset, length: $0.length) }, &diagnostics)
+      key, at: { lowering.keySlice(key, offset: $0.offset, length: $0.length) }, &diagnostics)
   }
 
   mutating func component(name: Located<String>, _ value: Value) -> Component? {
@@ -192,10 +192,10 @@ extension Lowerer {
     component.description = fields["description"].flatMap { string($0) }?.value
     if let versionsValue = fields["versions"] {
       for (key, versionValue) in map(versionsValue) ?? [] {
-        let lowerer = self
+        let lowering = self
         guard
           let version = ModelRules.version(
-            key.value, at: { lowerer.keySlice(key, offset: $0.offset, length: $0.length) }, &diagnostics)
+            key.value, at: { lowering.keySlice(key, offset: $0.offset, length: $0.length) }, &diagnostics)
         else {
           ok = false
           continue
