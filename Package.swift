@@ -86,14 +86,22 @@ let package = Package(
     .executableTarget(
       name: "gpu-lab-dsl", dependencies: ["RigDSL", "RigCLI"], path: "examples/gpu-lab-dsl",
       swiftSettings: swift6),
+    // Quantities, CPU lists, diagnostics as text, unified diffs.
     .testTarget(name: "RigBasicsTests", dependencies: ["RigBasics"], swiftSettings: swift6),
-    .testTarget(name: "RigModelTests", dependencies: ["RigModel"], swiftSettings: swift6),
+    // The model's values: versions, requirements, hardware.
+    .testTarget(name: "RigModelTests", dependencies: ["RigModel", "RigBasics"], swiftSettings: swift6),
+    // The model check agrees with the YAML front end on every example, and catches a model broken after lowering.
     .testTarget(name: "RigRulesTests", dependencies: ["RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),
+    // Every DSL element lowers as its YAML counterpart; diagnostics point into Swift files, as YAML's do into YAML.
     .testTarget(
       name: "RigDSLTests", dependencies: ["RigDSL", "RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),
-    .testTarget(name: "RigCatalogTests", dependencies: ["RigCatalog", "RigRules"], swiftSettings: swift6),
+    // The built-in catalog loads, its facts are consistent, and its sources are the schema's.
+    .testTarget(name: "RigCatalogTests", dependencies: ["RigCatalog", "RigRules", "RigModel"], swiftSettings: swift6),
+    // Debian version order, the solver and its explanations.
     .testTarget(
-      name: "RigResolverTests", dependencies: ["RigResolver", "RigCatalog", "RigYAML"], swiftSettings: swift6),
+      name: "RigResolverTests", dependencies: ["RigResolver", "RigCatalog", "RigYAML", "RigModel", "RigBasics"],
+      swiftSettings: swift6),
+    // Each emitter's artifacts, from plans compiled from rig.yaml text.
     .testTarget(
       name: "RigEmittersTests",
       dependencies: [
@@ -101,9 +109,10 @@ let package = Package(
         "RigBasics", .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swift6),
+    // The YAML front end: its diagnostics by rule family, includes, limits on files, scalar kinds.
     .testTarget(
       name: "RigYAMLTests",
-      dependencies: ["RigYAML", "RigCompiler", .product(name: "Yams", package: "Yams")],
+      dependencies: ["RigYAML", "RigCompiler", "RigBasics", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
     // Depends on the executables too, so `swift test` builds the binaries its command-line tests run; the DSL
     // examples' descriptions are also imported (`@testable import workstation_dsl`).
