@@ -76,6 +76,68 @@ public enum ModelRules {
     return false
   }
 
+  /// A key of two that exclude each other, and whether and where it is written.
+  package struct Alternative {
+    package var key: String
+    package var written: Bool
+    package var range: SourceRange?
+
+    package init(_ key: String, written: Bool, at range: SourceRange?) {
+      self.key = key
+      self.written = written
+      self.range = range
+    }
+  }
+
+  /// Exactly one of two alternative keys in the value `name` (a quoted path): both is an error at the second, with
+  /// a note at the first; neither is an error at `missingAt`.
+  package static func exactlyOne(
+    _ first: Alternative, _ second: Alternative, in name: String, missingAt: SourceRange?, conflictHelp: String,
+    missingHelp: String, _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    switch (first.written, second.written) {
+    case (true, true):
+      diagnostics.emit(
+        RuleMessage.conflictingKeys("\(name) has both '\(first.key)' and '\(second.key)'"), at: second.range,
+        notes: [DiagnosticNote("'\(first.key)' is written here", at: first.range)], help: [conflictHelp])
+      return false
+    case (false, false):
+      diagnostics.emit(
+        RuleMessage.missingKey(key: "\(first.key)' or '\(second.key)", context: "in \(name)"), at: missingAt,
+        help: [missingHelp])
+      return false
+    default: return true
+    }
+  }
+
+  /// A CPU request names its CPUs one way: `cores` for rig to choose, or `cpus` by hand.
+  package static func cpuRequest(
+    cores: Alternative, cpus: Alternative, in name: String, missingAt: SourceRange?,
+    _ diagnostics: inout DiagnosticEngine
+  ) -> Bool {
+    exactlyOne(
+      cores, cpus, in: name, missingAt: missingAt,
+      conflictHelp: "keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself",
+      missingHelp: "add 'cores: 4' or 'cpus: \"8-15\"'", &diagnostics)
+  }
+
+  /// A topology with cores, each with a thread: an empty list is an error at `range`.
+  package static func notEmpty(cores count: Int, at range: SourceRange?, _ diagnostics: inout DiagnosticEngine) -> Bool
+  {
+    guard count == 0 else { return true }
+    diagnostics.emit(RuleMessage.topology("'hardware.cpu.cores' is empty"), at: range)
+    return false
+  }
+
+  /// A core with at least one thread.
+  package static func notEmpty(threads count: Int, at range: SourceRange?, _ diagnostics: inout DiagnosticEngine)
+    -> Bool
+  {
+    guard count == 0 else { return true }
+    diagnostics.emit(RuleMessage.topology("a core needs at least one thread"), at: range)
+    return false
+  }
+
   /// The cores of Intel's hybrid layout, when the counts describe a CPU Linux can run.
   package static func hybrid(
     performance: Located<Int>, efficiency: Located<Int>, threadsPerPerformanceCore: Located<Int>,
@@ -359,16 +421,10 @@ private struct Checker {
   }
 
   mutating func cpu(_ cpu: CPU) {
-    if cpu.cores.isEmpty {
-      diagnostics.emit(RuleMessage.topology("'hardware.cpu.cores' is empty"), at: cpu.topologyRange)
-      return
-    }
+    guard ModelRules.notEmpty(cores: cpu.cores.count, at: cpu.topologyRange, &diagnostics) else { return }
     var owner: [Int: SourceRange?] = [:]
     for core in cpu.cores {
-      if core.threads.isEmpty {
-        diagnostics.emit(RuleMessage.topology("a core needs at least one thread"), at: core.range)
-        continue
-      }
+      guard ModelRules.notEmpty(threads: core.threads.count, at: core.range, &diagnostics) else { continue }
       if let bad = core.threads.first(where: { !Limits.cpu.contains($0) }) {
         diagnostics.emit(
           RuleMessage.invalidValue("CPU \(bad) is outside 0...\(CPUList.maxCPU), the CPUs Linux numbers"),
@@ -419,20 +475,14 @@ private struct Checker {
     for (index, port) in component.ports.enumerated() where inRange(port, Limits.port, "\(path).ports[\(index)]") {
       _ = ModelRules.isFirst(port, in: &ports, named: "port \(port.value)", &diagnostics)
     }
-    if let cpu = component.resources.cpu {
-      switch (cpu.cores, cpu.cpus) {
-      case (let cores?, nil): _ = inRange(cores, Limits.cores, "\(path).resources.cpu.cores")
-      case (nil, .some): break
-      case (let cores?, let cpus?):
-        diagnostics.emit(
-          RuleMessage.conflictingKeys("'\(path).resources.cpu' has both 'cores' and 'cpus'"), at: cpus.range,
-          notes: [DiagnosticNote("'cores' is written here", at: cores.range)],
-          help: ["keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself"])
-      case (nil, nil):
-        diagnostics.emit(
-          RuleMessage.missingKey(key: "cores' or 'cpus", context: "in '\(path).resources.cpu'"),
-          at: cpu.placement.range ?? component.name.range, help: ["add 'cores: 4' or 'cpus: \"8-15\"'"])
-      }
+    if let cpu = component.resources.cpu,
+      ModelRules.cpuRequest(
+        cores: .init("cores", written: cpu.cores != nil, at: cpu.cores?.range),
+        cpus: .init("cpus", written: cpu.cpus != nil, at: cpu.cpus?.range), in: "'\(path).resources.cpu'",
+        missingAt: cpu.placement.range ?? component.name.range, &diagnostics),
+      let cores = cpu.cores
+    {
+      _ = inRange(cores, Limits.cores, "\(path).resources.cpu.cores")
     }
     if let memory = component.resources.memory { limited(memory, "\(path).resources.memory") }
     if let gpu = component.resources.gpu { limited(gpu.memory, "\(path).resources.gpu.memory") }

@@ -53,10 +53,7 @@ extension Lowering {
 
   mutating func cores(_ value: Value) -> [Core]? {
     guard let items = list(value) else { return nil }
-    if items.isEmpty {
-      diagnostics.emit(RuleMessage.topology("'hardware.cpu.cores' is empty"), at: value.keyRange ?? value.range)
-      return nil
-    }
+    guard ModelRules.notEmpty(cores: items.count, at: value.keyRange ?? value.range, &diagnostics) else { return nil }
     var cores: [Core] = []
     var owner: [Int: SourceRange?] = [:]
     var failed = false
@@ -86,8 +83,7 @@ extension Lowering {
               help: ["a core's threads are listed by number"])
           }
         }
-        if let list = threads, list.isEmpty {
-          diagnostics.emit(RuleMessage.topology("a core needs at least one thread"), at: threadsValue.range)
+        if let list = threads, !ModelRules.notEmpty(threads: list.count, at: threadsValue.range, &diagnostics) {
           threads = nil
         }
       }
@@ -297,10 +293,10 @@ extension Lowering {
       placement = parsed
     }
     guard
-      exactlyOne(
-        of: "cores", "cpus", in: fields,
-        conflictHelp: "keep 'cores' to let rig choose the CPUs, or 'cpus' to choose them yourself",
-        missingHelp: "add 'cores: 4' or 'cpus: \"8-15\"'") != nil, cores != nil || cpus != nil
+      ModelRules.cpuRequest(
+        cores: alternative("cores", in: fields, conflictAt: false),
+        cpus: alternative("cpus", in: fields, conflictAt: true), in: fields.value.displayName,
+        missingAt: fields.value.keyRange ?? fields.value.range, &diagnostics), cores != nil || cpus != nil
     else { return nil }
     return CPURequest(cores: cores, cpus: cpus, placement: placement)
   }
@@ -309,21 +305,21 @@ extension Lowering {
   mutating func exactlyOne(
     of first: String, _ second: String, in fields: Fields, conflictHelp: String, missingHelp: String
   ) -> (String, Value)? {
-    switch (fields[first], fields[second]) {
-    case (let a?, let b?):
-      diagnostics.emit(
-        RuleMessage.conflictingKeys("\(fields.value.displayName) has both '\(first)' and '\(second)'"),
-        at: b.keyRange ?? b.range, notes: [DiagnosticNote("'\(first)' is written here", at: a.keyRange)],
-        help: [conflictHelp])
-      return nil
-    case (let a?, nil): return (first, a)
-    case (nil, let b?): return (second, b)
-    case (nil, nil):
-      diagnostics.emit(
-        RuleMessage.missingKey(key: "\(first)' or '\(second)", context: fields.value.within),
-        at: fields.value.keyRange ?? fields.value.range, help: [missingHelp])
-      return nil
-    }
+    guard
+      ModelRules.exactlyOne(
+        alternative(first, in: fields, conflictAt: false), alternative(second, in: fields, conflictAt: true),
+        in: fields.value.displayName, missingAt: fields.value.keyRange ?? fields.value.range,
+        conflictHelp: conflictHelp, missingHelp: missingHelp, &diagnostics)
+    else { return nil }
+    return fields[first].map { (first, $0) } ?? fields[second].map { (second, $0) }
+  }
+
+  /// Whether `key` is written in `fields`, and where: its key, or (for the second of a conflicting pair, where the
+  /// error points) its key or value.
+  func alternative(_ key: String, in fields: Fields, conflictAt: Bool) -> ModelRules.Alternative {
+    let value = fields[key]
+    return .init(
+      key, written: value != nil, at: conflictAt ? value.flatMap { $0.keyRange ?? $0.range } : value?.keyRange)
   }
 
   mutating func gpuRequest(_ value: Value) -> GPURequest? {
