@@ -53,7 +53,8 @@ let package = Package(
         "RigBasics", "RigModel", "RigCatalog", "RigAllocation", "RigPlan", .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swift6),
-    // The facade every command calls: check, plan, render and graph; the output folder (manifest, staging, swap).
+    // The facade every command calls: check, changes, render, graph and schema; the output folder (manifest,
+    // staging, swap).
     .target(
       name: "RigCompiler",
       dependencies: [
