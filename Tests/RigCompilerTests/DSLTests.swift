@@ -128,6 +128,35 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: other))
   }
 
+  /// Resolution's help speaks the language the project is written in: a source to add is a case of `Sources(…)`,
+  /// as the YAML front end's help names a list item of `sources:`.
+  @Test func resolutionHelpIsWordedInSwift() throws {
+    let rig = Rig("needs-cuda") {
+      Hardware.cpu(.hybrid(performance: 8, efficiency: 12)).memory(.gib(32))
+        .gpu("gpu0", model: "RTX 5090", architecture: .ada, memory: .gib(32)).os(.debian(.bookworm))
+      Sources(.debianBookworm)
+      Stack { "comfyui" }
+      Component("comfyui") {
+        Version("0.3.10") { "cuda-runtime >= 12.4" }
+      }
+    }
+    let result = rig.check()
+    #expect(result.diagnostics.diagnostics.map(\.id) == ["unresolvable"])
+    #expect(
+      result.diagnostics.diagnostics.first?.help == [
+        "add '.debianTrixie' to 'Sources(…)'; it offers cuda-runtime 12.4.127~12.4.1-2",
+        "add '.nvidiaCuda' to 'Sources(…)'; it offers cuda-runtime 13.2.2-1",
+      ])
+    let missing = Rig("undeclared") {
+      Hardware.cpu(.hybrid(performance: 2, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
+      Stack { "zzqx-nothing" }
+    }
+    #expect(
+      missing.check().diagnostics.diagnostics.first?.help == [
+        "declare 'Component(\"zzqx-nothing\")' with its versions"
+      ])
+  }
+
   /// A folder that holds the Swift file is refused as an output folder, as a folder holding rig.yaml is: render
   /// would replace it.
   @Test func outputFolderMayNotHoldTheSwiftFile() throws {
