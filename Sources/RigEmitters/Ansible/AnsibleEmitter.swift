@@ -97,11 +97,10 @@ public struct AnsibleEmitter: InstallingEmitter {
     /// Folders that exist on every Debian system; the playbook creates the others before copying into them.
     var existing: Set<String> = ["/etc/apt/sources.list.d", "/etc/systemd/system"]
 
-    /// A file of `contents` under `files/`, and the task that installs it at `destination` (root's, mode 0644, or as
-    /// `installation` says), after the task creating its folder when that may be missing.
-    mutating func copy(
-      _ contents: String, to destination: String, notify: [String], installation: Installation? = nil
-    ) {
+    /// A file of `contents` under `files/`, and the task that installs it as `installation` says, after the task
+    /// creating its folder when that may be missing.
+    mutating func copy(_ contents: String, as installation: Installation, notify: [String]) {
+      let destination = installation.path
       directory(String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)]))
       let source = String(destination.dropFirst())  // files/etc/... mirrors the host
       files.append(Artifact(path: "ansible/files/" + source, contents: contents))
@@ -115,8 +114,8 @@ public struct AnsibleEmitter: InstallingEmitter {
           "Install \(destination)", "ansible.builtin.copy",
           [
             ("src", .string(source)), ("dest", .string(destination)),
-            ("owner", .string(installation?.owner ?? "root")), ("group", .string(installation?.group ?? "root")),
-            ("mode", .string(installation?.mode ?? "0644")),
+            ("owner", .string(installation.owner)), ("group", .string(installation.group)),
+            ("mode", .string(installation.mode)),
           ], keywords))
     }
 
@@ -189,7 +188,7 @@ public struct AnsibleEmitter: InstallingEmitter {
         }
         let text =
           plan.fileHeader + "# \(source.title)\n" + stanzas.joined(separator: "\n")
-        copy(text, to: "/etc/apt/sources.list.d/rig-\(name).sources", notify: [])
+        copy(text, as: Installation("/etc/apt/sources.list.d/rig-\(name).sources"), notify: [])
       }
     }
 
@@ -286,9 +285,7 @@ public struct AnsibleEmitter: InstallingEmitter {
         }
         for artifact in group {
           guard let installation = artifact.installation else { continue }
-          copy(
-            artifact.contents, to: installation.path, notify: installation.effects.compactMap(handler),
-            installation: installation)
+          copy(artifact.contents, as: installation, notify: installation.effects.compactMap(handler))
         }
         startUnits(group.compactMap(\.installation).filter { $0.effects.contains(.enableAndStartUnit) })
         applyToCluster(group.compactMap(\.installation).filter { $0.effects.contains(.applyToCluster) })
