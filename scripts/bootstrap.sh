@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # systemd (systemd-analyze, the manager's --test mode) for the kernel and systemd artifacts; nix-bin
 # (nix-instantiate) for the NixOS module; prometheus (promtool) for the alerting rules; python3-apt and
 # python3-debian for Debian's /usr/bin/python3, which runs the ansible apt/deb822_repository modules in the
-# check-mode run (the target is this machine there); graphviz (dot) for `rig graph --format dot`.
+# check-mode run (the target is this machine there); graphviz (dot) for `rig graph --format dot`; debootstrap and
+# systemd-container (systemd-nspawn) for the apply harness, which runs the playbooks on booted Debian roots.
 missing=()
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3 python3-venv)
 [ -x /usr/sbin/grub-mkconfig ] && [ -x /usr/bin/grub-script-check ] || missing+=(grub2-common)
@@ -18,6 +19,9 @@ command -v promtool >/dev/null || missing+=(prometheus)
 /usr/bin/python3 -c 'import apt, apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
 /usr/bin/python3 -c 'import debian.deb822' >/dev/null 2>&1 || missing+=(python3-debian)
 command -v dot >/dev/null || missing+=(graphviz)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+command -v pgrep >/dev/null || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     # Only promtool is wanted from the prometheus package: keep its postinst from starting the server

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// Applied, not only accepted: each Debian example's playbook, rendered by rig, runs for real on a fresh machine of
+/// its release (a debootstrapped root booted with systemd-nspawn, `scripts/validate/apply.sh`): the first run
+/// converges, the second changes nothing, every pinned package is installed at its version and the services are
+/// active. The releases run one after the other: both machines share the host's network, and so its ports.
+@Suite(.serialized) struct ApplyTests {
+  /// An example, its release, and the units that must be active besides those the playbook starts.
+  static let machines: [(example: String, release: String, units: [String])] = [
+    ("debian-host", "bookworm", ["prometheus-node-exporter.service"]),
+    ("debian-host-trixie", "trixie", ["prometheus-node-exporter.service"]),
+  ]
+
+  @Test func everyReleaseHasAMachine() {
+    #expect(Set(Self.machines.map(\.release)) == ["bookworm", "trixie"])
+  }
+
+  @Test func theDebianExamplesConvergeOnFreshMachines() throws {
+    for machine in Self.machines {
+      let folder = NSTemporaryDirectory() + "rig-apply-" + UUID().uuidString
+      defer { try? FileManager.default.removeItem(atPath: folder) }
+      let rendered = try run(try rigBinary(), ["render", "examples/" + machine.example, "--out", folder])
+      try #require(rendered.status == 0, "\(rendered.stderr)")
+      let applied = try run(
+        "/bin/bash", [packageRoot + "/scripts/validate/apply.sh", machine.release, folder] + machine.units)
+      #expect(applied.status == 0, "\(machine.example): \(applied.stdout)\(applied.stderr)")
+      #expect(applied.stdout.contains("apply: OK: \(machine.release) converged"), "\(applied.stdout)")
+      for unit in machine.units { #expect(applied.stdout.contains("apply: ok: \(unit) active")) }
+    }
+  }
+}
