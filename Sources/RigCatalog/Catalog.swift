@@ -89,8 +89,14 @@ public struct CatalogSource: Sendable, Hashable {
   public var title: String
   /// The apt repositories the source's packages come from; empty for sources that are not apt repositories.
   public var apt: [AptRepository]
+  /// The Debian releases the source has builds for (`bookworm`, `trixie`); nil when its packages do not depend on
+  /// the release (release archives, a repository of architecture-only builds).
+  public var releases: Set<String>?
   /// Components by name, sorted by name.
   public var components: [String: CatalogComponent]
+
+  /// Whether a machine running Debian `release` may use the source.
+  public func builds(for release: String) -> Bool { releases?.contains(release) ?? true }
 }
 
 /// The built-in catalog: every source rig knows, read from the data files shipped in the package
@@ -158,7 +164,7 @@ public struct Catalog: Sendable, Hashable {
   }
 }
 
-/// Reads a catalog file: `source`, `title`, `components: {name: {package, architecture, versions: {v: {requires,
+/// Reads a catalog file: `source`, `title`, `releases`, `apt`, `components: {name: {package, architecture, versions: {v: {requires,
 /// supports}}}}`. Strict: an unknown key is an error, so a typo in the data cannot drop a fact silently.
 private struct CatalogParser {
   var file: String
@@ -192,13 +198,15 @@ private struct CatalogParser {
     guard let root = try Yams.compose(yaml: text) else { throw fail(nil, "empty file") }
     var title = ""
     var apt: [AptRepository] = []
+    var releases: Set<String>?
     var components: [String: CatalogComponent] = [:]
-    let fields = try mapping(root, allowed: ["source", "title", "apt", "components"])
+    let fields = try mapping(root, allowed: ["source", "title", "releases", "apt", "components"])
     for field in fields where field.key == "source" { sourceName = try string(field.value) }
     guard !sourceName.isEmpty else { throw fail(root, "missing 'source'") }
     for field in fields {
       switch field.key {
       case "title": title = try string(field.value)
+      case "releases": releases = Set(try strings(field.value))
       case "apt":
         guard let items = field.value.sequence else { throw fail(field.value, "expected a list") }
         apt = try items.map(repository)
@@ -209,7 +217,7 @@ private struct CatalogParser {
       default: break
       }
     }
-    return CatalogSource(name: sourceName, title: title, apt: apt, components: components)
+    return CatalogSource(name: sourceName, title: title, apt: apt, releases: releases, components: components)
   }
 
   func strings(_ node: Node) throws -> [String] {

@@ -12,6 +12,14 @@ public enum ProjectLanguage: Sendable, Hashable {
     }
   }
 
+  /// Leaving out a catalog source.
+  public func removeSource(_ source: String) -> String {
+    switch self {
+    case .yaml: "remove '\(source)' from 'sources:'"
+    case .swift: "remove '.\(Self.caseName(source))' from 'Sources(…)'"
+    }
+  }
+
   /// Giving a declared component the versions it lacks.
   public func giveVersions(to component: String) -> String {
     switch self {

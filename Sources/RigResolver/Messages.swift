@@ -6,12 +6,14 @@ public enum ResolverMessage: DiagnosticMessage {
   case unresolvable
   case cycle(String)
   case brokenCatalog(String)
+  case sourceNotForRelease(source: String, release: String)
 
   public var id: DiagnosticID {
     switch self {
     case .unresolvable: "unresolvable"
     case .cycle: "dependency-cycle"
     case .brokenCatalog: "internal-error"
+    case .sourceNotForRelease: "source-not-for-release"
     }
   }
 
@@ -22,6 +24,8 @@ public enum ResolverMessage: DiagnosticMessage {
     case .unresolvable: "the stack cannot be resolved"
     case .cycle(let path): "dependency cycle \(path)"
     case .brokenCatalog(let problem): "internal error: the built-in catalog cannot be read: \(problem)"
+    case .sourceNotForRelease(let source, let release):
+      "source '\(source)' has no build for Debian \(release), the release this machine runs"
     }
   }
 }

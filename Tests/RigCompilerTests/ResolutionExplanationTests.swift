@@ -42,7 +42,6 @@ import Testing
           and because no version of cuda-runtime >= 12.4 is available: source 'debian-bookworm' offers cuda-runtime 11.8.89~11.8.0-5~deb12u1 only
           and the stack requires comfyui                                            (rig.yaml:12:5)
           so the stack cannot be resolved
-        help: add 'debian-trixie' to 'sources:'; it offers cuda-runtime 12.4.127~12.4.1-2
         help: add 'nvidia-cuda' to 'sources:'; it offers cuda-runtime 13.2.2-1
 
         1 error
@@ -135,7 +134,7 @@ import Testing
         gpus:
           - { name: gpu0, model: RTX 5090, architecture: ada, memory: 32GiB }
         os: { distribution: debian, release: bookworm }
-      sources: [debian-bookworm, debian-trixie]
+      sources: [debian-bookworm]
       stack:
         - blender >= 5
       """
@@ -144,12 +143,52 @@ import Testing
         rig.yaml:12:5: error: the stack cannot be resolved [unresolvable]
         12 |   - blender >= 5
            |     ^~~~~~~~~~~~
-          because no version of blender >= 5 is available: source 'debian-bookworm' offers blender 3.4.1+dfsg-2+b1 only; source 'debian-trixie' offers blender 4.3.2+dfsg-2 only
+          because no version of blender >= 5 is available: source 'debian-bookworm' offers blender 3.4.1+dfsg-2+b1 only
           and the stack requires blender >= 5                                       (rig.yaml:12:5)
           so the stack cannot be resolved
         help: relax 'blender >= 5' (rig.yaml:12:5) to 'blender'
 
         1 error
+
+        """)
+  }
+
+  /// One Debian release per machine: a source of another release is refused where it is written, and resolution
+  /// does not run.
+  @Test func sourceOfAnotherRelease() {
+    let yaml = """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        os: { distribution: debian, release: trixie }
+      sources: [debian-trixie, debian-bookworm, nvidia-cuda]
+      stack:
+        - blender
+      """
+    #expect(
+      report(yaml) == """
+        rig.yaml:8:26: error: source 'debian-bookworm' has no build for Debian trixie, the release this machine runs [source-not-for-release]
+        8 | sources: [debian-trixie, debian-bookworm, nvidia-cuda]
+          |                          ^~~~~~~~~~~~~~~
+        rig.yaml:7:40: note: the machine's release is written here
+        7 |   os: { distribution: debian, release: trixie }
+          |                                        ^~~~~~
+        note: rig's catalog has 'debian-bookworm' for bookworm only
+        help: remove 'debian-bookworm' from 'sources:'; one machine runs one Debian release
+
+        rig.yaml:8:43: error: source 'nvidia-cuda' has no build for Debian trixie, the release this machine runs [source-not-for-release]
+        8 | sources: [debian-trixie, debian-bookworm, nvidia-cuda]
+          |                                           ^~~~~~~~~~~
+        rig.yaml:7:40: note: the machine's release is written here
+        7 |   os: { distribution: debian, release: trixie }
+          |                                        ^~~~~~
+        note: rig's catalog has 'nvidia-cuda' for bookworm only
+        help: remove 'nvidia-cuda' from 'sources:'; one machine runs one Debian release
+
+        2 errors
 
         """)
   }

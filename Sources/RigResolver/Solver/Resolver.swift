@@ -69,6 +69,26 @@ public enum Resolver {
     return .failure(failure)
   }
 
+  /// One Debian release per machine: every source the project enables has builds for the machine's release. A
+  /// source of another release (another Debian archive, a repository built for one release) is an error at the
+  /// source, never used and never suggested.
+  public static func sourceDiagnostics(
+    spec: RigSpec, catalog: Catalog, language: ProjectLanguage = .yaml
+  ) -> [Diagnostic] {
+    let release = spec.hardware.os.release
+    return spec.sources.compactMap { source in
+      guard let offered = catalog.sources[source.value], !offered.builds(for: release.value) else { return nil }
+      let builds = (offered.releases ?? []).sorted().joined(separator: ", ")
+      return Diagnostic(
+        ResolverMessage.sourceNotForRelease(source: source.value, release: release.value), at: source.range,
+        notes: [
+          DiagnosticNote("the machine's release is written here", at: release.range),
+          DiagnosticNote("rig's catalog has '\(source.value)' for \(builds) only"),
+        ],
+        help: [language.removeSource(source.value) + "; one machine runs one Debian release"])
+    }
+  }
+
   static func help(
     for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog, language: ProjectLanguage
   ) -> [String] {
@@ -94,7 +114,8 @@ public enum Resolver {
         }
         continue
       }
-      for source in catalog.sourceNames where !enabled.contains(source) {
+      for source in catalog.sourceNames
+      where !enabled.contains(source) && catalog.sources[source]?.builds(for: spec.hardware.os.release.value) == true {
         let offered = catalog.sources[source]?.components[missing.name]?.versions.map(\.version) ?? []
         guard let best = offered.last(where: missing.versions.contains) else { continue }
         var changed = spec
