@@ -107,21 +107,20 @@ public struct EmitterRegistry: Sendable {
   public func artifacts(for plan: Plan) -> [Artifact] {
     let enabled = emitters.filter { $0.isEnabled(plan) }
     var artifacts: [Artifact] = []
-    for emitter in enabled where !(emitter is any InstallingEmitter) { artifacts += checked(emitter, plan) }
+    for emitter in enabled where !(emitter is any InstallingEmitter) {
+      artifacts += checked(emitter.artifacts(for: plan), of: emitter)
+    }
     let made = artifacts
     for case let installer as any InstallingEmitter in enabled {
-      artifacts += checked(installer, plan) { installer.artifacts(for: plan, installing: made) }
+      artifacts += checked(installer.artifacts(for: plan, installing: made), of: installer)
     }
     // Each path is made by one emitter from fixed names and checked component names: a repeat is a bug in rig.
     precondition(Set(artifacts.map(\.path)).count == artifacts.count, "two artifacts share a path")
     return artifacts.sorted { $0.path < $1.path }
   }
 
-  /// `emitter`'s artifacts, each under its target's folder (anything else is a bug in the emitter).
-  private func checked(
-    _ emitter: any Emitter, _ plan: Plan, _ make: (() -> [Artifact])? = nil
-  ) -> [Artifact] {
-    let artifacts = make?() ?? emitter.artifacts(for: plan)
+  /// `artifacts`, each under the folder of `emitter`'s target (anything else is a bug in the emitter).
+  private func checked(_ artifacts: [Artifact], of emitter: any Emitter) -> [Artifact] {
     precondition(
       artifacts.allSatisfy { $0.target == emitter.target && $0.path.count > emitter.target.count + 1 },
       "target '\(emitter.target)' made a file outside its folder")
