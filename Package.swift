@@ -45,7 +45,8 @@ let package = Package(
     .target(name: "RigAllocation", dependencies: ["RigBasics", "RigModel", "RigResolver"], swiftSettings: swift6),
     // The Plan: the resolution as plain values and the allocation, which every emitter reads.
     .target(
-      name: "RigPlan", dependencies: ["RigModel", "RigCatalog", "RigResolver", "RigAllocation"], swiftSettings: swift6),
+      name: "RigPlan", dependencies: ["RigBasics", "RigModel", "RigCatalog", "RigResolver", "RigAllocation"],
+      swiftSettings: swift6),
     // One folder per target; each emitter is a pure function from a plan to artifacts (YAML through Yams).
     .target(
       name: "RigEmitters",

@@ -67,6 +67,22 @@ public struct AptRepository: Sendable, Hashable {
   public var hasComponents: Bool
 }
 
+/// How a component that is a service runs: the unit its package ships, or the program rig's own unit starts.
+public struct CatalogService: Sendable, Hashable {
+  /// The unit the package installs and starts itself (`prometheus-node-exporter.service`); rig extends it with a
+  /// drop-in. Nil when the package ships none.
+  public var unit: String?
+  /// The program rig's unit runs (an absolute path) and its arguments, when the package ships no unit.
+  public var exec: String?
+  public var args: [String]
+
+  public init(unit: String? = nil, exec: String? = nil, args: [String] = []) {
+    self.unit = unit
+    self.exec = exec
+    self.args = args
+  }
+}
+
 /// What one source offers of one component.
 public struct CatalogComponent: Sendable, Hashable {
   public var name: String
@@ -79,6 +95,8 @@ public struct CatalogComponent: Sendable, Hashable {
   public var areas: [String]
   /// How to install it when the source is not an apt repository.
   public var archive: ArchiveRecipe?
+  /// How it runs as a service (`runtime: systemd`), when it is one.
+  public var service: CatalogService?
   public var versions: [CatalogVersion]
   public var location: CatalogLocation
 }
@@ -251,8 +269,9 @@ private struct CatalogParser {
     var architecture = "amd64"
     var areas = ["main"]
     var archive: ArchiveRecipe?
+    var service: CatalogService?
     var versions: [CatalogVersion] = []
-    for field in try mapping(node, allowed: ["package", "architecture", "areas", "archive", "versions"]) {
+    for field in try mapping(node, allowed: ["package", "architecture", "areas", "archive", "service", "versions"]) {
       switch field.key {
       case "package": package = try string(field.value)
       case "architecture": architecture = try string(field.value)
@@ -270,6 +289,19 @@ private struct CatalogParser {
           }
         }
         archive = recipe
+      case "service":
+        var facts = CatalogService()
+        for entry in try mapping(field.value, allowed: ["unit", "exec", "args"]) {
+          switch entry.key {
+          case "unit": facts.unit = try string(entry.value)
+          case "exec": facts.exec = try string(entry.value)
+          default: facts.args = try strings(entry.value)
+          }
+        }
+        guard (facts.unit == nil) != (facts.exec == nil), facts.exec?.hasPrefix("/") ?? true else {
+          throw fail(field.value, "a service names the package's 'unit' or an absolute 'exec', one of the two")
+        }
+        service = facts
       default:
         for entry in try mapping(field.value, allowed: []) {
           versions.append(try version(entry.key, keyNode: entry.keyNode, entry.value))
@@ -282,7 +314,8 @@ private struct CatalogParser {
         keyNode, "versions of '\(name)' must be listed in ascending Debian order ('\(a.version)', '\(b.version)')")
     }
     return CatalogComponent(
-      name: name, package: package, architecture: architecture, areas: areas, archive: archive, versions: versions,
+      name: name, package: package, architecture: architecture, areas: areas, archive: archive, service: service,
+      versions: versions,
       location: location(keyNode))
   }
 

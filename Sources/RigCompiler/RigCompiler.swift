@@ -162,6 +162,19 @@ public enum RigCompiler {
     case .success(let resolution):
       let graph = DependencyGraph(resolution)
       for diagnostic in graph.cycleDiagnostics { result.diagnostics.emit(diagnostic) }
+      let chosen = Dictionary(
+        resolution.components.compactMap { component -> (String, CatalogComponent)? in
+          guard case .catalog(let location) = component.origin,
+            let entry = catalog.sources[location.source]?.components[component.name]
+          else { return nil }
+          return (component.name, entry)
+        }, uniquingKeysWith: { a, _ in a })
+      for diagnostic in Service.diagnostics(
+        spec: spec, chosen: Set(resolution.components.map(\.name)), catalogEntry: { chosen[$0] },
+        language: origin.language)
+      {
+        result.diagnostics.emit(diagnostic)
+      }
       // Kept even with cycles, so that `rig graph` can show them.
       let resolved = CheckResult.Resolved(resolution: resolution, graph: graph, catalog: catalog)
       result.progress = .resolved(spec, resolved)

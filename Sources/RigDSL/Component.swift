@@ -36,9 +36,10 @@ public struct ComponentPart: Sendable {
     case version(Version)
     case runtime(Runtime)
     case image(String)
+    case exec(program: String, arguments: [String])
     case ports([Int])
     case environment(Env)
-    case storage(path: String, size: ByteCount)
+    case storage(path: String, size: ByteCount?)
     case cpu(CPU)
     case memory(ByteCount)
     case gpu(memory: ByteCount, sharing: GPUSharing?)
@@ -54,6 +55,7 @@ public struct ComponentPart: Sendable {
     case .version: "versions"
     case .runtime: "runtime"
     case .image: "image"
+    case .exec: "exec"
     case .ports: "ports"
     case .environment: "env"
     case .storage: "storage"
@@ -78,6 +80,8 @@ public enum ComponentBuilder: ListBuilder {
   public static func buildExpression(_ part: Runs) -> [ComponentPart] { [part.part] }
   /// Its container image.
   public static func buildExpression(_ part: Image) -> [ComponentPart] { [part.part] }
+  /// The program it runs.
+  public static func buildExpression(_ part: Exec) -> [ComponentPart] { [part.part] }
   /// Ports it listens on.
   public static func buildExpression(_ part: Ports) -> [ComponentPart] { [part.part] }
   /// An environment variable.
@@ -155,6 +159,21 @@ public struct Image: Sendable {
   }
 }
 
+/// The program the component runs and its arguments (`exec:` and `args:`): a systemd service's `ExecStart=`, or a
+/// container's command.
+public struct Exec: Sendable {
+  let part: ComponentPart
+
+  /// The program at the absolute path `program`, run with `arguments`.
+  public init(
+    _ program: String, _ arguments: String..., fileID: String = #fileID, filePath: String = #filePath,
+    line: Int = #line, column: Int = #column
+  ) {
+    part = ComponentPart(
+      kind: .exec(program: program, arguments: arguments), site: callRange("Exec", fileID, filePath, line, column))
+  }
+}
+
 /// TCP ports the component listens on (`ports:`); several add up.
 public struct Ports: Sendable {
   let part: ComponentPart
@@ -201,13 +220,14 @@ public struct Env: Sendable {
   }
 }
 
-/// State the component keeps across restarts (`storage:`): a volume of `size` mounted at `path`.
+/// State the component keeps across restarts (`storage:`): in Kubernetes a volume of `size` mounted at `path`;
+/// under systemd the state directory `path`, under `/var/lib/`, with no size.
 public struct Storage: Sendable {
   let part: ComponentPart
 
-  /// A volume of `size` at the absolute `path`.
+  /// A volume of `size` at the absolute `path`, or a state directory at `path`.
   public init(
-    path: String, size: ByteCount, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line,
+    path: String, size: ByteCount? = nil, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line,
     column: Int = #column
   ) {
     part = ComponentPart(

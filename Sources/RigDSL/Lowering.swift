@@ -230,6 +230,9 @@ struct Lowering {
           ComponentVersion(version: Located(parsed, at: at), requires: requires.compactMap { $0 }))
       case .runtime(let runtime): component.runtime = Located(runtime, at: at)
       case .image(let image): component.image = Located(image, at: at)
+      case .exec(let program, let arguments):
+        component.exec = Located(program, at: at)
+        component.args = arguments.map { Located($0, at: at) }
       case .ports(let ports): component.ports += ports.map { Located($0, at: at) }
       case .environment(let variable):
         let value: EnvironmentValue =
@@ -239,7 +242,7 @@ struct Lowering {
           }
         component.environment.append(EnvironmentVariable(name: Located(variable.name, at: at), value: value))
       case .storage(let path, let size):
-        component.storage = RigModel.Storage(path: Located(path, at: at), size: Located(size, at: at))
+        component.storage = RigModel.Storage(path: Located(path, at: at), size: size.map { Located($0, at: at) })
       case .cpu(let cpu):
         var cpus: Located<CPUListExpression>?
         if let selection = cpu.cpus {

@@ -34,17 +34,33 @@ public struct Installation: Sendable, Hashable {
   /// Files of one target are installed in this order (lower first, then by path within the artifacts' order):
   /// a cluster's namespace before the objects in it, a configuration before what reads it.
   public var rank: Int
+  /// Debian packages the file configures, which must be installed for it to mean anything (irqbalance for its
+  /// drop-in).
+  public var configures: [String]
 
   public init(
     _ path: String, owner: String = "root", group: String = "root", mode: String = "0644", effects: [Effect] = [],
-    rank: Int = 0
+    rank: Int = 0, configures: [String] = []
   ) {
+    self.configures = configures
     self.path = path
     self.owner = owner
     self.group = group
     self.mode = mode
     self.effects = effects
     self.rank = rank
+  }
+
+  /// The unit the file is, or extends when it is a drop-in (`NAME.service.d/…`); nil for other files.
+  public var unit: String? {
+    let parts = path.split(separator: "/")
+    guard parts.count >= 2 else { return nil }
+    let folder = parts[parts.count - 2]
+    if folder.hasSuffix(".service.d") || folder.hasSuffix(".slice.d") {
+      return String(folder.dropLast(2))
+    }
+    let name = parts[parts.count - 1]
+    return name.hasSuffix(".service") || name.hasSuffix(".slice") ? String(name) : nil
   }
 
   /// What the host does after an installed file changes.
@@ -57,6 +73,8 @@ public struct Installation: Sendable, Hashable {
     case reexecuteSystemd
     /// The unit is enabled for boot (the link its `[Install]` section asks for) and started.
     case enableAndStartUnit
+    /// The unit the file is (or the drop-in extends) restarts, so that the change takes effect now.
+    case restartUnit
     /// The kubelet takes a new CPU manager policy: stopped, its CPU manager state removed, started (only where the
     /// stack installs the kubelet).
     case applyKubeletCPUPolicy

@@ -36,6 +36,14 @@ public enum ProjectLanguage: Sendable, Hashable {
     }
   }
 
+  /// Naming the program a service runs.
+  public func nameProgram(of component: String) -> String {
+    switch self {
+    case .yaml: "name its program with 'exec:' (and 'args:') under 'components.\(component)'"
+    case .swift: "name its program with 'Exec(…)' in 'Component(\"\(component)\")'"
+    }
+  }
+
   /// Enabling an output target (`ansible`, `kubernetes`, …) in `file`.
   public func enableTarget(_ target: String, in file: String) -> String {
     switch self {

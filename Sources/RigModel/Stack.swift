@@ -84,12 +84,13 @@ public struct EnvironmentVariable: Sendable, Hashable {
   }
 }
 
-/// State a component keeps across restarts: a volume of `size` mounted at `path`.
+/// State a component keeps across restarts: in Kubernetes a volume of `size` mounted at `path`; under systemd the
+/// service's state directory at `path` (under `/var/lib/`), whose size systemd cannot cap.
 public struct Storage: Sendable, Hashable {
   public var path: Located<String>
-  public var size: Located<ByteCount>
+  public var size: Located<ByteCount>?
 
-  public init(path: Located<String>, size: Located<ByteCount>) {
+  public init(path: Located<String>, size: Located<ByteCount>?) {
     self.path = path
     self.size = size
   }
@@ -114,6 +115,10 @@ public struct Component: Sendable, Hashable {
   public var versions: [ComponentVersion]
   public var runtime: Located<Runtime>?
   public var image: Located<String>?
+  /// The program a systemd service runs (an absolute path), or a container's command.
+  public var exec: Located<String>?
+  /// Arguments of the program, in order.
+  public var args: [Located<String>]
   public var ports: [Located<Int>]
   /// Environment variables, in the order written.
   public var environment: [EnvironmentVariable]
@@ -123,7 +128,8 @@ public struct Component: Sendable, Hashable {
 
   public init(
     name: Located<String>, description: String? = nil, versions: [ComponentVersion] = [],
-    runtime: Located<Runtime>? = nil, image: Located<String>? = nil, ports: [Located<Int>] = [],
+    runtime: Located<Runtime>? = nil, image: Located<String>? = nil, exec: Located<String>? = nil,
+    args: [Located<String>] = [], ports: [Located<Int>] = [],
     environment: [EnvironmentVariable] = [], storage: Storage? = nil, resources: Resources = Resources(),
     exclusiveGroup: Located<String>? = nil
   ) {
@@ -132,6 +138,8 @@ public struct Component: Sendable, Hashable {
     self.versions = versions
     self.runtime = runtime
     self.image = image
+    self.exec = exec
+    self.args = args
     self.ports = ports
     self.environment = environment
     self.storage = storage

@@ -11,6 +11,7 @@ package enum RuleMessage: DiagnosticMessage {
   case duplicateDefinition(String)
   case topology(String)
   case imageNotPinned(String)
+  case notForRuntime(String)
 
   package var id: DiagnosticID {
     switch self {
@@ -23,6 +24,7 @@ package enum RuleMessage: DiagnosticMessage {
     case .duplicateDefinition: "duplicate-definition"
     case .topology: "bad-topology"
     case .imageNotPinned: "image-not-pinned"
+    case .notForRuntime: "not-for-runtime"
     }
   }
 
@@ -38,7 +40,7 @@ package enum RuleMessage: DiagnosticMessage {
     case .missingKey(let key, let context): "missing required key '\(key)' \(context)"
     case .badCPUList(let message), .badConstraint(let message), .badVersion(let message), .invalidValue(let message),
       .conflictingKeys(let message), .duplicateDefinition(let message), .topology(let message),
-      .imageNotPinned(let message):
+      .imageNotPinned(let message), .notForRuntime(let message):
       message
     }
   }

@@ -285,6 +285,71 @@ public enum ModelRules {
     return ok
   }
 
+  /// Every field of a component is one its runtime honours; a field it cannot honour is an error at the field,
+  /// never dropped. Kubernetes takes them all (a volume needs its size); a systemd service runs a program on the
+  /// host, so no image, and keeps its state in a directory under `/var/lib/`, which systemd cannot cap; a component
+  /// installed on the host runs under nobody's control, so nothing that describes a running process applies (its
+  /// `resources:` stay: they are reservations in the machine's budgets, isolated cores one starts it on by hand).
+  package static func runtimeFields(_ component: Component, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    let name = component.name.value.excerpt
+    var ok = true
+    func refuse(_ message: String, at range: SourceRange?, help: String) {
+      diagnostics.emit(RuleMessage.notForRuntime(message), at: range, help: [help])
+      ok = false
+    }
+    switch component.effectiveRuntime {
+    case .kubernetes:
+      if let storage = component.storage, storage.size == nil {
+        refuse(
+          "the volume of Kubernetes workload '\(name)' has no size", at: storage.path.range,
+          help: "add 'size:' under 'storage:', such as 'size: 100GiB'")
+      }
+    case .systemd:
+      if let image = component.image {
+        refuse(
+          "'\(name)' runs as a systemd service, a program on the host: it cannot run a container image",
+          at: image.range, help: "name its program with 'exec:', or run it with 'runtime: kubernetes'")
+      }
+      if let first = component.ports.first {
+        refuse(
+          "'\(name)' runs as a systemd service, and systemd does not publish or limit the ports a service "
+            + "listens on", at: first.range,
+          help: "remove 'ports:' and pass the port to the program in 'args:', such as '--port', '8081'")
+      }
+      if let storage = component.storage {
+        if let size = storage.size {
+          refuse(
+            "systemd cannot cap the size of the state directory of '\(name)'", at: size.range,
+            help: "remove 'size:', or run it with 'runtime: kubernetes', whose volume has a size")
+        }
+        let folder = storage.path.value
+        if !folder.hasPrefix("/var/lib/") || folder.dropFirst("/var/lib/".count).isEmpty {
+          refuse(
+            "'\(name)' runs as a systemd service, which keeps its state in a directory under /var/lib/ "
+              + "(StateDirectory=), not at '\(folder.excerpt)'",
+            at: storage.path.range, help: "use a folder such as '/var/lib/\(name)'")
+        }
+      }
+    case .host:
+      let why =
+        component.runtime == nil
+        ? "'\(name)' has no 'runtime:', so rig installs it on the host and runs nothing"
+        : "'\(name)' is installed on the host ('runtime: host'), and rig runs nothing"
+      let help = "run it with 'runtime: systemd' (a service) or 'runtime: kubernetes', or remove"
+      var fields: [(String, SourceRange?)] = []
+      if let image = component.image { fields.append(("image", image.range)) }
+      if let exec = component.exec { fields.append(("exec", exec.range)) }
+      if let first = component.args.first { fields.append(("args", first.range)) }
+      if let first = component.environment.first { fields.append(("env", first.name.range)) }
+      if let storage = component.storage { fields.append(("storage", storage.path.range)) }
+      if let first = component.ports.first { fields.append(("ports", first.range)) }
+      for (field, range) in fields {
+        refuse("\(why): its '\(field)' would have no effect", at: range, help: "\(help) '\(field)'")
+      }
+    }
+    return ok
+  }
+
   /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
   package static func checkPinned(_ image: Located<String>, _ diagnostics: inout DiagnosticEngine) {
     let reference = image.value
@@ -467,9 +532,10 @@ private struct Checker {
         pattern(key, "secretKey", "\(path).env.\(variable.name.value).key", example: "token")
       }
     }
+    if let exec = component.exec { pattern(exec, "absolutePath", "\(path).exec", example: "/usr/bin/llama-server") }
     if let storage = component.storage {
       pattern(storage.path, "absolutePath", "\(path).storage.path", example: "/data")
-      limited(storage.size, "\(path).storage.size")
+      if let size = storage.size { limited(size, "\(path).storage.size") }
     }
     var ports: [Int: SourceRange?] = [:]
     for (index, port) in component.ports.enumerated() where inRange(port, Limits.port, "\(path).ports[\(index)]") {
@@ -490,6 +556,7 @@ private struct Checker {
       pattern(group, "dnsLabel", "\(path).exclusive_group", example: "gpu-heavy")
     }
     if component.runtime?.value == .kubernetes { _ = ModelRules.kubernetesWorkload(component, &diagnostics) }
+    _ = ModelRules.runtimeFields(component, &diagnostics)
   }
 
   // MARK: Policies and targets

@@ -144,8 +144,10 @@ public enum RigSchema {
   ])
 
   public static let storage = ObjectSchema([
-    .init("path", .ref("absolutePath"), required: true, "where the volume is mounted"),
-    .init("size", bytes, required: true, "volume size"),
+    .init(
+      "path", .ref("absolutePath"), required: true,
+      "where the volume is mounted (Kubernetes), or the state directory under /var/lib/ (systemd)"),
+    .init("size", bytes, "volume size (Kubernetes, where it is required; systemd cannot cap a directory's size)"),
   ])
 
   public static let component = ObjectSchema([
@@ -155,6 +157,10 @@ public enum RigSchema {
       "versions and their requirements"),
     .init("runtime", .enumeration(names(Runtime.self)), "how it runs"),
     .init("image", .ref("image"), "container image reference, pinned by tag or digest"),
+    .init(
+      "exec", .ref("absolutePath"),
+      "the program to run: a systemd service's ExecStart, a container's command (default: the catalog's)"),
+    .init("args", .array(.string), "the program's arguments"),
     .init("ports", .array(.integer(Limits.port)), "TCP ports it serves"),
     .init(
       "env", .map(key: "environmentName", value: .oneOf([.string, .object(secretReference)])),

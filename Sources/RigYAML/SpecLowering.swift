@@ -212,6 +212,18 @@ extension Lowering {
         ok = false
       }
     }
+    if let execValue = fields["exec"] {
+      if let exec = patterned(execValue, "absolutePath", example: "/usr/bin/llama-server") {
+        component.exec = exec
+      } else {
+        ok = false
+      }
+    }
+    if let argsValue = fields["args"] {
+      for item in list(argsValue) ?? [] {
+        if let argument = string(item) { component.args.append(argument) } else { ok = false }
+      }
+    }
     if let environmentValue = fields["env"] {
       for (key, value) in map(environmentValue) ?? [] {
         guard let name = patterned(key: key, "environmentName", example: "OLLAMA_HOST") else {
@@ -235,8 +247,13 @@ extension Lowering {
       // Path and size are both read, so that a mistake in each is reported.
       let storage = object(storageValue, RigSchema.storage)
       let path = storage?["path"].flatMap { patterned($0, "absolutePath", example: "/data") }
-      let size = storage?["size"].flatMap { bytes($0) }
-      if let path, let size { component.storage = Storage(path: path, size: size) } else { ok = false }
+      let sizeValue = storage?["size"]
+      let size = sizeValue.flatMap { bytes($0) }
+      if let path, sizeValue == nil || size != nil {
+        component.storage = Storage(path: path, size: size)
+      } else {
+        ok = false
+      }
     }
     if let portsValue = fields["ports"] {
       var seen: [Int: SourceRange?] = [:]
@@ -254,6 +271,7 @@ extension Lowering {
       component.exclusiveGroup = patterned(groupValue, "dnsLabel", example: "gpu-heavy")
     }
     if component.runtime?.value == .kubernetes, !ModelRules.kubernetesWorkload(component, &diagnostics) { ok = false }
+    if !ModelRules.runtimeFields(component, &diagnostics) { ok = false }
     // Environment variables in name order: a mapping's key order carries no meaning, and output must not
     // depend on it.
     component.environment.sort { $0.name.value < $1.name.value }

@@ -120,6 +120,7 @@ import Testing
       var body = "stack: [\(runtimes.indices.map { "c\($0)" }.joined(separator: ", "))]\ncomponents:\n"
       for (index, runtime) in runtimes.enumerated() {
         body += "  c\(index):\n    versions: { \"1.0\": {} }\n    runtime: \(runtime)\n"
+        if runtime == "systemd" { body += "    exec: /usr/bin/true\n" }
         body += "    resources:\n      cpu: { cores: 1, placement: isolated }\n      memory: 1GiB\n"
       }
       return try #require(check(body).allocation).cpu.kernelParameters
@@ -140,6 +141,7 @@ import Testing
       var body = "stack: [\(runtimes.indices.map { "c\($0)" }.joined(separator: ", "))]\ncomponents:\n"
       for (index, runtime) in runtimes.enumerated() {
         body += "  c\(index):\n    versions: { \"1.0\": {} }\n    runtime: \(runtime)\n"
+        if runtime == "systemd" { body += "    exec: /usr/bin/true\n" }
         body += "    resources:\n      gpu: { memory: 2GiB }\n"
       }
       return try #require(check(body).allocation).timeSlicing

@@ -10,6 +10,9 @@ import Testing
   static let machines: [(example: String, release: String, units: [String])] = [
     ("debian-host", "bookworm", ["prometheus-node-exporter.service"]),
     ("debian-host-trixie", "trixie", ["prometheus-node-exporter.service"]),
+    // Every runtime: a host package, a package's own unit in an isolated slice, and a unit rig writes (busybox's
+    // web server with arguments, environment, a secret and a state directory), each a real process.
+    ("debian-services", "bookworm", ["prometheus-node-exporter.service", "static-web.service"]),
   ]
 
   @Test func everyReleaseHasAMachine() {
@@ -27,6 +30,16 @@ import Testing
       #expect(applied.status == 0, "\(machine.example): \(applied.stdout)\(applied.stderr)")
       #expect(applied.stdout.contains("apply: OK: \(machine.release) converged"), "\(applied.stdout)")
       for unit in machine.units { #expect(applied.stdout.contains("apply: ok: \(unit) active")) }
+      if machine.example == "debian-services" {
+        for line in [
+          "apply: ok: static-web.service runs with GREETING=…",
+          "apply: ok: static-web.service has the secret static-web.token in its environment",
+          "apply: ok: prometheus-node-exporter.service in rig-prometheus_node_exporter.slice",
+          "apply: ok: rig-prometheus_node_exporter.slice AllowedCPUs=6-7",
+        ] {
+          #expect(applied.stdout.contains(line), "\(applied.stdout)")
+        }
+      }
     }
   }
 }

@@ -149,6 +149,7 @@ import Testing
     let rig = Rig("warned") {
       Self.machine()
       Component("app") {
+        Runs(.kubernetes)
         Image("docker.io/library/app:latest")  // @latest
       }
     }
@@ -223,6 +224,7 @@ import Testing
     let rig = Rig("columns") {
       Hardware.cpu(.hybrid(performance: 4, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
       Component("app") {
+        Runs(.kubernetes)
         Description("déjà vu — ☃"); Ports(0)  // @unicode
       }
       Policies { MemoryPolicy(reserve: .gib(1)) }

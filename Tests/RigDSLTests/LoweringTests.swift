@@ -169,6 +169,7 @@ import Testing
     let rig = Rig("env") {
       Hardware.cpu(.hybrid(performance: 1, efficiency: 0)).memory(.gib(8)).os(.debian(.bookworm))
       Component("app") {
+        Runs(.kubernetes)
         Env("ZED", "1")
         Env("ALPHA", "2")
         Env("MIDDLE", "3")
@@ -232,6 +233,7 @@ import Testing
       for index in 0..<gpus {
         Component("worker\(index)") {
           if index == 0 { Description("the first") } else { Description("worker \(index)") }
+          Runs(.kubernetes)
           for port in [8000, 9000] { Ports(port + index) }
           switch index {
           case 0: Memory(.gib(1))

@@ -104,10 +104,11 @@ import Testing
       }),
     Case(
       name: "environment variable name and secret",
-      yaml: yaml("components: { web: { env: { 1ST: x, TOKEN: { secret: Store, key: token } } } }"),
+      yaml: yaml("components: { web: { runtime: kubernetes, env: { 1ST: x, TOKEN: { secret: Store, key: token } } } }"),
       rig: Rig("parity") {
         machine
         Component("web") {
+          Runs(.kubernetes)
           Env("1ST", "x")
           Env("TOKEN", secret: "Store", key: "token")
         }
@@ -138,12 +139,39 @@ import Testing
       }),
     Case(
       name: "storage path, size limit, exclusive group",
-      yaml: yaml("components: { db: { storage: { path: data, size: 2048TiB }, exclusive_group: Heavy } }"),
+      yaml: yaml(
+        "components: { db: { runtime: kubernetes, storage: { path: data, size: 2048TiB }, exclusive_group: Heavy } }"),
       rig: Rig("parity") {
         machine
         Component("db") {
+          Runs(.kubernetes)
           Storage(path: "data", size: .tib(2048))
           ExclusiveGroup("Heavy")
+        }
+      }),
+    Case(
+      name: "fields a runtime cannot honour",
+      yaml: yaml(
+        """
+        components:
+          svc: { runtime: systemd, image: "a/b:1", storage: { path: /srv/svc, size: 1GiB } }
+          tool: { exec: /usr/bin/tool, args: [x], ports: [80] }
+          vol: { runtime: kubernetes, storage: { path: /data } }
+        """),
+      rig: Rig("parity") {
+        machine
+        Component("svc") {
+          Runs(.systemd)
+          Image("a/b:1")
+          Storage(path: "/srv/svc", size: .gib(1))
+        }
+        Component("tool") {
+          Exec("/usr/bin/tool", "x")
+          Ports(80)
+        }
+        Component("vol") {
+          Runs(.kubernetes)
+          Storage(path: "/data")
         }
       }),
     Case(

@@ -39,6 +39,7 @@ import Yams
     components:
       ollama:
         runtime: systemd
+        exec: /usr/bin/true
         resources:
           cpu: { cores: 2, placement: isolated }
     targets: { ansible: { host: gpu-box.lan }, kernel: {}, systemd: {} }
@@ -98,7 +99,7 @@ import Yams
         == contents(artifacts, "systemd/rig-ollama.slice"))
     #expect(
       tasks(play, "handlers").compactMap { $0["name"] as? String } == [
-        "Update GRUB", "Reload systemd", "Reexecute systemd",
+        "Reload systemd", "Reexecute systemd", "Restart irqbalance.service", "Restart ollama.service", "Update GRUB",
       ])
     // Folders that may be missing are created before anything is copied into them.
     let names = tasks(play).compactMap { $0["name"] as? String }

@@ -170,6 +170,7 @@ import Yams
         svc:
           versions: { "1.0": {} }
           runtime: systemd
+          exec: /usr/bin/true
           resources:
             cpu: { cores: 1, placement: isolated }
       targets: { kubernetes: { version: "1.30", namespace: lab } }

@@ -255,6 +255,7 @@ import Testing
         components:
           ollama:
             runtime: systemd
+            exec: /usr/bin/true
             resources:
               cpu: { cores: 2, placement: isolated }
               gpu: { memory: 4GiB }
@@ -299,6 +300,7 @@ import Testing
             description: "x\"; boot.kernelParams = [ \"evil\" ]; x = \"${builtins.abort \"pwned\"} C:\\temp 100%\nExecStart=/bin/evil"
             versions: { "1.0": {} }
             runtime: systemd
+            exec: /usr/bin/true
             resources:
               cpu: { cores: 1, placement: isolated }
         targets: { nix: { release: "24.11" } }
@@ -321,6 +323,7 @@ import Testing
           g++-tools:
             versions: { "1.0": {} }
             runtime: systemd
+            exec: /usr/bin/true
             resources:
               cpu: { cores: 1, placement: isolated }
         targets: { nix: { release: "24.11" } }

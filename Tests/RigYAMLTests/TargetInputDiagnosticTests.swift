@@ -27,6 +27,7 @@ import Testing
             image: docker.io/library/nginx
           web:
             versions: { "1.0": {} }
+            runtime: kubernetes
             image: ghcr.io/example/web:latest
 
         """, file: "rig.yaml")
@@ -39,8 +40,8 @@ import Testing
         note: the artifacts pin the image as written, so what runs can change without a change here
         help: pin a version tag or a digest, such as 'docker.io/library/nginx:1.2.3' or 'docker.io/library/nginx@sha256:…'
 
-        rig.yaml:16:12: warning: image 'ghcr.io/example/web:latest' uses the moving tag 'latest' [image-not-pinned]
-        16 |     image: ghcr.io/example/web:latest
+        rig.yaml:17:12: warning: image 'ghcr.io/example/web:latest' uses the moving tag 'latest' [image-not-pinned]
+        17 |     image: ghcr.io/example/web:latest
            |            ^~~~~~~~~~~~~~~~~~~~~~~~~~
         note: the artifacts pin the image as written, so what runs can change without a change here
         help: pin a version tag or a digest, such as 'ghcr.io/example/web:1.2.3' or 'ghcr.io/example/web@sha256:…'

@@ -113,7 +113,7 @@ import Testing
       \(Machine.base)
       sources: [nvidia-cuda, nvidia-cuda]
       components:
-        a: { ports: [80, 80] }
+        a: { runtime: kubernetes, ports: [80, 80] }
 
       """,
       """
@@ -124,12 +124,12 @@ import Testing
       8 | sources: [nvidia-cuda, nvidia-cuda]
         |           ^~~~~~~~~~~
 
-      rig.yaml:10:20: error: port 80 is listed twice [duplicate-definition]
-      10 |   a: { ports: [80, 80] }
-         |                    ^~
-      rig.yaml:10:16: note: first listed here
-      10 |   a: { ports: [80, 80] }
-         |                ^~
+      rig.yaml:10:41: error: port 80 is listed twice [duplicate-definition]
+      10 |   a: { runtime: kubernetes, ports: [80, 80] }
+         |                                         ^~
+      rig.yaml:10:37: note: first listed here
+      10 |   a: { runtime: kubernetes, ports: [80, 80] }
+         |                                     ^~
 
       2 errors
 

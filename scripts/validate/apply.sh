@@ -12,7 +12,11 @@
 #   - run 1 has failed=0 and unreachable=0;
 #   - run 2 has changed=0 and failed=0 (the playbook is idempotent);
 #   - every package of the playbook's apt tasks is installed at the version the playbook pins (dpkg-query);
-#   - every unit the playbook starts, and every UNIT named on the command line, is active.
+#   - every unit the playbook starts, and every UNIT named on the command line, is active;
+#   - every service rig writes or extends runs with the environment its unit sets (its main process's environ),
+#     secrets included: each credential a unit loads (LoadCredential=ID:PATH) is put at PATH before the run with a
+#     stand-in value, as the machine's operator puts the real one;
+#   - every slice rig writes has its AllowedCPUs= and MemoryMax=, and the services that name it run in it.
 # Needs root, debootstrap and systemd-container (scripts/bootstrap.sh installs them), and the Debian archive.
 set -euo pipefail
 
@@ -64,6 +68,19 @@ cp -a --reflink=auto "$base" "$work/root"
 # The inventory's host name is the machine's name, as on a real host.
 host=$(awk '/^    [A-Za-z0-9]/ { sub(":.*", "", $1); print $1; exit }' "$output/ansible/inventory.yml")
 echo "${host:-rig-apply}" >"$work/root/etc/hostname"
+
+# The operator's part: each secret a unit loads, at its path, readable by root alone (a stand-in value here).
+shopt -s nullglob
+units_written=("$output"/systemd/*.service "$output"/systemd/*.service.d/*.conf)
+slices_written=("$output"/systemd/*.slice)
+shopt -u nullglob
+if [ ${#units_written[@]} -gt 0 ]; then
+  sed -n 's/^LoadCredential=//p' "${units_written[@]}" | sort -u | while IFS=: read -r id path; do
+    install -d -m 0700 "$work/root${path%/*}"
+    printf 'rig-apply-%s' "$id" >"$work/root$path"
+    chmod 0600 "$work/root$path"
+  done
+fi
 
 systemd-nspawn -q -D "$work/root" --register=no --keep-unit -b >"$work/console.log" 2>&1 </dev/null &
 nspawn=$!
@@ -124,6 +141,8 @@ while read -r kind item; do
       name=${item%%=*}
       want=${item#*=}
       got=$(inside dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$name" 2>/dev/null || true)
+      # A package installed at no pinned version (one a file configures) need only be installed.
+      [ "$item" != "$name" ] || { want=${got#ii }; [ "$got" != "ii " ] || want=missing; }
       if [ "$got" = "ii $want" ]; then
         echo "apply: ok: $name $want"
       else
@@ -143,6 +162,57 @@ while read -r kind item; do
       ;;
   esac
 done <"$work/expected"
+# The environment of each service rig writes or extends, read from its main process.
+unquote() { local v=$1; if [[ $v == \"*\" ]]; then v=${v:1:-1}; v=${v//\\\"/\"}; v=${v//%%/%}; fi; printf '%s' "$v"; }
+for file in "${units_written[@]}"; do
+  case "$file" in
+    *.service.d/*) unit=$(basename "$(dirname "$file")"); unit=${unit%.d} ;;
+    *) unit=$(basename "$file") ;;
+  esac
+  [ "$unit" != irqbalance.service ] || continue  # a banned-CPU list for a daemon that may not run in a container
+  wants=()
+  while IFS= read -r line; do wants+=("$(unquote "$line")"); done < <(sed -n 's/^Environment=//p' "$file")
+  while IFS=: read -r id _; do wants+=("=rig-apply-$id"); done < <(sed -n 's/^LoadCredential=//p' "$file")
+  slice=$(sed -n 's/^Slice=//p' "$file")
+  [ ${#wants[@]} -gt 0 ] || [ -n "$slice" ] || continue
+  pid=$(inside systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0)
+  if [ "${pid:-0}" = 0 ]; then
+    echo "apply: $unit has no main process" >&2
+    problems=$((problems + 1))
+    continue
+  fi
+  environ=$(inside cat "/proc/$pid/environ" 2>/dev/null | tr '\0' '\n')
+  for want in "${wants[@]}"; do
+    if { [[ $want == =* ]] && grep -q -- "$want\$" <<<"$environ"; } || grep -qxF -- "$want" <<<"$environ"; then
+      if [[ $want == =* ]]; then echo "apply: ok: $unit has the secret ${want#=rig-apply-} in its environment"
+      else echo "apply: ok: $unit runs with ${want%%=*}=…"; fi
+    else
+      echo "apply: $unit (PID $pid) runs without '$want'" >&2
+      problems=$((problems + 1))
+    fi
+  done
+  if [ -n "$slice" ]; then
+    got=$(inside systemctl show -p Slice --value "$unit")
+    if [ "$got" = "$slice" ]; then echo "apply: ok: $unit in $slice"; else
+      echo "apply: $unit runs in '$got', not $slice" >&2
+      problems=$((problems + 1))
+    fi
+  fi
+done
+# Each slice's CPUs and memory, as systemd holds them.
+for file in "${slices_written[@]}"; do
+  slice=$(basename "$file")
+  for key in AllowedCPUs MemoryMax; do
+    want=$(sed -n "s/^$key=//p" "$file")
+    [ -n "$want" ] || continue
+    got=$(inside systemctl show -p "$key" --value "$slice")
+    if [ "$got" = "$want" ]; then echo "apply: ok: $slice $key=$got"; else
+      echo "apply: $slice has $key='$got', not '$want'" >&2
+      problems=$((problems + 1))
+    fi
+  done
+done
+
 # Units of Debian's packages that cannot run in a container (nvmf-autoconnect needs NVMe fabrics) are reported,
 # not judged: the units rig starts or names are checked above.
 failed=$(inside systemctl list-units --state=failed --plain --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ')

@@ -52,9 +52,10 @@ done
 
 # verify --root requires Exec*= binaries to exist inside R. Add an empty executable placeholder for each
 # binary present on this machine, and for ones only the target machine has (MISSING_OK: nvidia-smi ships
-# with the NVIDIA driver). Any other missing binary fails here: verify itself only checks the FIRST
+# with the NVIDIA driver; ollama comes from its release archive, which this machine cannot download). Any other
+# missing binary fails here: verify itself only checks the FIRST
 # command of each Exec*= list (a typo in the 2nd ExecStart= passes verify on systemd 252).
-MISSING_OK=" nvidia-smi "
+MISSING_OK=" nvidia-smi ollama "
 while read -r cmd; do
   if [[ $cmd == /* ]]; then p=$cmd
   else p=$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin type -P "$cmd" || echo "/usr/bin/$cmd"); fi
@@ -99,5 +100,18 @@ fi
 for c in "${INIT[@]}"; do
   grep -qF "DropIn Path: $U/init.scope.d/${c##*/}" "$T/dump" || die "$c was not applied to init.scope"
 done
+# 3) systemd-analyze security: every service rig writes scores at most 5.0 ("OK"), or 6.0 when it opens the
+# NVIDIA driver's devices (DeviceAllow=char-nvidia-*); --threshold counts in tenths.
+SCORES=()
+for n in "${UNITS[@]}"; do
+  [[ $n == *.service ]] || continue
+  limit=50; grep -q '^DeviceAllow=char-nvidia' "$U/$n" && limit=60
+  rc=0; (cd / && SYSTEMD_LOG_COLOR=0 systemd-analyze security --offline=yes --root="$R" --threshold=$limit --no-pager "$n") > "$T/security" 2>&1 || rc=$?
+  score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$T/security")
+  [ -n "$score" ] || { show "$T/security"; die "systemd-analyze security printed no score for $n"; }
+  [ $rc -eq 0 ] || { grep -F '✗' "$T/security" >&2 || true; die "$n: exposure $score is above $((limit / 10)).0"; }
+  SCORES+=("$n $score")
+done
+
 echo "check-systemd: OK: verify clean for ${#NAMES[@]} unit(s) (${#STUBS[@]} stub base unit(s)); systemd --test" \
-  "applied ${#INIT[@]} init.scope drop-in(s) and parsed $(( $(ls "$C" | wc -l) - 1 )) system.conf.d file(s) cleanly"
+  "applied ${#INIT[@]} init.scope drop-in(s) and parsed $(( $(ls "$C" | wc -l) - 1 )) system.conf.d file(s) cleanly; exposure: ${SCORES[*]:-no service}"

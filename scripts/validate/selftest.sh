@@ -41,6 +41,7 @@ mk s-not-conf;      mv $S/user.slice.d/60-rig-housekeeping.conf $S/user.slice.d/
 mk s-type;          sed -i 's/^Type=oneshot/Type=oneshoot/' $S/rig-gpu-power.service
 mk s-user-mem;      printf 'MemoryMax=lots\n' >> $S/user.slice.d/*.conf
 mk s-cpuquota;      printf 'CPUQuota=fast\n' >> $S/system.slice.d/*.conf
+mk s-exposure;      sed -i '/^CapabilityBoundingSet=/,/^UMask=/d' $S/rig-gpu-power.service
 mk s-none;          rm -rf $S
 mk s-only-conf;     find $S -mindepth 1 -maxdepth 1 ! -name system.conf.d -exec rm -rf {} +
 mk a-good
@@ -107,6 +108,7 @@ for c in s-good s-none s-only-conf; do expect 0 check-systemd.sh $c; done
 for c in s-unknown-key s-bad-cpus s-bad-affinity s-mgr-section s-mgr-key s-section-typo s-memmax s-memmax-ish \
          s-init-scope s-irqbalance s-slice-ref s-binary-1st s-binary-2nd s-not-conf s-type s-user-mem s-cpuquota; do
   expect 1 check-systemd.sh $c; done
+expect 1 check-systemd.sh s-exposure 'exposure 9.6 is above 5.0' 
 # Ansible. a-good's task name holds `{{ lookup('pipe', 'touch CANARY') }}` tagged !unsafe: the whole
 # validator (ansible-lint and the check-mode run included) must leave the canary alone.
 rm -f "$CANARY"; expect 0 check-ansible.sh a-good 'check mode$'

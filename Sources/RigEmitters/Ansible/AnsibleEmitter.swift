@@ -27,7 +27,8 @@ public struct AnsibleEmitter: InstallingEmitter {
     let host = target.host.value
     let play: YAMLValue = [
       "name": .string("Set up \(plan.spec.name.value)"), "hosts": .string(host), "become": true,
-      "tasks": .list(builder.tasks), "handlers": .list(builder.handlers()),
+      // A run that fails after a file changed still reloads and restarts what the change needs.
+      "force_handlers": true, "tasks": .list(builder.tasks), "handlers": .list(builder.handlers()),
     ]
     var header = plan.fileHeader
     header +=
@@ -72,6 +73,10 @@ public struct AnsibleEmitter: InstallingEmitter {
     var files: [Artifact] = []
     var notInstalled: [String] = []
     var notified: Set<String> = []
+    /// Units restarted after their files changed, in the order first notified.
+    var restarted: [String] = []
+    /// Packages installed because a file configures them.
+    var configured: Set<String> = []
 
     init(plan: Plan, others: [Artifact]) {
       self.plan = plan
@@ -285,7 +290,10 @@ public struct AnsibleEmitter: InstallingEmitter {
         }
         for artifact in group {
           guard let installation = artifact.installation else { continue }
-          copy(artifact.contents, as: installation, notify: installation.effects.compactMap(handler))
+          packagesConfigured(by: installation)
+          copy(
+            artifact.contents, as: installation,
+            notify: installation.effects.compactMap { handler($0, of: installation) })
         }
         startUnits(group.compactMap(\.installation).filter { $0.effects.contains(.enableAndStartUnit) })
         applyToCluster(group.compactMap(\.installation).filter { $0.effects.contains(.applyToCluster) })
@@ -293,17 +301,34 @@ public struct AnsibleEmitter: InstallingEmitter {
       if !runtimeConfigured { containerRuntime() }
     }
 
-    /// The handler an effect notifies; nil for effects that are tasks of their own, and for the kubelet's policy
-    /// where the stack does not install the kubelet.
-    func handler(_ effect: Installation.Effect) -> String? {
+    /// The handler an effect of `installation` notifies; nil for effects that are tasks of their own, and for the
+    /// kubelet's policy where the stack does not install the kubelet.
+    mutating func handler(_ effect: Installation.Effect, of installation: Installation) -> String? {
       switch effect {
-      case .updateBootLoader: "Update GRUB"
-      case .reloadSystemd: "Reload systemd"
-      case .reexecuteSystemd: "Reexecute systemd"
+      case .updateBootLoader: return "Update GRUB"
+      case .reloadSystemd: return "Reload systemd"
+      case .reexecuteSystemd: return "Reexecute systemd"
+      case .restartUnit:
+        guard let unit = installation.unit else { return nil }
+        if !restarted.contains(unit) { restarted.append(unit) }
+        return "Restart \(unit)"
       case .applyKubeletCPUPolicy:
-        plan.component(named: "kubelet") != nil ? "Apply the kubelet's CPU manager policy" : nil
-      case .enableAndStartUnit, .applyToCluster: nil
+        return plan.component(named: "kubelet") != nil ? "Apply the kubelet's CPU manager policy" : nil
+      case .enableAndStartUnit, .applyToCluster: return nil
       }
+    }
+
+    /// The packages a file configures (irqbalance for its drop-in), installed before it where the stack does not
+    /// install them at a version of its own.
+    mutating func packagesConfigured(by installation: Installation) {
+      let missing = installation.configures.filter { name in
+        !installOrder.contains { plan.catalogEntry($0)?.component.package == name } && configured.insert(name).inserted
+      }
+      guard !missing.isEmpty else { return }
+      tasks.append(
+        AnsibleEmitter.task(
+          "Install \(missing.joined(separator: ", ")), which \(installation.path) configures", "ansible.builtin.apt",
+          [("name", .list(missing.map { .string($0) })), ("state", "present"), ("update_cache", true)]))
     }
 
     /// Units enabled as `systemctl enable` does it, the link their [Install] section asks for, which needs no
@@ -370,13 +395,10 @@ public struct AnsibleEmitter: InstallingEmitter {
 
     // MARK: Handlers
 
+    /// Handlers run in this order: systemd reads its files, then units restart, then the boot loader, which
+    /// only a machine with GRUB has (`removes:` skips the command where update-grub is missing).
     func handlers() -> [YAMLValue] {
       var handlers: [YAMLValue] = []
-      if notified.contains("Update GRUB") {
-        handlers.append(
-          AnsibleEmitter.task(
-            "Update GRUB", "ansible.builtin.command", [("cmd", "update-grub")], [("changed_when", true)]))
-      }
       if notified.contains("Reload systemd") {
         handlers.append(
           AnsibleEmitter.task(
@@ -386,6 +408,12 @@ public struct AnsibleEmitter: InstallingEmitter {
         handlers.append(
           AnsibleEmitter.task(
             "Reexecute systemd", "ansible.builtin.systemd_service", [("daemon_reexec", true)],
+            AnsibleEmitter.whenSystemd))
+      }
+      for unit in restarted {
+        handlers.append(
+          AnsibleEmitter.task(
+            "Restart \(unit)", "ansible.builtin.systemd_service", [("name", .string(unit)), ("state", "restarted")],
             AnsibleEmitter.whenSystemd))
       }
       if notified.contains("Restart containerd") {
@@ -412,6 +440,12 @@ public struct AnsibleEmitter: InstallingEmitter {
             "Start the kubelet", "ansible.builtin.systemd_service", [("name", "kubelet"), ("state", "started")],
             listen + AnsibleEmitter.whenSystemd)
         )
+      }
+      if notified.contains("Update GRUB") {
+        handlers.append(
+          AnsibleEmitter.task(
+            "Update GRUB", "ansible.builtin.command", [("cmd", "update-grub"), ("removes", "/usr/sbin/update-grub")],
+            [("changed_when", true)]))
       }
       return handlers
     }

@@ -237,6 +237,9 @@ public struct KubernetesEmitter: Emitter {
       let name = component.name.value
       var fields: [(String, YAMLValue)] = [("name", .string(name))]
       if let image = component.image { fields.append(("image", .string(image.value))) }
+      // exec: and args: replace the image's entrypoint and command.
+      if let exec = component.exec { fields.append(("command", [.string(exec.value)])) }
+      if !component.args.isEmpty { fields.append(("args", .list(component.args.map { .string($0.value) }))) }
       if !component.ports.isEmpty {
         fields.append(
           (
@@ -304,7 +307,10 @@ public struct KubernetesEmitter: Emitter {
                 "metadata": ["name": "data"],
                 "spec": [
                   "accessModes": ["ReadWriteOnce"],
-                  "resources": ["requests": ["storage": .string(KubernetesEmitter.quantity(storage.size.value))]],
+                  // The size is there: a Kubernetes volume without one is refused (ModelRules.runtimeFields).
+                  "resources": .map(
+                    storage.size.map { [("requests", ["storage": .string(KubernetesEmitter.quantity($0.value))])] }
+                      ?? []),
                 ],
               ]
             ]

@@ -329,7 +329,7 @@ private struct ModuleBuilder {
       let service = SystemdEmitter.serviceName(component.name)
       let slice = SystemdEmitter.sliceName(component.name)
       var description = "rig: isolated CPUs for \(service)"
-      if let text = declaration(component.name)?.description { description += ": " + Self.unitText(text) }
+      if let text = declaration(component.name)?.description { description += ": " + SystemdEmitter.unitText(text) }
       var config = [NixBinding(["AllowedCPUs"], .string(component.cpus.description))]
       if let bytes = memory[component.name] { config.append(NixBinding(["MemoryMax"], .int(bytes.bytes))) }
       var comments = ["\(component.name): isolated CPUs \(component.cpus)."]
@@ -349,12 +349,6 @@ private struct ModuleBuilder {
           ]))
     }
     return sections
-  }
-
-  /// User text for a unit's `Description=`: on one line (NixOS writes the value as is, so a line break would start
-  /// a new directive) and with `%` doubled (systemd expands specifiers there, systemd.unit(5) "Specifiers").
-  static func unitText(_ text: String) -> String {
-    Nix.comment(text).replacingOccurrences(of: "%", with: "%%")
   }
 
   /// The oneshot unit that turns on persistence mode and applies each GPU's power limit, as `SystemdEmitter`

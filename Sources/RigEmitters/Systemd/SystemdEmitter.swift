@@ -8,8 +8,9 @@ import RigPlan
 /// `/etc/systemd/system.conf.d/`):
 /// - `AllowedCPUs=` drop-ins that keep system.slice, user.slice and init.scope on the housekeeping CPUs, and
 ///   `CPUAffinity=` for the manager itself (systemd.resource-control(5), systemd-system.conf(5));
-/// - one slice per isolated systemd component with its own CPUs and `MemoryMax=`, and a drop-in that puts the
-///   component's service in it;
+/// - one slice per isolated systemd component with its own CPUs and `MemoryMax=`;
+/// - a hardened unit per service rig starts itself (`ServiceUnit`), or a drop-in for the unit a service's package
+///   ships, with the service's environment, CPUs, memory or slice;
 /// - irqbalance's banned list, so it never moves interrupts onto isolated CPUs (irqbalance(1),
 ///   `IRQBALANCE_BANNED_CPULIST`, irqbalance 1.8 and later);
 /// - a oneshot unit that turns on persistence mode and applies the power limit with `nvidia-smi`.
@@ -35,24 +36,35 @@ public struct SystemdEmitter: Emitter {
           "system.conf.d/60-rig-cpu-affinity.conf",
           contents: header + "# The service manager and what it starts default to the housekeeping CPUs.\n"
             + "[Manager]\nCPUAffinity=\(housekeeping)\n"))
-      artifacts.append(
-        Self.unitFile(
-          "irqbalance.service.d/60-rig-banned-cpus.conf",
-          contents: header + "# irqbalance never moves interrupts onto the isolated CPUs.\n"
-            + "[Service]\nEnvironment=IRQBALANCE_BANNED_CPULIST=\(cpu.isolated)\n"))
+      var irqbalance = Self.unitFile(
+        "irqbalance.service.d/60-rig-banned-cpus.conf",
+        contents: header + "# irqbalance never moves interrupts onto the isolated CPUs.\n"
+          + "[Service]\nEnvironment=IRQBALANCE_BANNED_CPULIST=\(cpu.isolated)\n",
+        effects: [.reloadSystemd, .restartUnit])
+      irqbalance.installation?.configures = ["irqbalance"]
+      artifacts.append(irqbalance)
       let memory = Dictionary(
         plan.allocation.memory.items.map { ($0.component, $0.amount) }, uniquingKeysWith: { a, _ in a })
       for component in cpu.components where component.placement == .isolated && component.runtime == .systemd {
-        let service = Self.serviceName(component.name)
-        let slice = Self.sliceName(component.name)
-        var text = header + "[Unit]\nDescription=rig: isolated CPUs for \(service)\n\n[Slice]\n"
-        text += "AllowedCPUs=\(component.cpus)\n"
+        var text = header + "[Unit]\nDescription=rig: isolated CPUs for \(Self.serviceName(component.name))\n\n"
+        text += "[Slice]\nAllowedCPUs=\(component.cpus)\n"
         if let bytes = memory[component.name] { text += "MemoryMax=\(bytes.bytes)\n" }
-        artifacts.append(Self.unitFile(slice, contents: text))
+        artifacts.append(Self.unitFile(Self.sliceName(component.name), contents: text))
+      }
+    }
+    for service in plan.services {
+      let unit = ServiceUnit(service: service, plan: plan)
+      switch service.start {
+      case .program:
         artifacts.append(
           Self.unitFile(
-            "\(service).d/60-rig-slice.conf",
-            contents: header + "# Run in the slice that holds its isolated CPUs.\n[Service]\nSlice=\(slice)\n"))
+            unit.unitName, contents: unit.text(header: header),
+            effects: [.reloadSystemd, .enableAndStartUnit, .restartUnit]))
+      case .packaged:
+        artifacts.append(
+          Self.unitFile(
+            "\(unit.unitName).d/60-rig.conf", contents: unit.text(header: header),
+            effects: [.reloadSystemd, .restartUnit]))
       }
     }
     let limits = plan.allocation.powerLimits
@@ -63,6 +75,9 @@ public struct SystemdEmitter: Emitter {
       for limit in limits {
         unit += "ExecStart=/usr/bin/nvidia-smi --id=\(limit.index) --power-limit=\(limit.limit.wattsText)\n"
       }
+      unit += "# Root, for the power limit, with administrator rights alone; the NVIDIA devices only (named as\n"
+      unit += "# /proc/devices lists them); nvidia-persistenced over its local socket, no network.\n"
+      unit += Self.rootSandbox
       unit += "\n[Install]\nWantedBy=multi-user.target\n"
       artifacts.append(
         Self.unitFile("rig-gpu-power.service", contents: unit, effects: [.reloadSystemd, .enableAndStartUnit]))
@@ -90,6 +105,42 @@ public struct SystemdEmitter: Emitter {
   /// names never hold), since a `-` would make it a child slice (`rig-a-b.slice` lives in `rig-a.slice`).
   static func sliceName(_ component: String) -> String {
     "rig-" + escaped(component.replacingOccurrences(of: "-", with: "_")) + ".slice"
+  }
+
+  /// The sandbox of the power unit, which runs nvidia-smi as root (systemd.exec(5)).
+  static let rootSandbox = """
+    CapabilityBoundingSet=CAP_SYS_ADMIN
+    NoNewPrivileges=yes
+    ProtectSystem=strict
+    ProtectHome=yes
+    PrivateTmp=yes
+    PrivateNetwork=yes
+    IPAddressDeny=any
+    RestrictAddressFamilies=AF_UNIX
+    DevicePolicy=closed
+    DeviceAllow=char-nvidia-frontend rw
+    DeviceAllow=char-nvidia-caps r
+    ProtectHostname=yes
+    ProtectClock=yes
+    ProtectKernelTunables=yes
+    ProtectKernelModules=yes
+    ProtectKernelLogs=yes
+    ProtectControlGroups=yes
+    RestrictNamespaces=yes
+    RestrictRealtime=yes
+    RestrictSUIDSGID=yes
+    LockPersonality=yes
+    SystemCallArchitectures=native
+    SystemCallFilter=@system-service
+    SystemCallErrorNumber=EPERM
+    UMask=0077
+
+    """
+
+  /// User text for a unit's `Description=`: on one line (a line break would start a new directive) and with `%`
+  /// doubled (systemd expands specifiers there, systemd.unit(5) "Specifiers").
+  static func unitText(_ text: String) -> String {
+    Nix.comment(text).replacingOccurrences(of: "%", with: "%%")
   }
 
   /// `+`, which unit names cannot hold, written as systemd-escape writes it (`\x2b`).
