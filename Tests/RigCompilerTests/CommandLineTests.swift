@@ -85,6 +85,36 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
   }
 
+  /// A systemd service whose program nobody names is refused at its `runtime:`, after resolution, and nothing is
+  /// written.
+  @Test func renderRefusesAServiceWithoutAProgram() throws {
+    let directory = NSTemporaryDirectory() + "rig-render-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try """
+    apiVersion: rig/v1
+    name: t
+    hardware:
+      cpu: { hybrid: { performance: 4, efficiency: 0 } }
+      memory: 16GiB
+      os: { distribution: debian, release: bookworm }
+    stack: [web]
+    components:
+      web:
+        versions: { "1.0": {} }
+        runtime: systemd
+    targets: { systemd: {} }
+    """.write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    let result = try run(try rigBinary(), ["render", "--color", "never", ".", "--out", "out"], in: directory)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "rig.yaml:11:14: error: rig does not know which program the systemd service 'web' runs [no-program]"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("help: name its program with 'exec:' (and 'args:') under 'components.web'"))
+    #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
+  }
+
   @Test func jsonFormat() throws {
     let result = try run(try rigBinary(), ["check", "--format", "json", "examples/workstation"])
     #expect(result.status == 0)

@@ -137,4 +137,17 @@ import Testing
   @Test func noTargetsNoArtifacts() throws {
     #expect(EmitterRegistry.builtIn.artifacts(for: try plan("stack: []\n")) == [])
   }
+
+  /// Words of a command line and environment values reach the program as written: quoted where systemd would
+  /// split, expand a specifier (`%`) or a variable (`$`), or read an escape.
+  @Test func unitWordsAreQuotedForSystemd() {
+    #expect(ServiceUnit.word("--port") == "--port")
+    #expect(ServiceUnit.word("hello world") == "\"hello world\"")
+    #expect(ServiceUnit.word("100%") == "\"100%%\"")
+    #expect(ServiceUnit.word("$HOME") == "\"$$HOME\"")
+    #expect(ServiceUnit.word("a\"b\\c") == "\"a\\\"b\\\\c\"")
+    #expect(ServiceUnit.word(";") == "\\;")
+    #expect(ServiceUnit.word("") == "\"\"")
+    #expect(ServiceUnit.quoted("K=$v 50%\n", dollars: false) == "\"K=$v 50%%\\n\"")
+  }
 }

@@ -140,7 +140,9 @@ struct ServiceUnit {
 
   /// One word of a command line: as is when it holds nothing systemd reads specially, else quoted.
   static func word(_ text: String) -> String {
-    let plain = !text.isEmpty && text != ";" && !text.contains { " \t\n\"'\\%$;".contains($0) }
+    // A lone `;` separates commands; systemd.service(5) writes the argument `\;`.
+    if text == ";" { return "\\;" }
+    let plain = !text.isEmpty && !text.contains { " \t\n\"'\\%$;".contains($0) }
     return plain ? text : quoted(text, dollars: true)
   }
 

@@ -15,7 +15,7 @@
   # Unfree in nixpkgs: nvidia-driver.
   nixpkgs.config.allowUnfree = true;
 
-  # NVIDIA driver (rig resolved nvidia-driver 535.261.03-1).
+  # NVIDIA driver (rig resolved nvidia-driver 535.309.01-0+deb12u1).
   services.xserver.videoDrivers = [ "nvidia" ];
   hardware.nvidia = {
     modesetting.enable = true;
