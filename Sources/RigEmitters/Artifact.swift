@@ -37,6 +37,9 @@ public struct Installation: Sendable, Hashable {
   /// Debian packages the file configures, which must be installed for it to mean anything (irqbalance for its
   /// drop-in).
   public var configures: [String]
+  /// Whether what the file sets up needs a physical NVIDIA GPU to start (the power-limit unit): its start is tagged
+  /// `hardware`, which a machine without one skips.
+  public var needsGPU = false
 
   public init(
     _ path: String, owner: String = "root", group: String = "root", mode: String = "0644", effects: [Effect] = [],

@@ -36,7 +36,9 @@ import Testing
     let cuda124 = try #require(cuda.versions.first { $0.version.text == "12.4.0-1" })
     #expect(cuda124.requires.map(\.description) == ["nvidia-driver >= 550.54.14"])
     #expect(
-      catalog.sources["debian-bookworm"]?.components["nvidia-driver"]?.versions.map(\.version.text) == ["535.261.03-1"])
+      catalog.sources["debian-bookworm"]?.components["nvidia-driver"]?.versions.map(\.version.text) == [
+        "535.309.01-0+deb12u1"
+      ])
     let covered = Set(catalog.sources.values.flatMap(\.components.keys))
     for name in [
       "nvidia-driver", "cuda-toolkit", "cuda-runtime", "nvidia-container-toolkit", "containerd", "kubelet", "steam",

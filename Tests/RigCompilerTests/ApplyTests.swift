@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Applied, not only accepted: each Debian example's playbook, rendered by rig, runs for real on a fresh machine of
+/// Applied, not only accepted: each Debian example's playbook, and the GPU server's,, rendered by rig, runs for real on a fresh machine of
 /// its release (a debootstrapped root booted with systemd-nspawn, `scripts/validate/apply.sh`): the first run
 /// converges, the second changes nothing, every pinned package is installed at its version and the services are
 /// active. The releases run one after the other: both machines share the host's network, and so its ports.
@@ -13,6 +13,10 @@ import Testing
     // Every runtime: a host package, a package's own unit in an isolated slice, and a unit rig writes (busybox's
     // web server with arguments, environment, a secret and a state directory), each a real process.
     ("debian-services", "bookworm", ["prometheus-node-exporter.service", "static-web.service"]),
+    // Debian's NVIDIA driver from contrib, non-free and non-free-firmware, and Ollama from its release archive (a
+    // stand-in from the harness's mirror) as a sandboxed service in its isolated slice; the power-limit unit needs
+    // the GPU (tag `hardware`, skipped).
+    ("llm-server", "bookworm", ["ollama.service"]),
   ]
 
   @Test func everyReleaseHasAMachine() {
@@ -30,6 +34,10 @@ import Testing
       #expect(applied.status == 0, "\(machine.example): \(applied.stdout)\(applied.stderr)")
       #expect(applied.stdout.contains("apply: OK: \(machine.release) converged"), "\(applied.stdout)")
       for unit in machine.units { #expect(applied.stdout.contains("apply: ok: \(unit) active")) }
+      if machine.example == "llm-server" {
+        #expect(applied.stdout.contains("apply: ok: nvidia-driver 535.309.01-0+deb12u1"), "\(applied.stdout)")
+        #expect(applied.stdout.contains("apply: ok: rig-ollama.slice AllowedCPUs=12-15,28-31"), "\(applied.stdout)")
+      }
       if machine.example == "debian-services" {
         for line in [
           "apply: ok: static-web.service runs with GREETING=…",

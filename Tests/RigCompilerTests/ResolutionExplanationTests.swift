@@ -247,8 +247,8 @@ import Testing
         rig.yaml:12:5: error: the stack cannot be resolved [unresolvable]
         12 |   - nvidia-driver
            |     ^~~~~~~~~~~~~
-          because no other version of nvidia-driver is available: source 'debian-bookworm' offers nvidia-driver 535.261.03-1 only
-          and nvidia-driver 535.261.03-1 does not support GPU 'gpu0' (blackwell)    (rig.yaml:8:15)
+          because no other version of nvidia-driver is available: source 'debian-bookworm' offers nvidia-driver 535.309.01-0+deb12u1 only
+          and nvidia-driver 535.309.01-0+deb12u1 does not support GPU 'gpu0' (blackwell)  (rig.yaml:8:15)
           so nvidia-driver cannot be installed
           and because the stack requires nvidia-driver                              (rig.yaml:12:5)
           so the stack cannot be resolved

@@ -54,7 +54,7 @@ import Yams
     let sources = try #require(contents(artifacts, "ansible/files/etc/apt/sources.list.d/rig-debian-bookworm.sources"))
     // The system's sources hold main already, with apt's default keyrings: only the areas beyond it, and no
     // Signed-By, which apt would refuse as a conflict with the system's own entry for the same archive.
-    #expect(sources.contains("Suites: bookworm bookworm-updates\nComponents: non-free non-free-firmware\n"))
+    #expect(sources.contains("Suites: bookworm bookworm-updates\nComponents: contrib non-free non-free-firmware\n"))
     #expect(sources.contains("URIs: http://security.debian.org/debian-security\n"))
     #expect(!sources.contains("Signed-By"))
     let play = try play(artifacts)
@@ -63,7 +63,10 @@ import Yams
     let install = try #require(tasks(play).first { $0["ansible.builtin.apt"] != nil })
     let apt = try #require(install["ansible.builtin.apt"] as? [String: Any])
     // zstd: Ollama 0.21 ships as .tar.zst.
-    #expect(apt["name"] as? [String] == ["git=1:2.39.5-0+deb12u3", "nvidia-driver=535.261.03-1", "zstd=1.5.4+dfsg2-5"])
+    #expect(
+      apt["name"] as? [String] == [
+        "git=1:2.39.5-0+deb12u3", "nvidia-driver=535.309.01-0+deb12u1", "zstd=1.5.4+dfsg2-5+deb12u1",
+      ])
     #expect(apt["update_cache"] as? Bool == true)
     // No i386 package: no architecture tasks.
     #expect(!tasks(play).contains { ($0["name"] as? String)?.contains("architecture") ?? false })
@@ -75,7 +78,8 @@ import Yams
     let arguments = try #require(unpack["ansible.builtin.unarchive"] as? [String: Any])
     #expect(
       arguments["src"] as? String
-        == "https://github.com/ollama/ollama/releases/download/v0.21.0/ollama-linux-amd64.tar.zst")
+        == "{{ rig_mirror_github }}/ollama/ollama/releases/download/v0.21.0/ollama-linux-amd64.tar.zst")
+    #expect((play["vars"] as? [String: String])?["rig_mirror_github"] == "https://github.com")
     #expect(arguments["dest"] as? String == "/opt/rig/ollama-0.21.0")
     #expect(arguments["creates"] as? String == "/opt/rig/ollama-0.21.0/bin/ollama")
     #expect(unpack["tags"] as? [String] == ["download"])

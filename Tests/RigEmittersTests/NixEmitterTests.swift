@@ -308,10 +308,16 @@ import Testing
     let expected =
       #"    description = "rig: isolated CPUs for tool.service: x\"; boot.kernelParams = [ \"evil\" ]; x = \"\${builtins.abort \"pwned\"} C:\\temp 100%% ExecStart=/bin/evil";"#
     #expect(text.contains(expected + "\n"))
-    // The only kernel parameters are rig's own.
-    #expect(text.components(separatedBy: "boot.kernelParams").count == 3)
+    // The service rig defines for it carries the same inert text.
+    #expect(
+      text.contains(
+        #"    description = "rig: tool (x\"; boot.kernelParams = [ \"evil\" ]; x = \"\${builtins.abort \"pwned\"} C:\\temp 100%% ExecStart=/bin/evil)";"#
+          + "\n"))
+    // The only kernel parameters are rig's own (the two descriptions hold the text as data).
+    #expect(text.components(separatedBy: "boot.kernelParams").count == 4)
     #expect(!text.contains("\"evil\" ];\n"))
-    #expect(text.contains("  # tool.service itself comes from elsewhere in the configuration"))
+    #expect(text.contains("systemd.services.tool = {"))
+    #expect(!text.contains("comes from elsewhere in the configuration"))
   }
 
   /// Unit names that need escaping in systemd are quoted attribute names, slices never nest.

@@ -17,7 +17,13 @@
 #     secrets included: each credential a unit loads (LoadCredential=ID:PATH) is put at PATH before the run with a
 #     stand-in value, as the machine's operator puts the real one;
 #   - every slice rig writes has its AllowedCPUs= and MemoryMax=, and the services that name it run in it.
-# Needs root, debootstrap and systemd-container (scripts/bootstrap.sh installs them), and the Debian archive.
+# Downloads from outside the Debian archive (release archives on GitHub, which this machine cannot reach) come from
+# a mirror the harness serves on 127.0.0.1, through the playbook's rig_mirror_* variables: for each release archive
+# it unpacks, a stand-in archive of the same name and layout whose programs are shell scripts that stay up like a
+# server (`sleep infinity`), so the download, unpack and link tasks, and the services that run them, run for real.
+# Tasks tagged `hardware` (they need a physical NVIDIA GPU) and `kubernetes` (they need a cluster) are skipped.
+# Needs root, debootstrap and systemd-container (scripts/bootstrap.sh installs them), zstd and xz for the stand-in
+# archives, and the Debian archive.
 set -euo pipefail
 
 release=${1:?usage: apply.sh RELEASE OUTPUT_DIR [UNIT...]}
@@ -55,7 +61,10 @@ fi
 
 work=$(mktemp -d /var/tmp/rig-apply.XXXXXX)
 nspawn=""
+server=""
 cleanup() {
+  # SIGKILL: a test runner may start this script with SIGTERM blocked, which its children inherit.
+  [ -z "$server" ] || kill -KILL "$server" 2>/dev/null || true
   if [ -n "$nspawn" ] && kill -0 "$nspawn" 2>/dev/null; then
     kill -TERM "$nspawn" 2>/dev/null || true
     for _ in $(seq 20); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.5; done
@@ -65,6 +74,11 @@ cleanup() {
 }
 trap cleanup EXIT
 cp -a --reflink=auto "$base" "$work/root"
+# The sources a Debian installation starts with (debian-installer writes the release, its updates and its security
+# suite, main); debootstrap alone writes the release's main only.
+security=${RIG_DEBIAN_SECURITY:-http://security.debian.org/debian-security}
+printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+  "$mirror" "$release" "$mirror" "$release" "$security" "$release" >"$work/root/etc/apt/sources.list"
 # The inventory's host name is the machine's name, as on a real host.
 host=$(awk '/^    [A-Za-z0-9]/ { sub(":.*", "", $1); print $1; exit }' "$output/ansible/inventory.yml")
 echo "${host:-rig-apply}" >"$work/root/etc/hostname"
@@ -82,7 +96,10 @@ if [ ${#units_written[@]} -gt 0 ]; then
   done
 fi
 
-systemd-nspawn -q -D "$work/root" --register=no --keep-unit -b >"$work/console.log" 2>&1 </dev/null &
+# Downloaded packages are kept between runs (apt's own cache, bound into the machine), so a second run of the
+# harness fetches only what the archive changed.
+mkdir -p "$cache/$release-debs/partial"
+systemd-nspawn -q -D "$work/root" --bind="$cache/$release-debs:/var/cache/apt/archives" --register=no --keep-unit -b >"$work/console.log" 2>&1 </dev/null &
 nspawn=$!
 leader=""
 for _ in $(seq 60); do
@@ -95,11 +112,66 @@ done
 inside() { nsenter -t "$leader" -a -- "$@"; }
 echo "apply: $release booted (systemd PID $leader on the host)"
 
+# The mirror: a stand-in for every release archive the playbook unpacks, at its path under its variable.
+mkdir -p "$work/mirror"
+"$venv/bin/python" - "$output/ansible/site.yml" "$work/mirror" <<'PY'
+import os, re, subprocess, sys, tarfile, tempfile, yaml
+plays = yaml.safe_load(open(sys.argv[1]))
+mirror = sys.argv[2]
+for play in plays:
+    tasks = play.get("tasks", [])
+    links = [t["ansible.builtin.file"]["src"] for t in tasks
+             if t.get("ansible.builtin.file", {}).get("state") == "link" and "src" in t["ansible.builtin.file"]]
+    for task in tasks:
+        unarchive = task.get("ansible.builtin.unarchive")
+        if not unarchive:
+            continue
+        match = re.match(r"\{\{ (rig_mirror_[a-z_]+) \}\}(/.*)$", unarchive["src"])
+        if not match:
+            sys.exit(f"apply: {unarchive['src']}: not behind a rig_mirror_* variable")
+        variable, path = match.groups()
+        strip = 0
+        for option in unarchive.get("extra_opts", []):
+            if option.startswith("--strip-components="):
+                strip = int(option.split("=", 1)[1])
+        dest = unarchive["dest"].rstrip("/")
+        with tempfile.TemporaryDirectory() as staging:
+            top = os.path.join(staging, *["stand-in"] * strip)
+            for link in links:
+                if not link.startswith(dest + "/"):
+                    continue
+                program = os.path.join(top, link[len(dest) + 1:])
+                os.makedirs(os.path.dirname(program), exist_ok=True)
+                with open(program, "w") as out:
+                    out.write("#!/bin/sh\n# Stand-in for a program of a release archive this machine cannot download\n"
+                              "# (scripts/validate/apply.sh): it stays up like a server would.\nexec sleep infinity\n")
+                os.chmod(program, 0o755)
+            target = os.path.join(mirror, variable, path.lstrip("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            plain = target + ".tar"
+            with tarfile.open(plain, "w") as tar:
+                for entry in sorted(os.listdir(staging)):
+                    tar.add(os.path.join(staging, entry), arcname=entry)
+            if target.endswith(".zst"):
+                subprocess.run(["zstd", "-q", "-f", plain, "-o", target], check=True)
+            elif target.endswith(".xz"):
+                subprocess.run(["sh", "-c", f"xz -c '{plain}' > '{target}'"], check=True)
+            else:
+                subprocess.run(["sh", "-c", f"gzip -c '{plain}' > '{target}'"], check=True)
+            os.remove(plain)
+            print(f"apply: mirror: stand-in {variable}{path}")
+PY
+port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$venv/bin/python" -m http.server "$port" --bind 127.0.0.1 --directory "$work/mirror" >"$work/mirror.log" 2>&1 &
+server=$!
+mirrors=()
+for variable in $(ls "$work/mirror"); do mirrors+=(-e "$variable=http://127.0.0.1:$port/$variable"); done
+
 play() {
   ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
     "$venv/bin/ansible-playbook" -i "$output/ansible/inventory.yml" "$output/ansible/site.yml" \
     -e ansible_connection=community.docker.nsenter -e "ansible_nsenter_pid=$leader" \
-    -e ansible_python_interpreter=/usr/bin/python3 --skip-tags kubernetes "$@"
+    -e ansible_python_interpreter=/usr/bin/python3 ${mirrors[@]+"${mirrors[@]}"} --skip-tags kubernetes,hardware "$@"
 }
 recap() { grep -E '^[^ ]+ +: ok=' "$1" | tail -n 1; }
 count() { recap "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
@@ -129,7 +201,8 @@ for play in plays:
             for item in apt.get("name", []):
                 print("package", item)
         service = task.get("ansible.builtin.systemd_service")
-        if service and service.get("state") == "started":
+        skipped = {"hardware", "kubernetes"} & set(task.get("tags", []))
+        if service and service.get("state") == "started" and not skipped:
             print("unit", service["name"])
 PY
 for unit in "${units[@]}"; do echo "unit $unit" >>"$work/expected"; done
@@ -206,6 +279,7 @@ for file in "${slices_written[@]}"; do
     want=$(sed -n "s/^$key=//p" "$file")
     [ -n "$want" ] || continue
     got=$(inside systemctl show -p "$key" --value "$slice")
+    got=${got// /,}  # systemd prints a CPU list's ranges separated by spaces
     if [ "$got" = "$want" ]; then echo "apply: ok: $slice $key=$got"; else
       echo "apply: $slice has $key='$got', not '$want'" >&2
       problems=$((problems + 1))

@@ -1,7 +1,9 @@
 #!/bin/bash
 # check-ansible.sh DIR — validate rig's Ansible artifacts (DIR/ansible/: site.yml, inventory.yml, files/**):
 #  1. static (Python): the YAML parses; no Jinja delimiter outside an `!unsafe` string (rig emits data, never
-#     templates: an untagged `{{ lookup('pipe', ...) }}` in user text RUNS, even in check mode); no `# noqa`;
+#     templates: an untagged `{{ lookup('pipe', ...) }}` in user text RUNS, even in check mode), but for one form:
+#     an address that starts with `{{ rig_mirror_NAME }}/` (a mirror variable the play defines), with no other
+#     delimiter; no `# noqa`;
 #     every `src:` exists (shipped under files/, or, for kubernetes.core.k8s, an absolute path on the target
 #     that a copy task installs) and every file under files/ is used; kubernetes.core tasks carry the
 #     `kubernetes` tag; tasks that fetch from the network even in --check (get_url, unarchive of a URL,
@@ -90,9 +92,18 @@ def load(name):
     except yaml.YAMLError as exc:
         errors.append(f"{name}: does not parse as YAML: {exc}")
         return text, None
+    # The mirror variables the plays define (the one Jinja rig writes: `{{ rig_mirror_NAME }}/path`).
+    mirror_variables = set()
+    for play in data if isinstance(data, list) else []:
+        if isinstance(play, dict) and isinstance(play.get("vars"), dict):
+            mirror_variables |= {k for k, v in play["vars"].items()
+                                 if k.startswith("rig_mirror_") and isinstance(v, str) and re.fullmatch(r"https://[A-Za-z0-9./-]+", v)}
     # Jinja: any scalar (key or value) with a delimiter must be !unsafe, else Ansible templates it.
     def scan(n):
         if isinstance(n, yaml.ScalarNode):
+            mirror = re.fullmatch(r"\{\{ (rig_mirror_[a-z_]+) \}\}/[^{}%#]*", n.value)
+            if mirror and mirror.group(1) in mirror_variables:
+                return
             if n.tag != "!unsafe" and re.search(r"\{\{|\{%|\{#", n.value):
                 errors.append(f"{name}:{n.start_mark.line + 1}: Jinja delimiter in {n.value!r} is not tagged !unsafe: "
                               "Ansible would evaluate it (lookups run commands, even in --check); rig emits data, never templates")

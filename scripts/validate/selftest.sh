@@ -48,6 +48,7 @@ mk a-good
 mk a-jinja;         perl -0pi -e 's/- name: !unsafe (".*?lookup.*?")\n/- name: $1\n      tags: [rig-jinja-demo]\n/' $A
 mk a-args;          sed -i 's/^        update_cache: true/        update_cach: true/' $A
 mk a-fqcn;          sed -i 's/^      ansible\.builtin\.get_url:/      get_url:/' $A
+mk a-mirror;        perl -0pi -e "s/\n  tasks:\n/\n  tasks:\n    - name: Fetch from a mirror no play defines\n      ansible.builtin.get_url:\n        url: '{{ rig_mirror_nowhere }}\/file'\n        dest: \/tmp\/file\n        mode: '0644'\n      tags: [download]\n/" $A
 mk a-noname;        perl -0pi -e 's/    - name: Create \/etc\/rig\/kubernetes\n      ansible.builtin.file:/    - ansible.builtin.file:/' $A
 # systemd_service on a unit that only the copy task (not run in check mode) installs: fails in check mode on any
 # machine ("Could not find the requested service" under systemd, "System has not been booted with systemd" in a
@@ -112,6 +113,7 @@ expect 1 check-systemd.sh s-exposure 'exposure 9.6 is above 5.0'
 # Ansible. a-good's task name holds `{{ lookup('pipe', 'touch CANARY') }}` tagged !unsafe: the whole
 # validator (ansible-lint and the check-mode run included) must leave the canary alone.
 rm -f "$CANARY"; expect 0 check-ansible.sh a-good 'check mode$'
+expect 1 check-ansible.sh a-mirror "Jinja delimiter in '\\{\\{ rig_mirror_nowhere \\}\\}/file'"
 check "a-good: the !unsafe lookup in a task name did not run (lint, syntax-check, check mode)" test ! -e "$CANARY"
 expect 1 check-ansible.sh a-jinja 'not tagged !unsafe'
 check "a-jinja: check-ansible.sh refused it before running anything" test ! -e "$CANARY"

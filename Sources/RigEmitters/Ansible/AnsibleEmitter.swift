@@ -25,15 +25,22 @@ public struct AnsibleEmitter: InstallingEmitter {
     var builder = Builder(plan: plan, others: others)
     builder.build()
     let host = target.host.value
-    let play: YAMLValue = [
-      "name": .string("Set up \(plan.spec.name.value)"), "hosts": .string(host), "become": true,
+    var play: [(String, YAMLValue)] = [
+      ("name", .string("Set up \(plan.spec.name.value)")), ("hosts", .string(host)), ("become", true),
       // A run that fails after a file changed still reloads and restarts what the change needs.
-      "force_handlers": true, "tasks": .list(builder.tasks), "handlers": .list(builder.handlers()),
+      ("force_handlers", true),
     ]
+    let mirrors = Self.mirrors.filter { builder.mirrorsUsed.contains($0.variable) }
+    if !mirrors.isEmpty {
+      play.append(("vars", .map(mirrors.map { ($0.variable, .string($0.base)) })))
+    }
+    play += [("tasks", .list(builder.tasks)), ("handlers", .list(builder.handlers()))]
     var header = plan.fileHeader
     header +=
       "# Run: ansible-playbook -i inventory.yml site.yml. Tags: 'kubernetes' (needs the cluster's API server),\n"
-    header += "# 'download' (fetches signing keys and release archives; Ansible fetches even with --check).\n"
+    header += "# 'download' (fetches signing keys and release archives; Ansible fetches even with --check),\n"
+    header += "# 'hardware' (needs a physical NVIDIA GPU). Downloads come from the play's rig_mirror_* variables:\n"
+    header += "# -e rig_mirror_github=https://mirror.example/github points them at a mirror.\n"
     if !builder.notInstalled.isEmpty {
       header += "# Not installed by this playbook (no apt package or release archive in the catalog): "
       header += builder.notInstalled.joined(separator: ", ") + ".\n"
@@ -41,9 +48,21 @@ public struct AnsibleEmitter: InstallingEmitter {
     let inventory: YAMLValue = ["all": ["hosts": .map([(host, YAMLValue.map([]))])]]
     return [
       Artifact(path: "ansible/inventory.yml", contents: plan.fileHeader + inventory.document),
-      Artifact(path: "ansible/site.yml", contents: header + YAMLValue.documents([.list([play])])),
+      Artifact(path: "ansible/site.yml", contents: header + YAMLValue.documents([.list([.map(play)])])),
     ] + builder.files
   }
+
+  /// Where downloads come from, each origin behind a play variable (`-e rig_mirror_github=…` points it at a
+  /// mirror with the same layout). The only Jinja rig writes: catalog addresses, never user text.
+  static let mirrors: [(variable: String, base: String)] = [
+    ("rig_mirror_github", "https://github.com"),
+    ("rig_mirror_nvidia", "https://developer.download.nvidia.com"),
+    ("rig_mirror_nvidia_github", "https://nvidia.github.io"),
+    ("rig_mirror_kubernetes", "https://pkgs.k8s.io"),
+  ]
+
+  /// Tasks that need a physical NVIDIA GPU (a container or a CI machine has none): `--skip-tags hardware`.
+  static let hardwareTag: [(String, YAMLValue)] = [("tags", ["hardware"])]
 
   /// Tasks that fetch from the network (keys, release archives) and those that need what they fetch: Ansible
   /// downloads even in check mode, so a check run without the network skips them with `--skip-tags download`.
@@ -77,6 +96,15 @@ public struct AnsibleEmitter: InstallingEmitter {
     var restarted: [String] = []
     /// Packages installed because a file configures them.
     var configured: Set<String> = []
+    /// The mirror variables the tasks use.
+    var mirrorsUsed: Set<String> = []
+
+    /// `url` with its origin replaced by the origin's mirror variable, when it has one.
+    mutating func mirrored(_ url: String) -> String {
+      guard let mirror = AnsibleEmitter.mirrors.first(where: { url.hasPrefix($0.base + "/") }) else { return url }
+      mirrorsUsed.insert(mirror.variable)
+      return "{{ \(mirror.variable) }}" + url.dropFirst(mirror.base.count)
+    }
 
     init(plan: Plan, others: [Artifact]) {
       self.plan = plan
@@ -187,7 +215,7 @@ public struct AnsibleEmitter: InstallingEmitter {
             AnsibleEmitter.task(
               "Download the signing key of \(name) to \(key.path)", "ansible.builtin.get_url",
               [
-                ("url", .string(key.url)), ("dest", .string(key.path)), ("owner", "root"), ("group", "root"),
+                ("url", .string(mirrored(key.url))), ("dest", .string(key.path)), ("owner", "root"), ("group", "root"),
                 ("mode", "0644"),
               ], AnsibleEmitter.downloadTag))
         }
@@ -255,7 +283,7 @@ public struct AnsibleEmitter: InstallingEmitter {
         let folder = "/opt/rig/\(component.name)-\(component.version)"
         directory(folder)
         var arguments: [(String, YAMLValue)] = [
-          ("src", .string(recipe.url(for: version))), ("dest", .string(folder)), ("remote_src", true),
+          ("src", .string(mirrored(recipe.url(for: version)))), ("dest", .string(folder)), ("remote_src", true),
         ]
         if recipe.strip > 0 { arguments.append(("extra_opts", [.string("--strip-components=\(recipe.strip)")])) }
         if let first = recipe.links.first { arguments.append(("creates", .string(folder + "/" + first.target))) }
@@ -352,7 +380,7 @@ public struct AnsibleEmitter: InstallingEmitter {
         tasks.append(
           AnsibleEmitter.task(
             "Start \(name)", "ansible.builtin.systemd_service", [("name", .string(name)), ("state", "started")],
-            AnsibleEmitter.whenSystemd))
+            AnsibleEmitter.whenSystemd + (unit.needsGPU ? AnsibleEmitter.hardwareTag : [])))
       }
     }
 

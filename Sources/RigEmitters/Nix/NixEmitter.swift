@@ -70,6 +70,7 @@ private struct ModuleBuilder {
     sections.append(contentsOf: nvidia())
     sections.append(packages(hosted))
     sections.append(contentsOf: services(hosted))
+    sections.append(contentsOf: systemServices(hosted))
     sections.append(contentsOf: cpuIsolation())
     sections.append(contentsOf: isolatedComponents(hosted))
     sections.append(gpuPower())
@@ -186,6 +187,44 @@ private struct ModuleBuilder {
         return NixSection(bindings: [NixBinding(["programs", "steam", "enable"], .bool(true))])
       default: return nil
       }
+    }
+  }
+
+  /// The services rig writes a unit for (`runtime: systemd` with a program) that no NixOS module runs: the same
+  /// `[Service]` directives as `SystemdEmitter`'s unit, sandbox included, as `serviceConfig` (a directive written
+  /// several times becomes a list); the slice of an isolated one is set with its slice, below.
+  func systemServices(_ hosted: Hosted) -> [NixSection] {
+    plan.services.compactMap { service in
+      guard case .program(let program, let arguments) = service.start, !hosted.services.contains(service.name)
+      else { return nil }
+      let unit = ServiceUnit(service: service, plan: plan)
+      var keys: [String] = []
+      var values: [String: [String]] = [:]
+      for line in unit.service(program, arguments, slice: false) {
+        guard let key = line.key else { continue }
+        if values[key] == nil { keys.append(key) }
+        values[key, default: []].append(line.value)
+      }
+      let config = keys.map { key in
+        let written = values[key] ?? []
+        return NixBinding([key], written.count == 1 ? .string(written[0]) : .list(written.map(NixValue.string)))
+      }
+      let name = String(SystemdEmitter.serviceName(service.name).dropLast(".service".count))
+      return NixSection(
+        comments: [
+          "\(service.name): the unit rig's systemd target writes. ExecStart names the program as written; on NixOS",
+          "that is a path in the store or under /run/current-system/sw/bin.",
+        ],
+        bindings: [
+          NixBinding(
+            ["systemd", "services", name],
+            .attrs([
+              NixBinding(["description"], .string(SystemdEmitter.unitText(unit.description))),
+              NixBinding(["wantedBy"], .list([.string("multi-user.target")])),
+              NixBinding(["after"], .list([.string("network.target")])),
+              NixBinding(["serviceConfig"], .attrs(config)),
+            ]))
+        ])
     }
   }
 
@@ -333,7 +372,11 @@ private struct ModuleBuilder {
       var config = [NixBinding(["AllowedCPUs"], .string(component.cpus.description))]
       if let bytes = memory[component.name] { config.append(NixBinding(["MemoryMax"], .int(bytes.bytes))) }
       var comments = ["\(component.name): isolated CPUs \(component.cpus)."]
-      if !hosted.services.contains(component.name) {
+      let written = plan.services.contains {
+        guard case .program = $0.start else { return false }
+        return $0.name == component.name
+      }
+      if !hosted.services.contains(component.name), !written {
         comments.append("\(service) itself comes from elsewhere in the configuration (a module or systemd.packages).")
       }
       sections.append(

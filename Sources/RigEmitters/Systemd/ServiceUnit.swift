@@ -34,13 +34,20 @@ struct ServiceUnit {
     case .program(let program, let arguments):
       text += "[Unit]\nDescription=\(SystemdEmitter.unitText(description))\n"
       text += "After=network.target\n\n[Service]\n"
-      text += render(start(program, arguments) + environment() + state() + resources() + sandbox())
+      text += render(service(program, arguments, slice: true))
       text += "\n[Install]\nWantedBy=multi-user.target\n"
     case .packaged(let unit):
       text += "# \(unit) comes from its package; rig adds where it runs and what it runs with.\n[Service]\n"
       text += render(environment() + resources())
     }
     return text
+  }
+
+  /// The `[Service]` directives of the unit rig writes, in order; without the slice, for a configuration that
+  /// places the service in its slice elsewhere (the NixOS module).
+  func service(_ program: String, _ arguments: [String], slice: Bool) -> [Line] {
+    let placement = resources().filter { slice || $0.key != "Slice" }
+    return start(program, arguments) + environment() + state() + placement + sandbox()
   }
 
   var description: String {

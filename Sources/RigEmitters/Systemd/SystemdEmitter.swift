@@ -79,8 +79,10 @@ public struct SystemdEmitter: Emitter {
       unit += "# /proc/devices lists them); nvidia-persistenced over its local socket, no network.\n"
       unit += Self.rootSandbox
       unit += "\n[Install]\nWantedBy=multi-user.target\n"
-      artifacts.append(
-        Self.unitFile("rig-gpu-power.service", contents: unit, effects: [.reloadSystemd, .enableAndStartUnit]))
+      var power = Self.unitFile(
+        "rig-gpu-power.service", contents: unit, effects: [.reloadSystemd, .enableAndStartUnit])
+      power.installation?.needsGPU = true
+      artifacts.append(power)
     }
     return artifacts
   }
