@@ -100,6 +100,20 @@ struct Budgets {
       }
       return nil
     }
+    // A component's GPU memory is on one GPU: a request larger than every GPU fits nowhere, whatever the total.
+    if let largest = gpus.max(by: { $0.memory.value < $1.memory.value }) {
+      for item in items where item.amount > largest.memory.value {
+        diagnostics.emit(
+          AllocationMessage.gpuOverBudget(
+            "'\(item.component)' asks for \(item.amount) of GPU memory, more than any one GPU has: the largest, "
+              + "'\(largest.name.value)', has \(largest.memory.value)"),
+          at: item.range,
+          notes: gpus.count > 1
+            ? [DiagnosticNote("a process's GPU memory is on the GPU it runs on; the GPUs' memory does not add up")]
+            : [],
+          help: ["lower its 'gpu.memory' to at most \(largest.memory.value)"])
+      }
+    }
     let capacity = gpus.reduce(ByteCount(bytes: 0)) { $0 + $1.memory.value }
     let reserve = spec.policies.gpuReserve
     let budget = Budget(

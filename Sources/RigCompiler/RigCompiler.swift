@@ -153,7 +153,9 @@ public enum RigCompiler {
       result.diagnostics.emit(ResolverMessage.brokenCatalog(error.description), at: nil)
       return result
     }
-    let sources = Resolver.sourceDiagnostics(spec: spec, catalog: catalog, language: origin.language)
+    let sources =
+      Resolver.sourceDiagnostics(spec: spec, catalog: catalog, language: origin.language)
+      + Resolver.unknownComponentDiagnostics(spec: spec, catalog: catalog, language: origin.language)
     for diagnostic in sources { result.diagnostics.emit(diagnostic) }
     guard sources.isEmpty else { return result }
     switch Resolver.resolve(spec: spec, catalog: catalog, language: origin.language) {

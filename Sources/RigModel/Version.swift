@@ -34,9 +34,20 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     guard upstreamStart < upstreamEnd else {
       return .failure(SyntaxProblem("version has no upstream part", help: [help], offset: upstreamStart, length: 1))
     }
-    guard scalars[upstreamStart].isASCIIDigit else {
+    // A build tag (llama.cpp's `b4200`) starts with letters, then a digit: dpkg orders such versions by their
+    // number too (and warns), so they are accepted. A tag's `v` (`v0.5.0`) is not part of a version.
+    let letters = scalars[upstreamStart..<upstreamEnd].prefix { $0.isASCIILetter }.count
+    let first = scalars[upstreamStart]
+    if first == "v" || first == "V", letters == 1, upstreamStart + 1 < upstreamEnd {
       return .failure(
-        SyntaxProblem("version must start with a digit", help: [help], offset: upstreamStart, length: 1))
+        SyntaxProblem(
+          "a version has no 'v': write the tag without it", help: [help], offset: upstreamStart, length: 1))
+    }
+    guard upstreamStart + letters < upstreamEnd, scalars[upstreamStart + letters].isASCIIDigit else {
+      return .failure(
+        SyntaxProblem(
+          "version must start with a digit, or with a build tag's letters and a digit ('b4200')", help: [help],
+          offset: upstreamStart, length: 1))
     }
     for index in upstreamStart..<upstreamEnd {
       let c = scalars[index]
@@ -194,5 +205,6 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 extension Unicode.Scalar {
   var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-  var isASCIIAlphanumeric: Bool { isASCIIDigit || ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+  var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+  var isASCIIAlphanumeric: Bool { isASCIIDigit || isASCIILetter }
 }

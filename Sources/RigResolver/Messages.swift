@@ -7,6 +7,7 @@ public enum ResolverMessage: DiagnosticMessage {
   case cycle(String)
   case brokenCatalog(String)
   case sourceNotForRelease(source: String, release: String)
+  case unknownComponent(String)
 
   public var id: DiagnosticID {
     switch self {
@@ -14,6 +15,7 @@ public enum ResolverMessage: DiagnosticMessage {
     case .cycle: "dependency-cycle"
     case .brokenCatalog: "internal-error"
     case .sourceNotForRelease: "source-not-for-release"
+    case .unknownComponent: "unknown-component"
     }
   }
 
@@ -26,6 +28,7 @@ public enum ResolverMessage: DiagnosticMessage {
     case .brokenCatalog(let problem): "internal error: the built-in catalog cannot be read: \(problem)"
     case .sourceNotForRelease(let source, let release):
       "source '\(source)' has no build for Debian \(release), the release this machine runs"
+    case .unknownComponent(let name): "no source offers '\(name)', and the project does not declare it"
     }
   }
 }

@@ -270,6 +270,30 @@ public enum ModelRules {
         at: component.name.range, help: ["rename it, or run it with 'runtime: systemd' or 'runtime: host'"])
       ok = false
     }
+    if component.storage != nil, name.count > KubernetesFacts.statefulSetNameLimit {
+      diagnostics.emit(
+        RuleMessage.invalidValue(
+          "'\(name.excerpt)' keeps state, so it runs as a StatefulSet, whose name may have at most "
+            + "\(KubernetesFacts.statefulSetNameLimit) characters; this one has \(name.count)"),
+        at: component.name.range,
+        notes: [
+          DiagnosticNote(
+            "Kubernetes labels each pod 'controller-revision-hash: NAME-HASH', and a label value has at most 63 "
+              + "characters: a longer name makes pods that can never be created")
+        ],
+        help: ["shorten the name to \(KubernetesFacts.statefulSetNameLimit) characters or fewer"])
+      ok = false
+    }
+    if let storage = component.storage,
+      let taken = KubernetesFacts.scratchMounts.first(where: { $0.path == storage.path.value })
+    {
+      diagnostics.emit(
+        RuleMessage.invalidValue(
+          "the volume of '\(name.excerpt)' is mounted at '\(taken.path)', where another volume is: \(taken.why)"),
+        at: storage.path.range, notes: [DiagnosticNote("the API server refuses a pod with two mounts at one path")],
+        help: ["mount it at a folder of its own, such as '/data'"])
+      ok = false
+    }
     if let cpu = component.resources.cpu, cpu.placement.value == .isolated, component.resources.memory == nil {
       diagnostics.emit(
         RuleMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
@@ -283,6 +307,21 @@ public enum ModelRules {
       ok = false
     }
     return ok
+  }
+
+  /// A namespace for the stack's workloads that is not one of the cluster's own: rig denies all traffic in its
+  /// namespace but what the stack needs.
+  package static func kubernetesNamespace(_ namespace: Located<String>, _ diagnostics: inout DiagnosticEngine) -> Bool {
+    guard KubernetesFacts.reservedNamespaces.contains(namespace.value) else { return true }
+    diagnostics.emit(
+      RuleMessage.invalidValue("'\(namespace.value)' is one of the cluster's own namespaces"), at: namespace.range,
+      notes: [
+        DiagnosticNote(
+          "rig denies every connection in its namespace but the stack's own; in '\(namespace.value)' that would cut "
+            + "off the cluster's services (CoreDNS, the API server)")
+      ],
+      help: ["name a namespace of the stack's own, such as 'ai'"])
+    return false
   }
 
   /// Every field of a component is one its runtime honours; a field it cannot honour is an error at the field,
@@ -581,7 +620,9 @@ private struct Checker {
     }
     if let kubernetes = targets.kubernetes {
       pattern(kubernetes.version, "kubernetesVersion", "targets.kubernetes.version", example: "1.30")
-      pattern(kubernetes.namespace, "dnsLabel", "targets.kubernetes.namespace", example: "ai")
+      if pattern(kubernetes.namespace, "dnsLabel", "targets.kubernetes.namespace", example: "ai") {
+        _ = ModelRules.kubernetesNamespace(kubernetes.namespace, &diagnostics)
+      }
     }
     if let nix = targets.nix { pattern(nix.release, "nixosRelease", "targets.nix.release", example: "24.11") }
   }

@@ -393,7 +393,10 @@ extension Lowering {
     if let kubernetes = fields["kubernetes"].flatMap({ object($0, RigSchema.targets.nestedObject("kubernetes")) }) {
       let version = kubernetes["version"].flatMap { patterned($0, "kubernetesVersion", example: "1.30") }
       let namespace = kubernetes["namespace"].flatMap { patterned($0, "dnsLabel", example: "ai") }
-      if let version, let namespace { targets.kubernetes = .init(version: version, namespace: namespace) }
+      let allowed = namespace.map { ModelRules.kubernetesNamespace($0, &diagnostics) } ?? false
+      if let version, let namespace, allowed {
+        targets.kubernetes = .init(version: version, namespace: namespace)
+      }
     }
     if let nix = fields["nix"].flatMap({ object($0, RigSchema.targets.nestedObject("nix")) }),
       let release = nix["release"].flatMap({ patterned($0, "nixosRelease", example: "24.11") })

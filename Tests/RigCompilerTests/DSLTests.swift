@@ -57,7 +57,7 @@ import Testing
     #expect(!holdsLargeModels(Card(name: "small", model: "any", memoryGiB: 8)))
   }
 
-  /// An unknown component written in a Swift stack: the resolver's error points at the string literal, and the
+  /// An unknown component written in a Swift stack: the error points at the string literal, and the
   /// rendered diagnostic quotes the Swift line.
   @Test func resolverErrorPointsIntoTheSwiftFile() throws {
     let rig = Rig("typo") {
@@ -71,12 +71,12 @@ import Testing
     let result = rig.check()
     let error = try #require(result.diagnostics.diagnostics.first)
     #expect(result.diagnostics.diagnostics.count == 1)
-    #expect(error.id == "unresolvable")
+    #expect(error.id == "unknown-component")
     #expect(error.range?.start.file == #fileID)
     #expect(error.range?.start.line == markedLine("typo"))
     #expect(error.range?.start.column == 10)
     let text = renderedDiagnostics(result)
-    #expect(text.hasPrefix("\(#fileID):\(markedLine("typo")):10: error: the stack cannot be resolved"), "\(text)")
+    #expect(text.hasPrefix("\(#fileID):\(markedLine("typo")):10: error: no source offers 'olama'"), "\(text)")
     #expect(text.contains("\"olama\"  // @typo"), "the Swift line is quoted: \(text)")
     #expect(text.contains("help: did you mean 'ollama'?"), "\(text)")
   }

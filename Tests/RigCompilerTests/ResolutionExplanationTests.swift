@@ -109,13 +109,10 @@ import Testing
       """
     #expect(
       report(yaml) == """
-        rig.yaml:12:5: error: the stack cannot be resolved [unresolvable]
+        rig.yaml:12:5: error: no source offers 'blendr', and the project does not declare it [unknown-component]
         12 |   - blendr
            |     ^~~~~~
-          because there is no component named 'blendr'
-          and the stack requires blendr                 (rig.yaml:12:5)
-          so the stack cannot be resolved
-        help: did you mean 'blender'? no source offers 'blendr'
+        help: did you mean 'blender'?
 
         1 error
 

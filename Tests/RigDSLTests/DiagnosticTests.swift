@@ -255,7 +255,7 @@ import Testing
     #expect(
       diagnostics(of: rig) == [
         "\(Self.file):\(line("variable")):9: error: invalid requirement: component names are lowercase [bad-constraint]",
-        "\(Self.file):\(line("interpolated")):9: error: invalid requirement: version must start with a digit [bad-constraint]",
+        "\(Self.file):\(line("interpolated")):9: error: invalid requirement: version must start with a digit, or with a build tag's letters and a digit ('b4200') [bad-constraint]",
         "\(Self.file):\(line("escaped")):9: error: invalid requirement: component names are lowercase [bad-constraint]",
       ])
   }

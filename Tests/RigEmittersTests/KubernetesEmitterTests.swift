@@ -2,6 +2,7 @@ import RigAllocation
 import RigBasics
 import RigCatalog
 import RigCompiler
+import RigModel
 import RigPlan
 import RigResolver
 import Testing
@@ -214,6 +215,57 @@ import Yams
     #expect(written == swapped)
     let container = value(try documents(written, "kubernetes/workload-a.yaml")[0], "spec.template.spec.containers.0")
     #expect(value(container, "env.0.name") as? String == "ALPHA")
+  }
+
+  /// Kubernetes' expansion of `env[].value`, `command` and `args` (k8s.io/kubernetes third_party/forked/golang/
+  /// expansion): `$$` is `$`, `$(NAME)` a defined variable's value, anything else itself.
+  static func expand(_ text: String, _ variables: [String: String]) -> String {
+    var output = ""
+    var rest = Substring(text)
+    while let dollar = rest.firstIndex(of: "$") {
+      output += rest[..<dollar]
+      let after = rest[rest.index(after: dollar)...]
+      if after.first == "$" {
+        output += "$"
+        rest = after.dropFirst()
+      } else if after.first == "(", let close = after.firstIndex(of: ")") {
+        let name = String(after[after.index(after: after.startIndex)..<close])
+        output += variables[name] ?? "$(\(name))"
+        rest = after[after.index(after: close)...]
+      } else {
+        output += "$"
+        rest = after
+      }
+    }
+    return output + rest
+  }
+
+  /// Text with `$(NAME)` or `$$` reaches the container as written: every `$` doubled, which Kubernetes reads
+  /// back as the text; text without either is left alone.
+  @Test func textIsTakenLiterallyByKubernetes() throws {
+    let variables = ["HOME": "/root", "MODE": "fast"]
+    let hostile = ["$(HOME)", "$$(HOME)", "a$$b", "cost: $5", "$", "$(MODE", "x$(MODE)y$$", "plain", "$$$(HOME)"]
+    for text in hostile {
+      #expect(Self.expand(KubernetesFacts.literal(text), variables) == text, "\(text)")
+    }
+    #expect(KubernetesFacts.literal("cost: $5") == "cost: $5")
+    let body = """
+      stack: [a]
+      components:
+        a:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: "x.io/a:1"
+          exec: /bin/serve
+          args: ["--model", "$(MODEL)"]
+          env: { MODE: "a$$b", MODEL: /models/x }
+      targets: { kubernetes: { version: "1.30", namespace: lab } }
+      """
+    let container = value(
+      try documents(try artifacts(body), "kubernetes/workload-a.yaml")[0], "spec.template.spec.containers.0")
+    #expect(value(container, "args.1") as? String == "$$(MODEL)")
+    #expect(value(container, "env.0.value") as? String == "a$$$$b")
+    #expect(value(container, "command.0") as? String == "/bin/serve")
   }
 
   @Test(arguments: [(12 << 30, "12Gi"), (512 << 20, "512Mi"), (1536 << 20, "1536Mi"), (1000, "1000"), (2 << 40, "2Ti")])

@@ -5,13 +5,16 @@ import Testing
 @Suite struct VersionSyntaxTests {
   @Test(arguments: [
     "1.0", "550.54.14", "550.54.14-1", "1:2.0~rc1-3", "0.3.10", "12.4.1-1~deb12u1", "3.3.9-3.6.1", "1.0+dfsg-1",
+    "b4200",
   ])
   func valid(text: String) {
     #expect((try? Version.parse(text).get())?.text == text)
   }
 
   @Test(arguments: [
-    ("", "empty version", 0), ("v1.0", "version must start with a digit", 0), ("a:1.0", "epoch must be a number", 0),
+    ("", "empty version", 0), ("v1.0", "a version has no 'v': write the tag without it", 0),
+    ("latest", "version must start with a digit, or with a build tag's letters and a digit ('b4200')", 0),
+    ("a:1.0", "epoch must be a number", 0),
     ("1.0-", "version has an empty revision after '-'", 3), ("1.0 beta", "' ' is not allowed in a version", 3),
     ("1.0-a_b", "'_' is not allowed in a version's revision", 5), ("1:", "version has no upstream part", 2),
   ])
@@ -54,7 +57,7 @@ import Testing
     ("ollama >= 0.5 < 1", "expected ',' between clauses, found '<'", 14),
     ("x ^12, < 13", "'^' cannot be combined with other clauses", 5),
     ("x >= 1, ^2", "'^' cannot be combined with other clauses", 8),
-    ("ollama >= v1", "version must start with a digit", 10), ("", "expected a component name", 0),
+    ("ollama >= v1", "a version has no 'v': write the tag without it", 10), ("", "expected a component name", 0),
     ("ol_lama", "'_' is not allowed in a component name", 2), ("x == 1", "unknown operator '=='", 2),
     (">= 1", "expected a component name", 0),
   ])

@@ -24,7 +24,7 @@ func randomVersion(_ g: inout SeededGenerator) -> String {
   ]
   var text = ""
   if Int.random(in: 0..<5, using: &g) == 0 { text += ["0:", "1:", "2:", "00:", "10:"].randomElement(using: &g)! }
-  text += ["0", "1", "2", "10", "01"].randomElement(using: &g)!
+  text += ["0", "1", "2", "10", "01", "b1", "b10"].randomElement(using: &g)!
   for _ in 0..<Int.random(in: 0...4, using: &g) {
     let piece = pieces.randomElement(using: &g)!
     if piece == "-" { continue }
@@ -46,6 +46,8 @@ func randomVersion(_ g: inout SeededGenerator) -> String {
     ("2.0-1", "2.0-1.1", -1), ("2.0-1~deb12u1", "2.0-1", -1), ("1.9", "1.10", -1), ("1.0-1", "1.0-1+b1", -1),
     ("11.8.89~11.8.0-5~deb12u1", "12.4", -1), ("12.4.131~12.4.1-2", "12.4", 1), ("535.261.03-1", "550.54.14", -1),
     ("1:1.0.0.75+ds-6", "1:1.0.0.83~ds-3", -1), ("1.0a", "1.0A", 1), ("1.2.3", "1.2.3", 0), ("0001", "1", 0),
+    // Build tags (llama.cpp's), by their number, as dpkg orders them.
+    ("b4200", "b10000", -1), ("b999", "b1000", -1), ("b4200", "b04200", 0), ("b1", "1.0", 1),
   ]
 
   @Test func policyPairsMatchDebianPolicy() {

@@ -59,7 +59,7 @@ import Testing
 
       """,
       """
-      rig.yaml:11:7: error: invalid version 'v1.0': version must start with a digit [bad-version]
+      rig.yaml:11:7: error: invalid version 'v1.0': a version has no 'v': write the tag without it [bad-version]
       11 |       v1.0: {}
          |       ^
       help: a version looks like '1.2.3', '550.54.14-1' or '1:2.0~rc1'

@@ -274,7 +274,10 @@ STATIC=$(cat "$T/static")
 if grep -vxE '|playbook: site\.yml' "$T/syntax" >&2; then die "unexpected output from --syntax-check (above)"; fi
 
 # 3) ansible-lint on its own copy (it writes a cache into the project dir).
-rc=0; (cd "$T/lint" && ansible-lint -c "$LINTCONF" --offline --project-dir "$T/lint" site.yml inventory.yml) \
+# Python's own SyntaxWarnings are about Python text the tool compiles, never about the playbook (seen once in
+# hundreds of runs, not reproduced: "<unknown>:1: SyntaxWarning: invalid decimal literal", which ast.literal_eval
+# prints for text such as '9or'); they are silenced, and every warning of ansible-lint's still fails.
+rc=0; (cd "$T/lint" && PYTHONWARNINGS=ignore::SyntaxWarning ansible-lint -c "$LINTCONF" --offline --project-dir "$T/lint" site.yml inventory.yml) \
   > "$T/lint.out" 2>&1 || rc=$?
 # Known noise, tolerated only when site.yml uses !unsafe: ansible-lint 26 compares task names parsed by
 # two YAML loaders, which disagree on !unsafe strings, logs this traceback and carries on (it only loses

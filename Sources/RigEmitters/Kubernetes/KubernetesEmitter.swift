@@ -223,7 +223,7 @@ public struct KubernetesEmitter: Emitter {
         component.environment.map { variable in
           switch variable.value {
           case .text(let text):
-            return ["name": .string(variable.name.value), "value": .string(text.value)]
+            return ["name": .string(variable.name.value), "value": .string(KubernetesFacts.literal(text.value))]
           case .secret(let name, let key):
             return [
               "name": .string(variable.name.value),
@@ -237,9 +237,11 @@ public struct KubernetesEmitter: Emitter {
       let name = component.name.value
       var fields: [(String, YAMLValue)] = [("name", .string(name))]
       if let image = component.image { fields.append(("image", .string(image.value))) }
-      // exec: and args: replace the image's entrypoint and command.
-      if let exec = component.exec { fields.append(("command", [.string(exec.value)])) }
-      if !component.args.isEmpty { fields.append(("args", .list(component.args.map { .string($0.value) }))) }
+      // exec: and args: replace the image's entrypoint and command; like env values, taken as written.
+      if let exec = component.exec { fields.append(("command", [.string(KubernetesFacts.literal(exec.value))])) }
+      if !component.args.isEmpty {
+        fields.append(("args", .list(component.args.map { .string(KubernetesFacts.literal($0.value)) })))
+      }
       if !component.ports.isEmpty {
         fields.append(
           (

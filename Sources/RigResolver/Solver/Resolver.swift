@@ -89,6 +89,30 @@ public enum Resolver {
     }
   }
 
+  /// Every requirement, in the stack or in a declared component's versions, whose component no catalog source
+  /// offers and the project does not declare: all of them at once, each where it is written, before resolution
+  /// would stop at the first.
+  public static func unknownComponentDiagnostics(
+    spec: RigSpec, catalog: Catalog, language: ProjectLanguage = .yaml
+  ) -> [Diagnostic] {
+    let catalogued = Set(catalog.sources.values.flatMap { $0.components.keys })
+    let declared = Set(spec.components.map(\.name.value))
+    let known = (catalogued.union(declared)).sorted()
+    let requirements = spec.stack + spec.components.flatMap { $0.versions.flatMap(\.requires) }
+    var reported: Set<String> = []
+    var diagnostics: [Diagnostic] = []
+    for requirement in requirements {
+      let name = requirement.name.value
+      guard !catalogued.contains(name), !declared.contains(name), reported.insert(name).inserted else { continue }
+      let help =
+        Suggestion.closest(to: name, among: known).map { "did you mean '\($0)'?" } ?? language.declareComponent(name)
+      diagnostics.append(
+        Diagnostic(
+          ResolverMessage.unknownComponent(name), at: requirement.name.range ?? requirement.range, help: [help]))
+    }
+    return diagnostics
+  }
+
   static func help(
     for failure: ResolutionFailure, spec: RigSpec, catalog: Catalog, language: ProjectLanguage
   ) -> [String] {

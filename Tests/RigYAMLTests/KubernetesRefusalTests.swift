@@ -1,0 +1,158 @@
+import RigBasics
+import RigCompiler
+import Testing
+
+/// Projects whose Kubernetes objects the API server would refuse, or that would break the cluster, are refused
+/// where they are written.
+@Suite struct KubernetesRefusalTests {
+  @Test func theClustersOwnNamespacesAreRefused() {
+    for namespace in ["kube-system", "default", "kube-public", "kube-node-lease"] {
+      let padding = String(repeating: "~", count: namespace.count - 1)
+      expectDiagnostics(
+        """
+        \(Machine.base)
+        targets:
+          kubernetes: { version: "1.30", namespace: \(namespace) }
+
+        """,
+        """
+        rig.yaml:9:45: error: '\(namespace)' is one of the cluster's own namespaces [invalid-value]
+        9 |   kubernetes: { version: "1.30", namespace: \(namespace) }
+          |                                             ^\(padding)
+        note: rig denies every connection in its namespace but the stack's own; in '\(namespace)' that would cut off the cluster's services (CoreDNS, the API server)
+        help: name a namespace of the stack's own, such as 'ai'
+
+        1 error
+
+        """)
+    }
+  }
+
+  @Test func aVolumeAtAScratchMountIsRefused() {
+    expectDiagnostics(
+      """
+      \(Machine.base)
+      components:
+        cache:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: "example/cache:1.0"
+          storage: { path: /tmp, size: 1GiB }
+
+      """,
+      """
+      rig.yaml:13:22: error: the volume of 'cache' is mounted at '/tmp', where another volume is: rig mounts a writable /tmp in every container, whose root filesystem is read-only [invalid-value]
+      13 |     storage: { path: /tmp, size: 1GiB }
+         |                      ^~~~
+      note: the API server refuses a pod with two mounts at one path
+      help: mount it at a folder of its own, such as '/data'
+
+      1 error
+
+      """)
+  }
+
+  /// 53 characters: one more than a StatefulSet's pods allow.
+  @Test func aStatefulSetNameTooLongForItsPodsIsRefused() {
+    let name = "a" + String(repeating: "b", count: 51) + "c"
+    let carets = String(repeating: "~", count: 52)
+    expectDiagnostics(
+      """
+      \(Machine.base)
+      components:
+        \(name):
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: "example/db:1.0"
+          storage: { path: /data, size: 1GiB }
+
+      """,
+      """
+      rig.yaml:9:3: error: '\(name)' keeps state, so it runs as a StatefulSet, whose name may have at most 52 characters; this one has 53 [invalid-value]
+      9 |   \(name):
+        |   ^\(carets)
+      note: Kubernetes labels each pod 'controller-revision-hash: NAME-HASH', and a label value has at most 63 characters: a longer name makes pods that can never be created
+      help: shorten the name to 52 characters or fewer
+
+      1 error
+
+      """)
+  }
+
+  /// Eight GPUs of 24GiB hold 192GiB between them, but no process gets 100GiB on one.
+  @Test func aGPURequestLargerThanEveryGPUIsRefused() {
+    let gpus = (0..<8).map { "    - { name: gpu\($0), model: RTX 3090, architecture: ampere, memory: 24GiB }" }
+    expectReport(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 256GiB
+        gpus:
+      \(gpus.joined(separator: "\n"))
+        os: { distribution: debian, release: bookworm }
+      stack: [big]
+      components:
+        big:
+          versions: { "1.0": {} }
+          resources:
+            gpu: { memory: 100GiB }
+
+      """,
+      """
+      rig.yaml:22:22: error: 'big' asks for 100GiB of GPU memory, more than any one GPU has: the largest, 'gpu0', has 24GiB [gpu-memory-over-budget]
+      22 |       gpu: { memory: 100GiB }
+         |                      ^~~~~~
+      note: a process's GPU memory is on the GPU it runs on; the GPUs' memory does not add up
+      help: lower its 'gpu.memory' to at most 24GiB
+
+      1 error
+
+      """)
+  }
+
+  /// Every name no source offers and no component declares, in one run.
+  @Test func everyUnknownComponentIsReportedAtOnce() {
+    expectReport(
+      """
+      \(Machine.base)
+      sources: [debian-bookworm]
+      stack: [blendr, git, no-such-tool]
+      components:
+        app:
+          versions:
+            "1.0":
+              requires: [also-missing >= 1]
+
+      """,
+      """
+      rig.yaml:9:9: error: no source offers 'blendr', and the project does not declare it [unknown-component]
+      9 | stack: [blendr, git, no-such-tool]
+        |         ^~~~~~
+      help: did you mean 'blender'?
+
+      rig.yaml:9:22: error: no source offers 'no-such-tool', and the project does not declare it [unknown-component]
+      9 | stack: [blendr, git, no-such-tool]
+        |                      ^~~~~~~~~~~~
+      help: declare 'no-such-tool' under 'components:' with its versions
+
+      rig.yaml:14:20: error: no source offers 'also-missing', and the project does not declare it [unknown-component]
+      14 |         requires: [also-missing >= 1]
+         |                    ^~~~~~~~~~~~
+      help: declare 'also-missing' under 'components:' with its versions
+
+      3 errors
+
+      """)
+  }
+
+  /// What `rig check` prints for a project the front end accepts and resolution or allocation refuses.
+  func expectReport(_ yaml: String, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let result = RigCompiler.check(text: yaml, file: "rig.yaml")
+    let rendered = DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
+    #expect(rendered == expected, sourceLocation: sourceLocation)
+    #expect(result.hasErrors, sourceLocation: sourceLocation)
+  }
+}
