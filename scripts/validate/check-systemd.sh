@@ -55,14 +55,19 @@ done
 # with the NVIDIA driver; ollama comes from its release archive, which this machine cannot download). Any other
 # missing binary fails here: verify itself only checks the FIRST
 # command of each Exec*= list (a typo in the 2nd ExecStart= passes verify on systemd 252).
+# A packaged unit that rig's drop-ins extend (prometheus-node-exporter.service when this machine has that
+# package) names its package's binaries: they get placeholders too, as a package brings them.
 MISSING_OK=" nvidia-smi ollama "
+execs() { cat /dev/null "$@" 2>/dev/null | sed -nE 's/^[[:space:]]*Exec[A-Za-z]+=[-@:+!|]*([^[:space:]]+).*/\1/p' | sort -u; }
+placeholder() { mkdir -p "$R${1%/*}"; install -m 755 /dev/null "$R$1"; }
+PACKAGED=(); for b in "${BASES[@]}"; do [ -e "$U/$b" ] || [ ! -f "$V/$b" ] || PACKAGED+=("$V/$b"); done
+while read -r cmd; do [[ $cmd != /* ]] || placeholder "$cmd"; done < <(execs "${PACKAGED[@]}")
 while read -r cmd; do
   if [[ $cmd == /* ]]; then p=$cmd
   else p=$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin type -P "$cmd" || echo "/usr/bin/$cmd"); fi
   [ -x "$p" ] || [[ $MISSING_OK == *" ${p##*/} "* ]] || die "Exec*= binary $cmd: not on this machine and not in MISSING_OK"
-  mkdir -p "$R${p%/*}"; install -m 755 /dev/null "$R$p"
-done < <(cat /dev/null "${STUBS[@]}" "$U"/*.* "$U"/*.d/*.conf 2>/dev/null \
-         | sed -nE 's/^[[:space:]]*Exec[A-Za-z]+=[-@:+!|]*([^[:space:]]+).*/\1/p' | sort -u)
+  placeholder "$p"
+done < <(execs "${STUBS[@]}" "$U"/*.* "$U"/*.d/*.conf)
 
 show() { sed -e '/zz-rig-check-canary/d' -e "s#$U#$SRC#g" -e "s#$C#$SRC/system.conf.d#g" "$@" >&2; }
 
