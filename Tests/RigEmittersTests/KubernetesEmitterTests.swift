@@ -120,8 +120,8 @@ import Yams
     #expect(
       artifacts.map(\.path) == [
         "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/workload-app.yaml",
-        "kubernetes/workload-db.yaml",
-        "kubernetes/networkpolicies.yaml", "kubernetes/kubelet-config.yaml",
+        "kubernetes/workload-db.yaml", "kubernetes/networkpolicies.yaml", "kubernetes/device-plugin.yaml",
+        "kubernetes/kubelet-config.yaml", "kubernetes/kubelet.service.conf",
       ])
     let namespace = try documents(artifacts, "kubernetes/namespace.yaml")[0]
     let labels = value(namespace, "metadata.labels") as? [String: Any]
@@ -134,6 +134,65 @@ import Yams
     #expect(kubelet["reservedSystemCPUs"] as? String == "0-3,8-11")
     // One GPU workload: no time slicing.
     #expect(!artifacts.contains { $0.path == "kubernetes/device-plugin-config.yaml" })
+  }
+
+  /// The kubelet reads rig's drop-in only when started with `--config-dir`: the unit drop-in sets kubeadm's
+  /// `KUBELET_CONFIG_ARGS` again with kubeadm's `--config` and rig's folder, and is installed beside kubeadm's.
+  @Test func kubeletUnitDropInPassesTheConfigFolder() throws {
+    let artifacts = try artifacts(Self.stack)
+    let unit = try #require(artifacts.first { $0.path == KubernetesEmitter.kubeletUnitPath })
+    let lines = unit.contents.split(separator: "\n").filter { !$0.hasPrefix("#") }
+    #expect(
+      lines == [
+        "[Service]",
+        #"Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml --config-dir=/etc/kubernetes/kubelet.conf.d""#,
+      ])
+    #expect(unit.installation?.path == "/etc/systemd/system/kubelet.service.d/20-rig-config-dir.conf")
+    let config = try #require(artifacts.first { $0.path == KubernetesEmitter.kubeletConfigPath })
+    #expect(config.installation?.path.hasPrefix("/etc/kubernetes/kubelet.conf.d/") == true)
+  }
+
+  /// The device plugin advertises `nvidia.com/gpu`. Beside the static CPU manager it is NVIDIA's compatible
+  /// variant (`PASS_DEVICE_SPECS`, privileged); with time slicing it reads rig's ConfigMap; otherwise it keeps
+  /// no privilege and no capability.
+  @Test func devicePluginFollowsTheCPUManagerAndTimeSlicing() throws {
+    let isolated = try documents(try artifacts(Self.stack), "kubernetes/device-plugin.yaml")[0]
+    let container = value(isolated, "spec.template.spec.containers.0")
+    #expect(value(isolated, "metadata.namespace") as? String == "kube-system")
+    #expect(value(isolated, "spec.template.spec.runtimeClassName") as? String == "nvidia")
+    #expect(value(container, "env.0.name") as? String == "PASS_DEVICE_SPECS")
+    #expect(value(container, "env.0.value") as? String == "true")
+    #expect(value(container, "env.1") == nil)
+    #expect(value(container, "securityContext.privileged") as? Bool == true)
+    #expect(value(container, "volumeMounts.0.mountPath") as? String == "/var/lib/kubelet/device-plugins")
+
+    let shared = try artifacts(
+      """
+      stack: [a, b]
+      components:
+        a:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: ghcr.io/example/a:1.0
+          resources: { gpu: { memory: 2GiB } }
+        b:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: ghcr.io/example/b:1.0
+          resources: { gpu: { memory: 2GiB } }
+      targets: { kubernetes: { version: "1.30", namespace: lab } }
+      """)
+    #expect(!shared.contains { $0.path == KubernetesEmitter.kubeletUnitPath })
+    let plugin = try documents(shared, "kubernetes/device-plugin.yaml")[0]
+    let sliced = value(plugin, "spec.template.spec.containers.0")
+    #expect(value(sliced, "env.0.name") as? String == "CONFIG_FILE")
+    #expect(value(sliced, "env.1") == nil)
+    #expect(value(sliced, "securityContext.privileged") == nil)
+    #expect(value(sliced, "securityContext.capabilities.drop.0") as? String == "ALL")
+    #expect(value(plugin, "spec.template.spec.volumes.1.configMap.name") as? String == "nvidia-device-plugin-config")
+    let config = try documents(shared, "kubernetes/device-plugin-config.yaml")[0]
+    #expect(value(config, "metadata.name") as? String == "nvidia-device-plugin-config")
+    #expect(value(config, "data.config") != nil)
   }
 
   /// Nothing isolated: no CPU manager configuration (the pool would be empty of exclusive CPUs).

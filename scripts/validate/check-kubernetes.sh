@@ -10,7 +10,12 @@
 #     has no schema for it, so
 #  3. KubeletConfiguration documents are checked here: apiVersion/kind, every top-level field is a field of
 #     KubeletConfiguration v1beta1 with the right JSON type, the enums and CPU list rig uses are valid, and
-#     the static CPU manager policy has CPUs reserved.
+#     the static CPU manager policy has CPUs reserved;
+#  4. kubelet.service.conf, the kubelet unit's drop-in, beside the KubeletConfiguration and only with it:
+#     systemd-analyze verify loads it on top of the units the kubelet and kubeadm packages install (copies
+#     below, from kubernetes/release cmd/krel/templates/latest/{kubelet/kubelet.service,kubeadm/10-kubeadm.conf}),
+#     and the variable kubeadm's ExecStart= passes, KUBELET_CONFIG_ARGS, ends up with --config-dir set to the
+#     folder the KubeletConfiguration is installed in.
 # Reads DIR only. Needs the venv (RIG_VENV, else the repo's .venv) with kubernetes-validate and PyYAML.
 set -euo pipefail
 die() { printf 'check-kubernetes: FAIL: %s\n' "$*" >&2; exit 1; }
@@ -30,7 +35,15 @@ cd "$SRC"
 shopt -s nullglob
 FILES=(*)
 [ ${#FILES[@]} -gt 0 ] || die "$SRC is empty"
-for f in "${FILES[@]}"; do [[ -f $f && $f == *.yaml && $f != -* ]] || die "$SRC/$f: only *.yaml files are expected (and checked)"; done
+UNIT_DROPIN=
+YAMLS=()
+for f in "${FILES[@]}"; do
+  if [ "$f" = kubelet.service.conf ] && [ -f "$f" ]; then UNIT_DROPIN=$f; continue; fi
+  [[ -f $f && $f == *.yaml && $f != -* ]] || die "$SRC/$f: only *.yaml files and kubelet.service.conf are expected (and checked)"
+  YAMLS+=("$f")
+done
+FILES=("${YAMLS[@]}")
+[ ${#FILES[@]} -gt 0 ] || die "$SRC has no manifests"
 
 # 1) + 3) Structure and KubeletConfiguration. Prints "<api documents> <kubelet files...>".
 "$VENV/bin/python" - "${FILES[@]}" > "$T/static" 2>&1 <<'PY' || { cat "$T/static" >&2; die "manifest structure / KubeletConfiguration (above)"; }
@@ -194,5 +207,54 @@ if [ $rc -ne 0 ] || [ -n "$unexpected" ] || [ "$passed" -ne "$API_DOCS" ] || [ "
   cat "$T/kv" >&2
   die "kubernetes-validate --strict -k $VERSION (exit $rc; $passed of $API_DOCS API document(s) passed)"
 fi
+# 4) The kubelet unit's drop-in, with the kubelet's and kubeadm's own units.
+if [ ${#KUBELET_FILES[@]} -gt 0 ] && [ -z "$UNIT_DROPIN" ]; then
+  die "kubelet-config.yaml without kubelet.service.conf: nothing starts the kubelet with --config-dir"
+fi
+if [ -n "$UNIT_DROPIN" ]; then
+  [ ${#KUBELET_FILES[@]} -gt 0 ] || die "kubelet.service.conf without a KubeletConfiguration to read"
+  command -v systemd-analyze >/dev/null || die "systemd-analyze missing: apt-get install -y systemd"
+  R=$T/root; U=$R/usr/lib/systemd/system; D=$R/etc/systemd/system/kubelet.service.d
+  mkdir -p "$U" "$D" "$R/usr/bin"
+  cp -a /usr/lib/systemd/system/. "$U/"
+  install -m 755 /dev/null "$R/usr/bin/kubelet"
+  cat > "$U/kubelet.service" <<'UNIT'
+[Unit]
+Description=kubelet: The Kubernetes Node Agent
+Documentation=https://kubernetes.io/docs/
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+ExecStart=/usr/bin/kubelet
+Restart=always
+StartLimitInterval=0
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  mkdir -p "$U/kubelet.service.d"
+  cat > "$U/kubelet.service.d/10-kubeadm.conf" <<'UNIT'
+[Service]
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+EnvironmentFile=-/etc/default/kubelet
+ExecStart=
+ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
+UNIT
+  cp "$UNIT_DROPIN" "$D/20-rig-config-dir.conf"
+  rc=0; (cd / && SYSTEMD_LOG_COLOR=0 systemd-analyze verify --root="$R" --man=no kubelet.service) > "$T/verify" 2>&1 || rc=$?
+  if [ $rc -ne 0 ] || [ -s "$T/verify" ]; then cat "$T/verify" >&2; die "systemd-analyze verify of the kubelet unit with $UNIT_DROPIN (exit $rc)"; fi
+  # The last assignment of KUBELET_CONFIG_ARGS wins: kubeadm's drop-in, then rig's (read after it by name).
+  last=$(cat "$U/kubelet.service.d/10-kubeadm.conf" "$D/20-rig-config-dir.conf" \
+    | sed -nE 's/^Environment="KUBELET_CONFIG_ARGS=(.*)"$/\1/p' | tail -n 1)
+  [[ " $last " == *" --config-dir=/etc/kubernetes/kubelet.conf.d "* ]] \
+    || die "$UNIT_DROPIN: KUBELET_CONFIG_ARGS ends up as '$last', without --config-dir=/etc/kubernetes/kubelet.conf.d"
+  [[ " $last " == *" --config=/var/lib/kubelet/config.yaml "* ]] \
+    || die "$UNIT_DROPIN: KUBELET_CONFIG_ARGS ends up as '$last', which drops kubeadm's --config"
+fi
 echo "check-kubernetes: OK: ${#FILES[@]} file(s), $API_DOCS API document(s) valid for Kubernetes $VERSION (strict)," \
-  "${#KUBELET_FILES[@]} KubeletConfiguration document(s) checked against the v1beta1 field list"
+  "${#KUBELET_FILES[@]} KubeletConfiguration document(s) checked against the v1beta1 field list" \
+  "${UNIT_DROPIN:+, the kubelet unit's drop-in verified with kubeadm's}"

@@ -74,6 +74,9 @@ mk k8s-kubelet-key; sed -i 's/^cpuManagerPolicy:/cpuManagerPolcy:/' $K/kubelet-c
 mk k8s-kubelet-type; sed -i 's/^  cpu: 500m$/  cpu: 1/' $K/kubelet-config.yaml
 mk k8s-kubelet-enum; sed -i 's/^topologyManagerPolicy: .*/topologyManagerPolicy: single-numa/' $K/kubelet-config.yaml
 mk k8s-kubelet-cpus; sed -i 's/^reservedSystemCPUs: .*/reservedSystemCPUs: "0-7,16-x"/' $K/kubelet-config.yaml
+mk k8s-unit-section; sed -i 's/^\[Service\]$/[Servce]/' $K/kubelet.service.conf
+mk k8s-unit-no-dir;  sed -i 's# --config-dir=/etc/kubernetes/kubelet.conf.d##' $K/kubelet.service.conf
+mk k8s-unit-missing; rm $K/kubelet.service.conf
 N=nix/rig.nix
 mk n-good
 mk n-braces;        sed -i '$d' $N
@@ -148,6 +151,9 @@ expect 1 check-kubernetes.sh k8s-kubelet-key "unknown field 'cpuManagerPolcy'"
 expect 1 check-kubernetes.sh k8s-kubelet-type 'kubeReserved: .* is not of type map-str'
 expect 1 check-kubernetes.sh k8s-kubelet-enum "topologyManagerPolicy: 'single-numa' is not one of"
 expect 1 check-kubernetes.sh k8s-kubelet-cpus 'reservedSystemCPUs: .* is not a CPU list'
+expect 1 check-kubernetes.sh k8s-unit-section "Unknown section 'Servce'"
+expect 1 check-kubernetes.sh k8s-unit-no-dir 'without --config-dir=/etc/kubernetes/kubelet.conf.d'
+expect 1 check-kubernetes.sh k8s-unit-missing 'nothing starts the kubelet with --config-dir'
 expect 0 check-nix.sh n-good 'evaluates strictly'
 expect 1 check-nix.sh n-braces 'does not parse'
 expect 1 check-nix.sh n-eval-type 'cannot add|cannot coerce'

@@ -15,8 +15,10 @@ import RigPlan
 ///   a Service for its ports;
 /// - `networkpolicies.yaml`: deny everything, then allow DNS, each component's ports, and each component's
 ///   traffic to the components it requires;
-/// - `device-plugin-config.yaml`: the NVIDIA device plugin's time-slicing configuration when GPUs are shared;
-/// - `kubelet-config.yaml`: a `KubeletConfiguration` with the static CPU manager when a workload is isolated.
+/// - `device-plugin.yaml`: the NVIDIA device plugin, which advertises the GPUs as `nvidia.com/gpu`, when a workload
+///   uses a GPU; `device-plugin-config.yaml`: its time-slicing configuration when GPUs are shared;
+/// - `kubelet-config.yaml`: a `KubeletConfiguration` with the static CPU manager when a workload is isolated, and
+///   `kubelet.service.conf`, the kubelet unit's drop-in that makes the kubelet read it.
 public struct KubernetesEmitter: Emitter {
   public init() {}
   public var target: String { "kubernetes" }
@@ -32,7 +34,8 @@ public struct KubernetesEmitter: Emitter {
       switch path {
       case Self.kubeletConfigPath: -1
       case "kubernetes/namespace.yaml": 0
-      case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml": 1
+      case Self.kubeletUnitPath: -2
+      case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml", "kubernetes/device-plugin.yaml": 1
       case "kubernetes/networkpolicies.yaml": 3
       default: 2
       }
@@ -46,8 +49,23 @@ public struct KubernetesEmitter: Emitter {
     }
   }
 
-  /// Where the kubelet reads drop-ins: the folder passed as `--config-dir` (beta and on by default in 1.30).
-  static let kubeletDropIn = "/etc/kubernetes/kubelet.conf.d/60-rig-cpu-manager.conf"
+  /// The folder of the kubelet's configuration drop-ins, which it reads only when started with `--config-dir`
+  /// (alpha in 1.28 behind an environment variable, usable with the flag alone from 1.30; files must end in
+  /// `.conf` and carry apiVersion and kind; https://kubernetes.io/docs/tasks/administer-cluster/kubelet-config-file/).
+  static let kubeletConfigFolder = "/etc/kubernetes/kubelet.conf.d"
+  static let kubeletDropIn = kubeletConfigFolder + "/60-rig-cpu-manager.conf"
+  /// The kubelet unit's drop-in, read after kubeadm's `10-kubeadm.conf`.
+  static let kubeletUnitDropIn = "/etc/systemd/system/kubelet.service.d/20-rig-config-dir.conf"
+  /// The kubelet unit's drop-in in the output folder.
+  public static let kubeletUnitPath = "kubernetes/kubelet.service.conf"
+
+  /// The NVIDIA device plugin's image: the newest release, v0.20.0 (https://github.com/NVIDIA/k8s-device-plugin
+  /// tags; deployments/static/nvidia-device-plugin.yml at v0.20.0 names the same image).
+  static let devicePluginImage = "nvcr.io/nvidia/k8s-device-plugin:v0.20.0"
+  /// Where the device plugin reads its configuration file (`CONFIG_FILE`), from the ConfigMap rig writes.
+  static let devicePluginConfigFolder = "/etc/nvidia-device-plugin"
+  /// The device plugin's socket folder, where the kubelet looks for device plugins.
+  static let devicePluginSocketFolder = "/var/lib/kubelet/device-plugins"
   /// Where the host keeps the manifests it applies.
   static let manifestFolder = "/etc/rig/kubernetes"
 
@@ -127,11 +145,17 @@ public struct KubernetesEmitter: Emitter {
       if let slicing = plan.allocation.timeSlicing {
         artifacts.append(file("device-plugin-config.yaml", [devicePluginConfig(slicing)]))
       }
+      if usesGPU { artifacts.append(file("device-plugin.yaml", [devicePlugin()])) }
       if let kubelet = kubeletConfiguration() {
         artifacts.append(
           Artifact(
             path: KubernetesEmitter.kubeletConfigPath, contents: plan.fileHeader + YAMLValue.documents([kubelet]),
             installation: Installation(KubernetesEmitter.kubeletDropIn, effects: [.applyKubeletCPUPolicy])))
+        artifacts.append(
+          Artifact(
+            path: KubernetesEmitter.kubeletUnitPath, contents: kubeletUnitDropIn(),
+            installation: Installation(
+              KubernetesEmitter.kubeletUnitDropIn, effects: [.reloadSystemd, .applyKubeletCPUPolicy])))
       }
       return artifacts
     }
@@ -426,6 +450,85 @@ public struct KubernetesEmitter: Emitter {
         "metadata": metadata("nvidia-device-plugin-config", in: "kube-system"),
         "data": ["config": .string(config.body)],
       ]
+    }
+
+    /// The NVIDIA device plugin as a DaemonSet in kube-system (whose Pod Security level is the cluster's default,
+    /// privileged), as NVIDIA's static manifest has it (deployments/static/, v0.20.0): the kubelet's device-plugin
+    /// folder, node-critical priority, tolerating GPU taints. It runs with the `nvidia` RuntimeClass, since the
+    /// toolkit's runtime is not containerd's default here, and so sees the GPUs through NVML. With the static CPU
+    /// manager it is the variant NVIDIA documents for it (nvidia-device-plugin-compat-with-cpumanager.yml):
+    /// `PASS_DEVICE_SPECS=true` and privileged, or containers lose their GPU when the CPU manager updates them
+    /// ("Failed to initialize NVML: Unknown Error"). With time slicing it reads rig's configuration (`CONFIG_FILE`).
+    func devicePlugin() -> YAMLValue {
+      let name = "nvidia-device-plugin"
+      let selector: [(String, YAMLValue)] = [("app.kubernetes.io/name", .string(name))]
+      let compatible = kubeletConfiguration() != nil
+      var env: [YAMLValue] = []
+      var mounts: [YAMLValue] = [
+        ["name": "device-plugins", "mountPath": .string(KubernetesEmitter.devicePluginSocketFolder)]
+      ]
+      var volumes: [YAMLValue] = [
+        [
+          "name": "device-plugins",
+          "hostPath": ["path": .string(KubernetesEmitter.devicePluginSocketFolder), "type": "Directory"],
+        ]
+      ]
+      if compatible { env.append(["name": "PASS_DEVICE_SPECS", "value": "true"]) }
+      if plan.allocation.timeSlicing != nil {
+        env.append([
+          "name": "CONFIG_FILE", "value": .string(KubernetesEmitter.devicePluginConfigFolder + "/config.yaml"),
+        ])
+        mounts.append(
+          ["name": "config", "mountPath": .string(KubernetesEmitter.devicePluginConfigFolder), "readOnly": true])
+        volumes.append(
+          [
+            "name": "config",
+            "configMap": [
+              "name": "nvidia-device-plugin-config", "items": [["key": "config", "path": "config.yaml"]],
+            ],
+          ])
+      }
+      var container: [(String, YAMLValue)] = [
+        ("name", .string(name)), ("image", .string(KubernetesEmitter.devicePluginImage)),
+      ]
+      if !env.isEmpty { container.append(("env", .list(env))) }
+      container.append(
+        (
+          "securityContext",
+          compatible
+            ? ["privileged": true]
+            : ["allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]]]
+        ))
+      container.append(("volumeMounts", .list(mounts)))
+      return [
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": metadata(name, in: "kube-system", labels: selector),
+        "spec": [
+          "selector": ["matchLabels": .map(selector)],
+          "updateStrategy": ["type": "RollingUpdate"],
+          "template": [
+            "metadata": ["labels": .map(selector)],
+            "spec": [
+              "runtimeClassName": "nvidia",
+              "priorityClassName": "system-node-critical",
+              "tolerations": [["key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"]],
+              "containers": [.map(container)],
+              "volumes": .list(volumes),
+            ],
+          ],
+        ],
+      ]
+    }
+
+    /// The kubelet unit's drop-in: kubeadm's drop-in (`10-kubeadm.conf`, from the kubeadm package) starts the
+    /// kubelet with `$KUBELET_CONFIG_ARGS`, set to `--config=/var/lib/kubelet/config.yaml`; this one, read after
+    /// it, sets the variable again with `--config-dir`, so the kubelet reads rig's drop-in on top of kubeadm's
+    /// configuration (kubernetes/release, cmd/krel/templates/latest/kubeadm/10-kubeadm.conf).
+    func kubeletUnitDropIn() -> String {
+      plan.fileHeader + """
+        [Service]
+        Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml --config-dir=\(KubernetesEmitter.kubeletConfigFolder)"
+
+        """
     }
 
     /// The kubelet's CPU manager, when a Kubernetes workload is isolated: `static` gives Guaranteed pods with
