@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: a Python with venv for the pip validators; grub2-common (Debian's grub-mkconfig) and
 # systemd (systemd-analyze, the manager's --test mode) for the kernel and systemd artifacts; nix-bin
-# (nix-instantiate) for the NixOS module; prometheus (promtool) for the alerting rules; python3-apt and
+# (nix-instantiate) for the NixOS module; prometheus (promtool) for the alerting rules and Prometheus'
+# configuration, prometheus-alertmanager (amtool) for Alertmanager's; python3-apt and
 # python3-debian for Debian's /usr/bin/python3, which runs the ansible apt/deb822_repository modules in the
 # check-mode run (the target is this machine there); graphviz (dot) for `rig graph --format dot`; debootstrap and
 # systemd-container (systemd-nspawn) for the apply harness, which runs the playbooks on booted Debian roots.
@@ -16,6 +17,7 @@ python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3 python3
 command -v systemd-analyze >/dev/null && [ -x /lib/systemd/systemd ] || missing+=(systemd)
 command -v nix-instantiate >/dev/null || missing+=(nix-bin)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
 /usr/bin/python3 -c 'import apt, apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
 /usr/bin/python3 -c 'import debian.deb822' >/dev/null 2>&1 || missing+=(python3-debian)
 command -v dot >/dev/null || missing+=(graphviz)
@@ -24,7 +26,7 @@ command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
 command -v pgrep >/dev/null || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    # Only promtool is wanted from the prometheus package: keep its postinst from starting the server
+    # Only promtool and amtool are wanted from the prometheus packages: keep their postinst from starting servers
     # (policy-rc.d exit 101 = "do not start services now"; an existing policy is left alone).
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d

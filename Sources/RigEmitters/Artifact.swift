@@ -40,6 +40,9 @@ public struct Installation: Sendable, Hashable {
   /// Whether what the file sets up needs a physical NVIDIA GPU to start (the power-limit unit): its start is tagged
   /// `hardware`, which a machine without one skips.
   public var needsGPU = false
+  /// The service that reads the file, when the file is not a unit or a drop-in (`prometheus.service` for
+  /// `/etc/prometheus/prometheus.yml`): what `restartUnit` restarts.
+  public var service: String?
 
   public init(
     _ path: String, owner: String = "root", group: String = "root", mode: String = "0644", effects: [Effect] = [],
@@ -54,8 +57,10 @@ public struct Installation: Sendable, Hashable {
     self.rank = rank
   }
 
-  /// The unit the file is, or extends when it is a drop-in (`NAME.service.d/…`); nil for other files.
+  /// The unit the file is, or extends when it is a drop-in (`NAME.service.d/…`), or the service that reads it; nil
+  /// for other files.
   public var unit: String? {
+    if let service { return service }
     let parts = path.split(separator: "/")
     guard parts.count >= 2 else { return nil }
     let folder = parts[parts.count - 2]

@@ -28,4 +28,45 @@ public enum KubernetesFacts {
     guard text.contains("$(") || text.contains("$$") else { return text }
     return String(text.flatMap { $0 == "$" ? "$$" : String($0) })
   }
+  /// The exporters rig runs as node agents when the stack runs them on Kubernetes: a DaemonSet on the host network
+  /// (so Prometheus on the node scrapes them at 127.0.0.1, `prometheus.yml`), with the host access each needs, in
+  /// the namespace `NAMESPACE-monitoring`, whose Pod Security level is `privileged`: host network, host PID and
+  /// hostPath volumes are forbidden at `baseline` already
+  /// (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
+  public static let nodeAgents: [String: NodeAgent] = [
+    // NVIDIA/dcgm-exporter, deployment/templates/daemonset.yaml and its Helm values: it runs as root, reads the
+    // GPUs through the NVIDIA runtime (NVIDIA_VISIBLE_DEVICES=all, no nvidia.com/gpu of its own, so it takes no
+    // GPU from a workload) and maps each GPU to the pod that holds it through the kubelet's pod-resources socket
+    // (DCGM_EXPORTER_KUBERNETES). CAP_SYS_ADMIN is only for the profiling metrics (DCGM_FI_PROF_*), which no
+    // rule or panel reads, so it keeps no capability.
+    "dcgm-exporter": NodeAgent(
+      root: true, hostPID: false, usesGPU: true,
+      hostPaths: [("pod-resources", "/var/lib/kubelet/pod-resources", "/var/lib/kubelet/pod-resources")],
+      arguments: [], environment: [("DCGM_EXPORTER_KUBERNETES", "true"), ("NVIDIA_VISIBLE_DEVICES", "all")],
+      why: "the GPUs through the NVIDIA runtime as root, and the kubelet's pod-resources folder"),
+    // prometheus/node_exporter README, "Docker": host network and PID namespace, the host's root read-only at
+    // /host with --path.rootfs (and /proc, /sys through it).
+    "prometheus-node-exporter": NodeAgent(
+      root: false, hostPID: true, usesGPU: false, hostPaths: [("root", "/", "/host")],
+      arguments: ["--path.rootfs=/host"], environment: [],
+      why: "the host's PID namespace and its root filesystem, read-only"),
+  ]
+
+  /// What the agents' namespace adds to the stack's namespace: `ai` → `ai-monitoring`.
+  public static let agentNamespaceSuffix = "-monitoring"
+}
+
+/// How rig runs one exporter on every node.
+public struct NodeAgent: Sendable {
+  /// Runs as root (else as nobody, 65534).
+  public var root: Bool
+  public var hostPID: Bool
+  /// Sees every GPU through the NVIDIA runtime, without requesting one.
+  public var usesGPU: Bool
+  /// Host folders it reads: volume name, host path, mount path; all read-only.
+  public var hostPaths: [(name: String, host: String, mount: String)]
+  public var arguments: [String]
+  public var environment: [(name: String, value: String)]
+  /// What host access it needs, for the namespace's description.
+  public var why: String
 }

@@ -338,6 +338,19 @@ public enum ModelRules {
     }
     switch component.effectiveRuntime {
     case .kubernetes:
+      if KubernetesFacts.nodeAgents[component.name.value] != nil {
+        let why = "'\(name)' runs on every node as rig's node agent (a DaemonSet on the host network)"
+        if let storage = component.storage {
+          refuse(
+            "\(why), which keeps no volume", at: storage.path.range,
+            help: "remove 'storage:'; the exporter reads the host and keeps nothing")
+        }
+        if let gpu = component.resources.gpu {
+          refuse(
+            "\(why), which sees every GPU through the NVIDIA runtime without taking one", at: gpu.memory.range,
+            help: "remove 'gpu:' under 'resources:', so no workload loses a GPU to the exporter")
+        }
+      }
       if let storage = component.storage, storage.size == nil {
         refuse(
           "the volume of Kubernetes workload '\(name)' has no size", at: storage.path.range,

@@ -8,16 +8,20 @@ import Testing
 @Suite(.serialized) struct ApplyTests {
   /// An example, its release, and the units that must be active besides those the playbook starts.
   static let machines: [(example: String, release: String, units: [String])] = [
-    ("debian-host", "bookworm", ["prometheus-node-exporter.service"]),
-    ("debian-host-trixie", "trixie", ["prometheus-node-exporter.service"]),
+    ("debian-host", "bookworm", ["prometheus-node-exporter.service"] + monitoring),
+    ("debian-host-trixie", "trixie", ["prometheus-node-exporter.service"] + monitoring),
     // Every runtime: a host package, a package's own unit in an isolated slice, and a unit rig writes (busybox's
     // web server with arguments, environment, a secret and a state directory), each a real process.
-    ("debian-services", "bookworm", ["prometheus-node-exporter.service", "static-web.service"]),
+    ("debian-services", "bookworm", ["prometheus-node-exporter.service", "static-web.service"] + monitoring),
     // Debian's NVIDIA driver from contrib, non-free and non-free-firmware, and Ollama from its release archive (a
     // stand-in from the harness's mirror) as a sandboxed service in its isolated slice; the power-limit unit needs
-    // the GPU (tag `hardware`, skipped).
-    ("llm-server", "bookworm", ["ollama.service"]),
+    // the GPU (tag `hardware`, skipped). Its thermal guard is fed a critical temperature alert through
+    // Alertmanager and suspends Ollama.
+    ("llm-server", "bookworm", ["ollama.service"] + monitoring),
   ]
+
+  /// The prometheus target's servers, Debian's packages running rig's configuration.
+  static let monitoring = ["prometheus.service", "prometheus-alertmanager.service"]
 
   @Test func everyReleaseHasAMachine() {
     #expect(Set(Self.machines.map(\.release)) == ["bookworm", "trixie"])
@@ -37,9 +41,17 @@ import Testing
       if machine.example == "llm-server" {
         #expect(applied.stdout.contains("apply: ok: nvidia-driver 535.309.01-0+deb12u1"), "\(applied.stdout)")
         #expect(applied.stdout.contains("apply: ok: rig-ollama.slice AllowedCPUs=12-15,28-31"), "\(applied.stdout)")
+        for line in [
+          "apply: ok: rig-thermal-guard.service active", "apply: ok: Prometheus evaluates rig's 7 alert rule(s)",
+          "apply: ok: the critical temperature alert froze ollama.service",
+          "apply: ok: its resolution thawed ollama.service",
+        ] {
+          #expect(applied.stdout.contains(line), "\(applied.stdout)")
+        }
       }
       if machine.example == "debian-services" {
         for line in [
+          "apply: ok: Prometheus evaluates rig's 2 alert rule(s)",
           "apply: ok: static-web.service runs with GREETING=…",
           "apply: ok: static-web.service has the secret static-web.token in its environment",
           "apply: ok: prometheus-node-exporter.service in rig-prometheus_node_exporter.slice",

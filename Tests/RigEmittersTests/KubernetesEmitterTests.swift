@@ -195,6 +195,63 @@ import Yams
     #expect(value(config, "data.config") != nil)
   }
 
+  /// The exporters run on every node in their own `privileged` namespace, on the host network, with the host
+  /// access their facts name; the stack's namespace stays `restricted`, and its network policies leave them out.
+  @Test func exportersAreNodeAgentsInAPrivilegedNamespace() throws {
+    let artifacts = try artifacts(
+      """
+      stack: [dcgm-exporter, prometheus-node-exporter]
+      components:
+        dcgm-exporter:
+          versions: { "3.3.9-3.6.1": {} }
+          runtime: kubernetes
+          image: nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04
+          ports: [9400]
+        prometheus-node-exporter:
+          runtime: kubernetes
+          image: quay.io/prometheus/node-exporter:v1.8.2
+          ports: [9100]
+      targets: { kubernetes: { version: "1.30", namespace: lab } }
+      """)
+    #expect(
+      artifacts.map(\.path) == [
+        "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/workload-dcgm-exporter.yaml",
+        "kubernetes/workload-prometheus-node-exporter.yaml", "kubernetes/networkpolicies.yaml",
+      ])
+    let namespaces = try documents(artifacts, "kubernetes/namespace.yaml")
+    #expect(namespaces.count == 2)
+    #expect(value(namespaces[0], "metadata.labels.pod-security.kubernetes.io/enforce") == nil)
+    let levels = namespaces.map {
+      (value($0, "metadata.labels") as? [String: Any])?["pod-security.kubernetes.io/enforce"] as? String
+    }
+    #expect(levels == ["restricted", "privileged"])
+    #expect(value(namespaces[1], "metadata.name") as? String == "lab-monitoring")
+    let why = value(namespaces[1], "metadata.annotations") as? [String: Any]
+    #expect((why?["kubernetes.io/description"] as? String)?.contains("dcgm-exporter reads the GPUs") == true)
+
+    let dcgm = try documents(artifacts, "kubernetes/workload-dcgm-exporter.yaml")[0]
+    #expect(dcgm["kind"] as? String == "DaemonSet")
+    #expect(value(dcgm, "metadata.namespace") as? String == "lab-monitoring")
+    #expect(value(dcgm, "spec.template.spec.hostNetwork") as? Bool == true)
+    #expect(value(dcgm, "spec.template.spec.runtimeClassName") as? String == "nvidia")
+    #expect(value(dcgm, "spec.template.spec.securityContext.runAsUser") as? Int == 0)
+    let container = value(dcgm, "spec.template.spec.containers.0")
+    #expect(value(container, "resources.limits") == nil || value(container, "resources.limits.nvidia.com/gpu") == nil)
+    #expect(value(container, "volumeMounts.1.mountPath") as? String == "/var/lib/kubelet/pod-resources")
+    #expect(value(container, "volumeMounts.1.readOnly") as? Bool == true)
+    #expect(value(container, "securityContext.capabilities.drop.0") as? String == "ALL")
+
+    let node = try documents(artifacts, "kubernetes/workload-prometheus-node-exporter.yaml")[0]
+    #expect(value(node, "spec.template.spec.hostPID") as? Bool == true)
+    #expect(value(node, "spec.template.spec.runtimeClassName") == nil)
+    #expect(value(node, "spec.template.spec.securityContext.runAsUser") as? Int == 65534)
+    #expect(value(node, "spec.template.spec.containers.0.args") as? [String] == ["--path.rootfs=/host"])
+    #expect(value(node, "spec.template.spec.containers.0.securityContext.readOnlyRootFilesystem") as? Bool == true)
+
+    let policies = try #require(artifacts.first { $0.path == "kubernetes/networkpolicies.yaml" }?.contents)
+    #expect(!policies.contains("exporter"))
+  }
+
   /// Nothing isolated: no CPU manager configuration (the pool would be empty of exclusive CPUs).
   @Test func noKubeletConfigurationWithoutIsolatedWorkloads() throws {
     let artifacts = try artifacts(

@@ -6,6 +6,7 @@ import RigCompiler
 import RigPlan
 import RigResolver
 import Testing
+import Yams
 
 @testable import RigEmitters
 
@@ -40,10 +41,114 @@ import Testing
     try #require(PrometheusEmitter().artifacts(for: plan).first { $0.path == path }?.contents)
   }
 
+  /// Prometheus scrapes itself, Alertmanager and each exporter the stack runs, at their default ports, and loads
+  /// rig's rules; without GPUs there is no dcgm-exporter job, no thermal guard and no route to it.
+  @Test func scrapeJobsAndRoutesFollowTheStack() throws {
+    let host = try plan("stack: [prometheus-node-exporter]\ntargets: { prometheus: {} }\n", gpus: false)
+    let config = try #require(try Yams.load(yaml: try contents(host, PrometheusEmitter.configPath)) as? [String: Any])
+    #expect(config["rule_files"] as? [String] == ["rules.yml"])
+    let jobs = (config["scrape_configs"] as? [[String: Any]])?.compactMap { $0["job_name"] as? String }
+    #expect(jobs == ["prometheus", "alertmanager", "node"])
+    #expect(!PrometheusEmitter().artifacts(for: host).contains { $0.path == PrometheusEmitter.guardPath })
+    let routes = try #require(
+      try Yams.load(yaml: try contents(host, PrometheusEmitter.alertmanagerPath)) as? [String: Any])
+    #expect((routes["receivers"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["operator"])
+
+    let workstation = try example("workstation")
+    let all = try #require(
+      try Yams.load(yaml: try contents(workstation, PrometheusEmitter.configPath)) as? [String: Any])
+    let targets = (all["scrape_configs"] as? [[String: Any]])?.map { job in
+      "\(job["job_name"] ?? "")=\(((job["static_configs"] as? [[String: Any]])?.first?["targets"] as? [String]) ?? [])"
+    }
+    #expect(
+      targets == [
+        "prometheus=[\"127.0.0.1:9090\"]", "alertmanager=[\"127.0.0.1:9093\"]", "node=[\"127.0.0.1:9100\"]",
+        "dcgm-exporter=[\"127.0.0.1:9400\"]",
+      ])
+    let manager = try #require(
+      try Yams.load(yaml: try contents(workstation, PrometheusEmitter.alertmanagerPath)) as? [String: Any])
+    let guardRoute = try #require((value(manager, "route.routes") as? [[String: Any]])?.first)
+    #expect(guardRoute["matchers"] as? [String] == ["alertname=\"RigGPUTemperatureCritical\""])
+    #expect(guardRoute["receiver"] as? String == "thermal-guard" && guardRoute["continue"] as? Bool == true)
+    #expect(value(manager, "receivers.1.webhook_configs.0.url") as? String == "http://127.0.0.1:9095/alert")
+    #expect(value(manager, "receivers.1.webhook_configs.0.send_resolved") as? Bool == true)
+  }
+
+  /// The guard freezes the systemd services that use a GPU and lowers each GPU with a known range to its minimum,
+  /// restoring the planned limit, else the default, else the maximum.
+  @Test func thermalGuardActsOnTheGPUWorkloads() throws {
+    let plan = try compiledPlan(
+      """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 4, efficiency: 4 }
+        memory: 16GiB
+        gpus:
+          - { name: a, memory: 8GiB, power: { min: 100W, max: 200W } }
+          - { name: b, memory: 8GiB, power: { default: 170W, min: 120W, max: 220W } }
+          - { name: c, memory: 8GiB }
+        os: { distribution: debian, release: bookworm }
+      stack: [llama, web]
+      components:
+        llama:
+          versions: { "1": {} }
+          runtime: systemd
+          exec: /usr/bin/llama-server
+          resources: { gpu: { memory: 4GiB } }
+        web:
+          versions: { "1": {} }
+          runtime: systemd
+          exec: /usr/bin/busybox
+      targets: { prometheus: {} }
+      """)
+    let actions = Alerting.guardActions(plan)
+    #expect(actions.freeze == ["llama.service"])
+    #expect(
+      actions.limits.map { "\($0.gpu):\($0.low.wattsText):\($0.restore.wattsText)" } == ["0:100:200", "1:120:170"])
+    let unit = try contents(plan, PrometheusEmitter.guardUnitPath)
+    #expect(
+      unit.contains(
+        "ExecStart=/usr/local/lib/rig/thermal-guard --listen 127.0.0.1:9095 --alert RigGPUTemperatureCritical "
+          + "--freeze llama.service --power-limit 0:100:200 --power-limit 1:120:170\n"))
+    #expect(unit.contains("IPAddressAllow=localhost\n") && !unit.contains("PrivateNetwork"))
+  }
+
+  func value(_ object: Any?, _ path: String) -> Any? {
+    var current = object
+    for key in path.split(separator: ".") {
+      if let index = Int(key), let list = current as? [Any] {
+        current = index < list.count ? list[index] : nil
+      } else {
+        current = (current as? [String: Any])?[String(key)]
+      }
+    }
+    return current
+  }
+
   @Test func workstationGetsEveryRuleWithItsPolicyThresholds() throws {
     let plan = try example("workstation")
     let artifacts = PrometheusEmitter().artifacts(for: plan)
-    #expect(artifacts.map(\.path) == ["prometheus/rules.yml", "prometheus/rules.test.yml"])
+    #expect(
+      artifacts.map(\.path) == [
+        "prometheus/rules.yml", "prometheus/rules.test.yml", "prometheus/prometheus.yml",
+        "prometheus/alertmanager.yml", "prometheus/thermal-guard", "prometheus/rig-thermal-guard.service",
+      ])
+    // Installed where Debian's packages read them, with the packages, restarting their services.
+    let installed = artifacts.compactMap(\.installation)
+    #expect(
+      installed.map(\.path) == [
+        "/etc/prometheus/rules.yml", "/etc/prometheus/prometheus.yml", "/etc/prometheus/alertmanager.yml",
+        "/usr/local/lib/rig/thermal-guard", "/etc/systemd/system/rig-thermal-guard.service",
+      ])
+    #expect(
+      installed.map(\.unit) == [
+        "prometheus.service", "prometheus.service", "prometheus-alertmanager.service", "rig-thermal-guard.service",
+        "rig-thermal-guard.service",
+      ])
+    #expect(installed.map(\.configures) == [["prometheus"], ["prometheus"], ["prometheus-alertmanager"], [], []])
+    #expect(installed[3].mode == "0755")
     let rules = PrometheusEmitter.rules(plan)
     #expect(
       rules.map(\.alert) == [
@@ -161,7 +266,8 @@ import Testing
       """)
     plan.spec.name = Located("{{ .Value }}", at: nil)
     for artifact in PrometheusEmitter().artifacts(for: plan) {
-      let lines = artifact.contents.split(separator: "\n", omittingEmptySubsequences: false)
+      var lines = artifact.contents.split(separator: "\n", omittingEmptySubsequences: false)
+      if artifact.path == PrometheusEmitter.guardPath { #expect(lines.removeFirst() == "#!/usr/bin/python3") }
       #expect(lines.first == "# Generated by rig for '{{ .Value }}'. Do not edit: 'rig render' rewrites this file.")
       let body = lines.dropFirst().joined(separator: "\n")
       #expect(!body.contains(".Value"))

@@ -28,6 +28,36 @@ import Testing
     }
   }
 
+  /// A node agent runs on the host network on every node: it keeps no volume and takes no GPU.
+  @Test func aNodeAgentWithAVolumeOrAGPUIsRefused() {
+    expectDiagnostics(
+      """
+      \(Machine.base)
+      components:
+        dcgm-exporter:
+          versions: { "3.3.9-3.6.1": {} }
+          runtime: kubernetes
+          image: "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04"
+          storage: { path: /data, size: 1GiB }
+          resources: { gpu: { memory: 1GiB } }
+
+      """,
+      """
+      rig.yaml:13:22: error: 'dcgm-exporter' runs on every node as rig's node agent (a DaemonSet on the host network), which keeps no volume [not-for-runtime]
+      13 |     storage: { path: /data, size: 1GiB }
+         |                      ^~~~~
+      help: remove 'storage:'; the exporter reads the host and keeps nothing
+
+      rig.yaml:14:33: error: 'dcgm-exporter' runs on every node as rig's node agent (a DaemonSet on the host network), which sees every GPU through the NVIDIA runtime without taking one [not-for-runtime]
+      14 |     resources: { gpu: { memory: 1GiB } }
+         |                                 ^~~~
+      help: remove 'gpu:' under 'resources:', so no workload loses a GPU to the exporter
+
+      2 errors
+
+      """)
+  }
+
   @Test func aVolumeAtAScratchMountIsRefused() {
     expectDiagnostics(
       """

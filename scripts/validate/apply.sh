@@ -16,7 +16,9 @@
 #   - every service rig writes or extends runs with the environment its unit sets (its main process's environ),
 #     secrets included: each credential a unit loads (LoadCredential=ID:PATH) is put at PATH before the run with a
 #     stand-in value, as the machine's operator puts the real one;
-#   - every slice rig writes has its AllowedCPUs= and MemoryMax=, and the services that name it run in it.
+#   - every slice rig writes has its AllowedCPUs= and MemoryMax=, and the services that name it run in it;
+#   - with monitoring: Prometheus lists rig's alert rules, and a critical temperature alert posted to Alertmanager
+#     makes the thermal guard freeze the GPU services, its resolution thaw them (the power limit needs the GPU).
 # Downloads from outside the Debian archive (release archives on GitHub, which this machine cannot reach) come from
 # a mirror the harness serves on 127.0.0.1, through the playbook's rig_mirror_* variables: for each release archive
 # it unpacks, a stand-in archive of the same name and layout whose programs are shell scripts that stay up like a
@@ -286,6 +288,61 @@ for file in "${slices_written[@]}"; do
     fi
   done
 done
+
+# Monitoring, when the output has it: Prometheus runs with rig's rules (its own API lists them), and an alert
+# reaches the thermal guard through Alertmanager's routing for real: a critical temperature alert posted to
+# Alertmanager's API freezes every unit the guard names, and its resolution thaws them.
+http() {  # http METHOD URL [JSON]: the response body, from inside the machine
+  inside /usr/bin/python3 -c 'import sys, urllib.request as u
+data = sys.argv[3].encode() if len(sys.argv) > 3 else None
+r = u.Request(sys.argv[2], data=data, method=sys.argv[1], headers={"Content-Type": "application/json"})
+print(u.urlopen(r, timeout=10).read().decode())' "$@"
+}
+within() {  # within SECONDS COMMAND...: true once COMMAND succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 2; done
+}
+if [ -f "$output/prometheus/prometheus.yml" ]; then
+  want=$(grep -c '^ *- alert: ' "$output/prometheus/rules.yml" || true)
+  loaded() { [ "$(http GET http://127.0.0.1:9090/api/v1/rules 2>/dev/null | grep -o '"type":"alerting"' | wc -l)" = "$want" ]; }
+  if within 60 loaded; then echo "apply: ok: Prometheus evaluates rig's $want alert rule(s)"; else
+    echo "apply: Prometheus does not list rig's $want alert rule(s)" >&2
+    problems=$((problems + 1))
+  fi
+fi
+guard="$output/prometheus/rig-thermal-guard.service"
+if [ -f "$guard" ]; then
+  frozen=$(sed -n 's/^ExecStart=//p' "$guard" | grep -o -- '--freeze [^ ]*' | cut -d' ' -f2 || true)
+  alert() {  # alert STARTS ENDS: the critical temperature alert of GPU 0, as Prometheus would send it
+    printf '[{"labels":{"alertname":"RigGPUTemperatureCritical","severity":"critical","gpu":"0","instance":"127.0.0.1:9400"},"startsAt":"%s","endsAt":"%s"}]' "$1" "$2"
+  }
+  # Suspended: frozen by the cgroup freezer, or (on a cgroup v1 host, where it is missing) its main process stopped.
+  state() {
+    local freezer pid run
+    freezer=$(inside systemctl show -p FreezerState --value "$1")
+    pid=$(inside systemctl show -p MainPID --value "$1")
+    run=$(inside cat "/proc/$pid/stat" 2>/dev/null | sed 's/.*) \(.\).*/\1/')
+    case $2 in
+      frozen) [ "$freezer" = frozen ] || [ "$run" = T ] ;;
+      running) [ "$freezer" = running ] && [ "$run" != T ] ;;
+    esac
+  }
+  all() { local u; for u in $frozen; do state "$u" "$1" || return 1; done; }
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  http POST http://127.0.0.1:9093/api/v2/alerts "$(alert "$now" "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)")" >/dev/null
+  if within 60 all frozen; then echo "apply: ok: the critical temperature alert froze ${frozen:-no unit}"; else
+    echo "apply: the thermal guard did not freeze ${frozen}" >&2
+    inside journalctl -u rig-thermal-guard.service --no-pager 2>&1 | tail -n 10 >&2 || true
+    problems=$((problems + 1))
+  fi
+  http POST http://127.0.0.1:9093/api/v2/alerts "$(alert "$now" "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" >/dev/null
+  if within 90 all running; then echo "apply: ok: its resolution thawed ${frozen:-no unit}"; else
+    echo "apply: the thermal guard did not thaw ${frozen}" >&2
+    inside journalctl -u rig-thermal-guard.service --no-pager 2>&1 | tail -n 10 >&2 || true
+    problems=$((problems + 1))
+  fi
+  inside journalctl -u rig-thermal-guard.service --no-pager -o cat 2>/dev/null | grep '^thermal-guard: ' | sed 's/^/apply: guard log: /' || true
+fi
 
 # Units of Debian's packages that cannot run in a container (nvmf-autoconnect needs NVMe fabrics) are reported,
 # not judged: the units rig starts or names are checked above.

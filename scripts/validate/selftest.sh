@@ -91,6 +91,12 @@ mk p-promql;        sed -i 's/(DCGM_FI_DEV_GPU_TEMP) > 85/(DCGM_FI_DEV_GPU_TEMP)
 mk p-not-firing;    sed -i 's/(DCGM_FI_DEV_GPU_TEMP) > 85/(DCGM_FI_DEV_GPU_TEMP) > 95/' $R/rules.yml
 mk p-template;      sed -i 's/is at {{ $value }} °C/is at {{ $value °C/' $R/rules.yml
 mk p-untested;      printf '      - alert: RigGpuPowerHigh\n        expr: DCGM_FI_DEV_POWER_USAGE > 400\n' >> $R/rules.yml
+mk p-config;        sed -i 's/^  - rules.yml$/  - alerts.yml/' $R/prometheus.yml
+mk p-receiver;      sed -i 's/^  receiver: operator$/  receiver: nobody/' $R/alertmanager.yml
+mk p-route;         sed -i 's/^      continue: true$/      continue: false/' $R/alertmanager.yml
+mk p-guard;         sed -i 's/"systemctl", "freeze", unit/"systemctl", "stop", unit/' $R/thermal-guard
+mk p-fallback;      sed -i 's/"--signal=SIGCONT"/"--signal=SIGKILL"/' $R/thermal-guard
+mk p-guard-unit;    sed -i 's/^ProtectSystem=strict$/ProtectSystem=sometimes/' $R/rig-thermal-guard.service
 mk p-none;          rm -rf $R
 cd /
 pass=0 fail=0
@@ -166,6 +172,12 @@ expect 1 check-prometheus.sh p-promql 'could not parse expression'
 expect 1 check-prometheus.sh p-not-firing 'promtool test rules'
 expect 1 check-prometheus.sh p-template 'promtool check rules'
 expect 1 check-prometheus.sh p-untested 'alert RigGpuPowerHigh: no test case'
+expect 1 check-prometheus.sh p-config 'promtool check config'
+expect 1 check-prometheus.sh p-receiver 'amtool check-config'
+expect 1 check-prometheus.sh p-route "goes to 'thermal-guard', not 'thermal-guard,operator'"
+expect 1 check-prometheus.sh p-guard "actions on 'suspend' differ"
+expect 1 check-prometheus.sh p-fallback "actions on 'resume' differ"
+expect 1 check-prometheus.sh p-guard-unit 'check-systemd on rig-thermal-guard.service'
 expect 0 check-prometheus.sh p-none 'nothing to check'
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -108,6 +108,8 @@ public struct KubernetesEmitter: Emitter {
     var plan: Plan
     var namespace: String
     var workloads: [Component]
+    /// The exporters that run on every node (`KubernetesFacts.nodeAgents`), in their own namespace.
+    var agents: [Component]
     /// Workloads that start with no replica: every member of an `exclusive_group` but the first by name, since
     /// the budgets count a group as its largest member (switch with `kubectl scale`).
     var standby: Set<String>
@@ -115,7 +117,9 @@ public struct KubernetesEmitter: Emitter {
     init(plan: Plan, namespace: String) {
       self.plan = plan
       self.namespace = namespace
-      self.workloads = KubernetesEmitter.workloads(plan)
+      let all = KubernetesEmitter.workloads(plan)
+      self.workloads = all.filter { KubernetesFacts.nodeAgents[$0.name.value] == nil }
+      self.agents = all.filter { KubernetesFacts.nodeAgents[$0.name.value] != nil }
       var seen: Set<String> = []
       var standby: Set<String> = []
       for workload in workloads {
@@ -134,12 +138,19 @@ public struct KubernetesEmitter: Emitter {
     }
 
     mutating func artifacts() -> [Artifact] {
-      var artifacts = [file("namespace.yaml", [namespaceObject()])]
-      if usesGPU { artifacts.append(file("runtimeclass.yaml", [runtimeClass()])) }
+      var namespaces = [namespaceObject()]
+      if !agents.isEmpty { namespaces.append(agentNamespaceObject()) }
+      var artifacts = [file("namespace.yaml", namespaces)]
+      if usesGPU || agents.contains(where: { KubernetesFacts.nodeAgents[$0.name.value]?.usesGPU == true }) {
+        artifacts.append(file("runtimeclass.yaml", [runtimeClass()]))
+      }
       for component in workloads {
         var documents = [workload(component)]
         if !component.ports.isEmpty { documents.append(service(component)) }
         artifacts.append(file(KubernetesEmitter.workloadFile(component.name.value), documents))
+      }
+      for agent in agents {
+        artifacts.append(file(KubernetesEmitter.workloadFile(agent.name.value), [nodeAgent(agent)]))
       }
       artifacts.append(file("networkpolicies.yaml", networkPolicies()))
       if let slicing = plan.allocation.timeSlicing {
@@ -192,6 +203,110 @@ public struct KubernetesEmitter: Emitter {
       ]
       return [
         "apiVersion": "v1", "kind": "Namespace", "metadata": metadata(namespace, in: nil, labels: labels),
+      ]
+    }
+
+    var agentNamespace: String { namespace + KubernetesFacts.agentNamespaceSuffix }
+
+    /// The node agents' namespace: Pod Security `privileged`, since they need the host (host network, host PID,
+    /// hostPath volumes), which `baseline` already forbids; its description says why. Nothing else runs there.
+    func agentNamespaceObject() -> YAMLValue {
+      let level: YAMLValue = "privileged"
+      let version = YAMLValue.string("v" + (plan.spec.targets.kubernetes?.version.value ?? ""))
+      let labels: [(String, YAMLValue)] = [
+        ("pod-security.kubernetes.io/enforce", level), ("pod-security.kubernetes.io/enforce-version", version),
+        ("pod-security.kubernetes.io/audit", level), ("pod-security.kubernetes.io/audit-version", version),
+        ("pod-security.kubernetes.io/warn", level), ("pod-security.kubernetes.io/warn-version", version),
+      ]
+      let needs = agents.compactMap { agent in
+        KubernetesFacts.nodeAgents[agent.name.value].map { "\(agent.name.value) reads \($0.why)" }
+      }
+      guard case .map(var fields) = metadata(agentNamespace, in: nil, labels: labels) else { return [:] }
+      fields.append(
+        (
+          "annotations",
+          [
+            "kubernetes.io/description": .string(
+              "rig's node agents, on the host network: Pod Security 'privileged' because "
+                + needs.joined(separator: "; ") + ". Every other namespace of the stack stays 'restricted'.")
+          ]
+        ))
+      return ["apiVersion": "v1", "kind": "Namespace", "metadata": .map(fields)]
+    }
+
+    /// An exporter on every node: a DaemonSet on the host network (its ports are the node's), tolerating every
+    /// taint (a single-node cluster's control-plane node included), with the host access its facts name and
+    /// nothing else: no privilege escalation, no capability, the runtime's seccomp profile.
+    func nodeAgent(_ component: Component) -> YAMLValue {
+      let name = component.name.value
+      let facts = KubernetesFacts.nodeAgents[name]
+      let user = facts?.root == true ? 0 : 65534
+      var environment: [YAMLValue] = (facts?.environment ?? []).map {
+        ["name": .string($0.name), "value": .string($0.value)]
+      }
+      environment.append(["name": "NODE_NAME", "valueFrom": ["fieldRef": ["fieldPath": "spec.nodeName"]]])
+      if case .list(let declared) = self.environment(component) { environment += declared }
+      var container: [(String, YAMLValue)] = [("name", .string(name))]
+      if let image = component.image { container.append(("image", .string(image.value))) }
+      if let exec = component.exec { container.append(("command", [.string(KubernetesFacts.literal(exec.value))])) }
+      let arguments = (facts?.arguments ?? []) + component.args.map { KubernetesFacts.literal($0.value) }
+      if !arguments.isEmpty { container.append(("args", .list(arguments.map { .string($0) }))) }
+      if !component.ports.isEmpty {
+        container.append(
+          (
+            "ports",
+            .list(
+              component.ports.map {
+                ["name": .string(portName($0.value)), "containerPort": .int($0.value), "protocol": "TCP"]
+              })
+          ))
+      }
+      container.append(("env", .list(environment)))
+      container.append(("resources", resources(component)))
+      // A root agent keeps a writable root, as its own chart does (DCGM's embedded host engine writes its log and
+      // state there); the others run read-only.
+      container.append(
+        (
+          "securityContext",
+          [
+            "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": .bool(user != 0),
+            "capabilities": ["drop": ["ALL"]],
+          ]
+        ))
+      var mounts: [YAMLValue] = [["name": "tmp", "mountPath": "/tmp"]]
+      var volumes: [YAMLValue] = [["name": "tmp", "emptyDir": [:]]]
+      for path in facts?.hostPaths ?? [] {
+        mounts.append(
+          [
+            "name": .string(path.name), "mountPath": .string(path.mount), "readOnly": true,
+            "mountPropagation": "HostToContainer",
+          ])
+        volumes.append(["name": .string(path.name), "hostPath": ["path": .string(path.host), "type": "Directory"]])
+      }
+      container.append(("volumeMounts", .list(mounts)))
+      var spec: [(String, YAMLValue)] = [("hostNetwork", true)]
+      if facts?.hostPID == true { spec.append(("hostPID", true)) }
+      if facts?.usesGPU == true { spec.append(("runtimeClassName", "nvidia")) }
+      spec.append(("automountServiceAccountToken", false))
+      spec.append(
+        (
+          "securityContext",
+          [
+            "runAsNonRoot": .bool(user != 0), "runAsUser": .int(user), "runAsGroup": .int(user),
+            "seccompProfile": ["type": "RuntimeDefault"],
+          ]
+        ))
+      spec.append(("tolerations", [["operator": "Exists"]]))
+      spec.append(("containers", [.map(container)]))
+      spec.append(("volumes", .list(volumes)))
+      return [
+        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": metadata(name, in: agentNamespace, labels: labels(component)),
+        "spec": [
+          "selector": ["matchLabels": .map(selector(component))],
+          "updateStrategy": ["type": "RollingUpdate"],
+          "template": ["metadata": ["labels": .map(labels(component))], "spec": .map(spec)],
+        ],
       ]
     }
 

@@ -32,13 +32,48 @@ public struct PrometheusEmitter: Emitter {
   public var target: String { "prometheus" }
   public func isEnabled(_ plan: Plan) -> Bool { plan.spec.targets.prometheus }
 
+  public static let configPath = "prometheus/prometheus.yml"
+  public static let alertmanagerPath = "prometheus/alertmanager.yml"
+  public static let guardPath = "prometheus/thermal-guard"
+  public static let guardUnitPath = "prometheus/" + Alerting.guardUnit
+
+  /// The rules and their tests; Prometheus' and Alertmanager's configurations, installed where Debian's packages
+  /// read them (`/etc/prometheus/`), with the packages; with GPUs, the thermal guard and its unit.
   public func artifacts(for plan: Plan) -> [Artifact] {
     let rules = Self.rules(plan)
     let header = plan.fileHeader
-    return [
-      Artifact(path: Self.rulesPath, contents: header + Self.rulesDocument(rules).document),
+    func reads(_ path: String, _ package: String, _ service: String) -> Installation {
+      var installation = Installation(path, effects: [.restartUnit], configures: [package])
+      installation.service = service
+      return installation
+    }
+    let prometheus = ("prometheus", "prometheus.service")
+    let alertmanager = ("prometheus-alertmanager", "prometheus-alertmanager.service")
+    var artifacts = [
+      Artifact(
+        path: Self.rulesPath, contents: header + Self.rulesDocument(rules).document,
+        installation: reads("/etc/prometheus/rules.yml", prometheus.0, prometheus.1)),
       Artifact(path: Self.testsPath, contents: header + Self.testsDocument(rules).document),
+      Artifact(
+        path: Self.configPath, contents: header + Alerting.prometheusConfig(plan).document,
+        installation: reads("/etc/prometheus/prometheus.yml", prometheus.0, prometheus.1)),
+      Artifact(
+        path: Self.alertmanagerPath, contents: header + Alerting.alertmanagerConfig(plan).document,
+        installation: reads("/etc/prometheus/alertmanager.yml", alertmanager.0, alertmanager.1)),
     ]
+    if Alerting.guardEnabled(plan) {
+      var program = Installation(Alerting.guardProgram, mode: "0755", effects: [.restartUnit])
+      program.service = Alerting.guardUnit
+      artifacts.append(
+        Artifact(path: Self.guardPath, contents: Alerting.guardScript(header: header), installation: program))
+      artifacts.append(
+        Artifact(
+          path: Self.guardUnitPath, contents: Alerting.guardUnitText(plan, header: header),
+          installation: Installation(
+            "/etc/systemd/system/" + Alerting.guardUnit, effects: [.reloadSystemd, .enableAndStartUnit, .restartUnit],
+            rank: 1)))
+    }
+    return artifacts
   }
 
   // MARK: - The rules
