@@ -97,8 +97,16 @@ public struct CatalogComponent: Sendable, Hashable {
   public var archive: ArchiveRecipe?
   /// How it runs as a service (`runtime: systemd`), when it is one.
   public var service: CatalogService?
+  /// Its container image, for `runtime: kubernetes`: a reference with `{version}` for the resolved version
+  /// (`docker.io/vllm/vllm-openai:v{version}`), when the project publishes one.
+  public var image: String?
   public var versions: [CatalogVersion]
   public var location: CatalogLocation
+
+  /// The image of `version`, when the component has one.
+  public func image(for version: Version) -> String? {
+    image?.replacingOccurrences(of: "{version}", with: version.description)
+  }
 }
 
 /// One source of versions: a Debian release, one of NVIDIA's repositories, projects' release pages.
@@ -270,9 +278,20 @@ private struct CatalogParser {
     var areas = ["main"]
     var archive: ArchiveRecipe?
     var service: CatalogService?
+    var image: String?
     var versions: [CatalogVersion] = []
-    for field in try mapping(node, allowed: ["package", "architecture", "areas", "archive", "service", "versions"]) {
+    let allowed: Set<String> = ["package", "architecture", "areas", "archive", "service", "image", "versions"]
+    for field in try mapping(node, allowed: allowed) {
       switch field.key {
+      case "image":
+        let reference = try string(field.value)
+        guard let tag = reference.split(separator: "/").last?.split(separator: ":").dropFirst().first,
+          tag.contains("{version}")
+        else {
+          throw fail(
+            field.value, "an image names its tag with {version}, such as 'docker.io/vllm/vllm-openai:v{version}'")
+        }
+        image = reference
       case "package": package = try string(field.value)
       case "architecture": architecture = try string(field.value)
       case "areas": areas = try strings(field.value)
@@ -315,7 +334,7 @@ private struct CatalogParser {
     }
     return CatalogComponent(
       name: name, package: package, architecture: architecture, areas: areas, archive: archive, service: service,
-      versions: versions,
+      image: image, versions: versions,
       location: location(keyNode))
   }
 

@@ -177,6 +177,13 @@ public enum RigCompiler {
       {
         result.diagnostics.emit(diagnostic)
       }
+      for diagnostic in Workload.diagnostics(
+        spec: spec,
+        versions: Dictionary(resolution.components.map { ($0.name, $0.version) }, uniquingKeysWith: { a, _ in a }),
+        catalogEntry: { chosen[$0] }, language: origin.language)
+      {
+        result.diagnostics.emit(diagnostic)
+      }
       // Kept even with cycles, so that `rig graph` can show them.
       let resolved = CheckResult.Resolved(resolution: resolution, graph: graph, catalog: catalog)
       result.progress = .resolved(spec, resolved)

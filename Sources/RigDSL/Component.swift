@@ -44,6 +44,7 @@ public struct ComponentPart: Sendable {
     case memory(ByteCount)
     case gpu(memory: ByteCount, sharing: GPUSharing?)
     case exclusiveGroup(String)
+    case security(user: Int?, group: Int?, rootFilesystem: RootFilesystem?)
   }
   let kind: Kind
   let site: Site
@@ -63,6 +64,7 @@ public struct ComponentPart: Sendable {
     case .memory: "resources.memory"
     case .gpu: "resources.gpu"
     case .exclusiveGroup: "exclusive_group"
+    case .security: "security"
     }
   }
 }
@@ -80,6 +82,8 @@ public enum ComponentBuilder: ListBuilder {
   public static func buildExpression(_ part: Runs) -> [ComponentPart] { [part.part] }
   /// Its container image.
   public static func buildExpression(_ part: Image) -> [ComponentPart] { [part.part] }
+  /// `Security(user:group:rootFilesystem:)`.
+  public static func buildExpression(_ part: Security) -> [ComponentPart] { [part.part] }
   /// The program it runs.
   public static func buildExpression(_ part: Exec) -> [ComponentPart] { [part.part] }
   /// Ports it listens on.
@@ -156,6 +160,22 @@ public struct Image: Sendable {
     column: Int = #column
   ) {
     part = ComponentPart(kind: .image(reference), site: callRange("Image", fileID, filePath, line, column))
+  }
+}
+
+/// How the component's container runs where rig's restricted defaults do not fit its image (`security:`): its
+/// user (0 is root, which moves it to the stack's baseline namespace), its group, a writable root filesystem.
+public struct Security: Sendable {
+  let part: ComponentPart
+
+  /// Any of the three; what is not written stays rig's default.
+  public init(
+    user: Int? = nil, group: Int? = nil, rootFilesystem: RootFilesystem? = nil, fileID: String = #fileID,
+    filePath: String = #filePath, line: Int = #line, column: Int = #column
+  ) {
+    part = ComponentPart(
+      kind: .security(user: user, group: group, rootFilesystem: rootFilesystem),
+      site: callRange("Security", fileID, filePath, line, column))
   }
 }
 

@@ -260,6 +260,10 @@ struct Lowering {
         component.resources.gpu = GPURequest(
           memory: Located(memory, at: at), sharing: sharing.map { Located($0, at: at) })
       case .exclusiveGroup(let group): component.exclusiveGroup = Located(group, at: at)
+      case .security(let user, let group, let rootFilesystem):
+        component.security = ContainerSecurity(
+          user: user.map { Located($0, at: at) }, group: group.map { Located($0, at: at) },
+          rootFilesystem: rootFilesystem.map { Located($0, at: at) })
       }
     }
     // Environment variables in name order, as the YAML front end keeps them: output does not depend on the order

@@ -10,6 +10,8 @@ public typealias Runtime = RigModel.Runtime
 public typealias Placement = RigModel.Placement
 /// How a component uses a GPU: `.exclusive` or `.timeSliced`.
 public typealias GPUSharing = RigModel.GPUSharing
+/// Whether a container may write to its root filesystem: `.readOnly` or `.writable`.
+public typealias RootFilesystem = RigModel.RootFilesystem
 /// A performance or efficiency core.
 public typealias CoreKind = RigModel.CoreKind
 /// An NVIDIA GPU architecture, such as `.ada`.

@@ -52,6 +52,9 @@ public enum KubernetesFacts {
       why: "the host's PID namespace and its root filesystem, read-only"),
   ]
 
+  /// What the namespace of the stack's root workloads adds to its name: `ai` → `ai-baseline`.
+  public static let baselineNamespaceSuffix = "-baseline"
+
   /// What the agents' namespace adds to the stack's namespace: `ai` → `ai-monitoring`.
   public static let agentNamespaceSuffix = "-monitoring"
 }

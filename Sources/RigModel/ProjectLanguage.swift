@@ -36,6 +36,15 @@ public enum ProjectLanguage: Sendable, Hashable {
     }
   }
 
+  /// Naming the container image a Kubernetes workload runs.
+  public func nameImage(of component: String) -> String {
+    switch self {
+    case .yaml:
+      "name its image with 'image:' under 'components.\(component)', such as 'ghcr.io/example/\(component):1.0'"
+    case .swift: "name its image with 'Image(…)' in 'Component(\"\(component)\")'"
+    }
+  }
+
   /// Naming the program a service runs.
   public func nameProgram(of component: String) -> String {
     switch self {

@@ -96,6 +96,29 @@ public struct Storage: Sendable, Hashable {
   }
 }
 
+/// Whether a container may write to its root filesystem.
+public enum RootFilesystem: String, Sendable, Hashable, CaseIterable {
+  case readOnly = "read-only"
+  case writable
+}
+
+/// A Kubernetes component's way out of rig's restricted defaults (a non-root user, 65532, and a read-only root
+/// filesystem) for an image that needs root, a user of its own or a writable root.
+public struct ContainerSecurity: Sendable, Hashable {
+  public var user: Located<Int>?
+  public var group: Located<Int>?
+  public var rootFilesystem: Located<RootFilesystem>?
+
+  public init(user: Located<Int>? = nil, group: Located<Int>? = nil, rootFilesystem: Located<RootFilesystem>? = nil) {
+    self.user = user
+    self.group = group
+    self.rootFilesystem = rootFilesystem
+  }
+
+  /// Root, which Pod Security `restricted` forbids and `baseline` allows.
+  public var runsAsRoot: Bool { user?.value == 0 }
+}
+
 /// One version of a component and what it needs.
 public struct ComponentVersion: Sendable, Hashable {
   public var version: Located<Version>
@@ -125,6 +148,8 @@ public struct Component: Sendable, Hashable {
   public var storage: Storage?
   public var resources: Resources
   public var exclusiveGroup: Located<String>?
+  /// How its container runs, where rig's restricted defaults do not fit the image (Kubernetes only).
+  public var security: ContainerSecurity?
 
   public init(
     name: Located<String>, description: String? = nil, versions: [ComponentVersion] = [],

@@ -76,12 +76,18 @@ public struct Service: Sendable, Hashable {
 /// What the plan's own checks report.
 package enum PlanMessage: DiagnosticMessage {
   case noProgram(String)
+  case noImage(String)
 
-  package var id: DiagnosticID { "no-program" }
+  package var id: DiagnosticID {
+    switch self {
+    case .noProgram: "no-program"
+    case .noImage: "no-image"
+    }
+  }
   package var severity: Severity { .error }
   package var text: String {
     switch self {
-    case .noProgram(let message): message
+    case .noProgram(let message), .noImage(let message): message
     }
   }
 }

@@ -6,6 +6,8 @@ import RigModel
 public enum Limits {
   /// The TCP ports a component serves.
   public static let port = 1...65535
+  /// A user or group ID in a container (`runAsUser`, `runAsGroup`: 0 to 2^31 - 1).
+  public static let containerID = 0...2_147_483_647
   /// Cores asked for: a component's `cores`, `policies.cpu.housekeeping_cores`.
   public static let cores = 1...4096
   /// Cores of one kind in `hardware.cpu.hybrid`.

@@ -12,6 +12,7 @@ package enum RuleMessage: DiagnosticMessage {
   case topology(String)
   case imageNotPinned(String)
   case notForRuntime(String)
+  case securityRelaxed(String)
 
   package var id: DiagnosticID {
     switch self {
@@ -25,12 +26,13 @@ package enum RuleMessage: DiagnosticMessage {
     case .topology: "bad-topology"
     case .imageNotPinned: "image-not-pinned"
     case .notForRuntime: "not-for-runtime"
+    case .securityRelaxed: "security-relaxed"
     }
   }
 
   package var severity: Severity {
     switch self {
-    case .imageNotPinned: .warning
+    case .imageNotPinned, .securityRelaxed: .warning
     default: .error
     }
   }
@@ -40,7 +42,7 @@ package enum RuleMessage: DiagnosticMessage {
     case .missingKey(let key, let context): "missing required key '\(key)' \(context)"
     case .badCPUList(let message), .badConstraint(let message), .badVersion(let message), .invalidValue(let message),
       .conflictingKeys(let message), .duplicateDefinition(let message), .topology(let message),
-      .imageNotPinned(let message), .notForRuntime(let message):
+      .imageNotPinned(let message), .notForRuntime(let message), .securityRelaxed(let message):
       message
     }
   }

@@ -357,6 +357,14 @@ public enum ModelRules {
           help: "add 'size:' under 'storage:', such as 'size: 100GiB'")
       }
     case .systemd:
+      if let security = component.security,
+        let range = security.user?.range ?? security.group?.range
+          ?? security.rootFilesystem?.range
+      {
+        refuse(
+          "'\(name)' runs as a systemd service, under a dynamic user in systemd's sandbox: 'security' describes a "
+            + "container", at: range, help: "remove 'security:', or run it with 'runtime: kubernetes'")
+      }
       if let image = component.image {
         refuse(
           "'\(name)' runs as a systemd service, a program on the host: it cannot run a container image",
@@ -395,11 +403,41 @@ public enum ModelRules {
       if let first = component.environment.first { fields.append(("env", first.name.range)) }
       if let storage = component.storage { fields.append(("storage", storage.path.range)) }
       if let first = component.ports.first { fields.append(("ports", first.range)) }
+      if let security = component.security {
+        fields.append(("security", security.user?.range ?? security.group?.range ?? security.rootFilesystem?.range))
+      }
       for (field, range) in fields {
         refuse("\(why): its '\(field)' would have no effect", at: range, help: "\(help) '\(field)'")
       }
     }
     return ok
+  }
+
+  /// Warns where a Kubernetes component leaves rig's restricted defaults: root moves it to the stack's `baseline`
+  /// namespace; a writable root filesystem keeps it where it is (restricted allows it) but loses what it writes.
+  package static func checkSecurity(_ component: Component, namespace: String?, _ diagnostics: inout DiagnosticEngine) {
+    guard component.effectiveRuntime == .kubernetes, let security = component.security else { return }
+    let name = component.name.value.excerpt
+    if let user = security.user, user.value == 0 {
+      let target =
+        namespace.map { "'\($0)\(KubernetesFacts.baselineNamespaceSuffix)'" } ?? "the stack's baseline namespace"
+      diagnostics.emit(
+        RuleMessage.securityRelaxed(
+          "'\(name)' runs as root, which Pod Security 'restricted' forbids: it runs in \(target), at 'baseline'"),
+        at: user.range,
+        notes: [
+          DiagnosticNote(
+            "a process that escapes a root container is root on the node; its Secrets and the services it "
+              + "reaches follow it to that namespace")
+        ],
+        help: ["run it as a user of its own, such as 'user: 1000', where the image allows it"])
+    }
+    if let root = security.rootFilesystem, root.value == .writable {
+      diagnostics.emit(
+        RuleMessage.securityRelaxed("'\(name)' may write to its container's root filesystem"), at: root.range,
+        notes: [DiagnosticNote("what it writes there is lost when the container restarts; 'storage:' keeps state")],
+        help: ["keep 'read-only' and give what it writes a volume ('storage:') where the image allows it"])
+    }
   }
 
   /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
@@ -509,6 +547,9 @@ private struct Checker {
     }
     policies(spec.policies)
     targets(spec.targets)
+    for component in spec.components {
+      ModelRules.checkSecurity(component, namespace: spec.targets.kubernetes?.namespace.value, &diagnostics)
+    }
   }
 
   // MARK: Hardware
@@ -588,6 +629,10 @@ private struct Checker {
     if let storage = component.storage {
       pattern(storage.path, "absolutePath", "\(path).storage.path", example: "/data")
       if let size = storage.size { limited(size, "\(path).storage.size") }
+    }
+    if let security = component.security {
+      if let user = security.user { _ = inRange(user, Limits.containerID, "\(path).security.user") }
+      if let group = security.group { _ = inRange(group, Limits.containerID, "\(path).security.group") }
     }
     var ports: [Int: SourceRange?] = [:]
     for (index, port) in component.ports.enumerated() where inRange(port, Limits.port, "\(path).ports[\(index)]") {

@@ -168,6 +168,18 @@ public enum RigSchema {
     .init("storage", .object(storage), "state kept across restarts (a StatefulSet volume in Kubernetes)"),
     .init("resources", .object(resources), "what it needs while running"),
     .init("exclusive_group", .string, "never runs at the same time as other members"),
+    .init(
+      "security", .object(security),
+      "how its container runs where rig's restricted defaults do not fit the image (Kubernetes)"),
+  ])
+
+  public static let security = ObjectSchema([
+    .init(
+      "user", .integer(Limits.containerID),
+      "the user ID (default 65532); 0, root, moves it to the stack's 'baseline' namespace"),
+    .init("group", .integer(Limits.containerID), "the group ID (default: the user's)"),
+    .init(
+      "root_filesystem", .enumeration(names(RootFilesystem.self)), "read-only (default), or writable"),
   ])
 
   public static let cpuPolicy = ObjectSchema([

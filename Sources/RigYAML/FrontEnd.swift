@@ -248,6 +248,9 @@ private struct Loader {
     }
     let policies = single("policies").map { lowering.policies($0) } ?? Policies()
     let targets = single("targets").map { lowering.targets($0) } ?? Targets()
+    for component in components {
+      ModelRules.checkSecurity(component, namespace: targets?.kubernetes?.namespace.value, &lowering.diagnostics)
+    }
     guard let apiVersion, let name, let hardware, let policies, let targets else { return nil }
     return RigSpec(
       apiVersion: apiVersion, name: name, hardware: hardware, sources: sources, stack: stack, components: components,

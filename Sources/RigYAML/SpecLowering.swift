@@ -270,6 +270,16 @@ extension Lowering {
     if let groupValue = fields["exclusive_group"] {
       component.exclusiveGroup = patterned(groupValue, "dnsLabel", example: "gpu-heavy")
     }
+    if let securityValue = fields["security"] {
+      if let security = object(securityValue, RigSchema.security) {
+        component.security = ContainerSecurity(
+          user: security["user"].flatMap { integer($0, Limits.containerID) },
+          group: security["group"].flatMap { integer($0, Limits.containerID) },
+          rootFilesystem: security["root_filesystem"].flatMap { enumeration($0, RootFilesystem.self) })
+      } else {
+        ok = false
+      }
+    }
     if component.runtime?.value == .kubernetes, !ModelRules.kubernetesWorkload(component, &diagnostics) { ok = false }
     if !ModelRules.runtimeFields(component, &diagnostics) { ok = false }
     // Environment variables in name order: a mapping's key order carries no meaning, and output must not

@@ -63,6 +63,23 @@ import Testing
     }
   }
 
+  /// Container images: the tag names the version, which the resolved version fills in; llama.cpp's build tags
+  /// order as the project numbers them.
+  @Test func imagesNameTheirVersionInTheTag() throws {
+    let catalog = try catalog()
+    let llama = try #require(catalog.sources["upstream"]?.components["llama-cpp-server"])
+    #expect(llama.versions.map(\.version.text) == ["b8234", "b10200", "b10481", "b10666", "b11429"])
+    let newest = try #require(llama.versions.last?.version)
+    #expect(llama.image(for: newest) == "ghcr.io/ggml-org/llama.cpp:server-cuda-b11429")
+    let vllm = try #require(catalog.sources["upstream"]?.components["vllm"]?.versions.first?.version)
+    #expect(
+      catalog.sources["upstream"]?.components["vllm"]?.image(for: vllm) == "docker.io/vllm/vllm-openai:v0.21.0-cu129")
+    let untagged = Catalog.parse(
+      text: "source: x\ncomponents:\n  a:\n    image: ghcr.io/{version}/a:1\n    versions: { \"1\": }\n",
+      file: "x.yaml")
+    #expect(throws: Catalog.LoadError.self) { try untagged.get() }
+  }
+
   @Test func refusesUnknownKeysAndUnorderedVersions() {
     let unknown = Catalog.parse(text: "source: x\ncomponents:\n  a:\n    versoins: {}\n", file: "x.yaml")
     #expect(throws: Catalog.LoadError.self) { try unknown.get() }

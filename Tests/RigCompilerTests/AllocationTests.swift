@@ -121,6 +121,7 @@ import Testing
       for (index, runtime) in runtimes.enumerated() {
         body += "  c\(index):\n    versions: { \"1.0\": {} }\n    runtime: \(runtime)\n"
         if runtime == "systemd" { body += "    exec: /usr/bin/true\n" }
+        if runtime == "kubernetes" { body += "    image: ghcr.io/example/c\(index):1.0\n" }
         body += "    resources:\n      cpu: { cores: 1, placement: isolated }\n      memory: 1GiB\n"
       }
       return try #require(check(body).allocation).cpu.kernelParameters
@@ -142,6 +143,7 @@ import Testing
       for (index, runtime) in runtimes.enumerated() {
         body += "  c\(index):\n    versions: { \"1.0\": {} }\n    runtime: \(runtime)\n"
         if runtime == "systemd" { body += "    exec: /usr/bin/true\n" }
+        if runtime == "kubernetes" { body += "    image: ghcr.io/example/c\(index):1.0\n" }
         body += "    resources:\n      gpu: { memory: 2GiB }\n"
       }
       return try #require(check(body).allocation).timeSlicing
@@ -517,16 +519,19 @@ import Testing
         a:
           versions: { "1.0": {} }
           runtime: kubernetes
+          image: ghcr.io/example/a:1.0
           resources:
             gpu: { memory: 2GiB }
         b:
           versions: { "1.0": {} }
           runtime: kubernetes
+          image: ghcr.io/example/b:1.0
           resources:
             gpu: { memory: 2GiB }
         c:
           versions: { "1.0": {} }
           runtime: kubernetes
+          image: ghcr.io/example/c:1.0
           resources:
             cpu: { cores: 2, placement: isolated }
             memory: 1GiB
@@ -534,8 +539,8 @@ import Testing
       """
     #expect(
       report(body) == """
-        rig.yaml:30:22: error: 'c' needs a GPU to itself, but 'a', 'b' time-slice every GPU of the node [gpu-sharing-conflict]
-        30 |       gpu: { memory: 2GiB }
+        rig.yaml:33:22: error: 'c' needs a GPU to itself, but 'a', 'b' time-slice every GPU of the node [gpu-sharing-conflict]
+        33 |       gpu: { memory: 2GiB }
            |                      ^~~~
         note: the NVIDIA device plugin's time slicing applies to every GPU it advertises; isolated components use their GPU exclusively unless they say 'sharing: time-sliced'
         help: give 'c' 'sharing: time-sliced', or run it as a systemd service

@@ -115,6 +115,36 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
   }
 
+  /// A Kubernetes workload with no image of its own and none in the catalog: refused where its runtime is named.
+  @Test func aKubernetesWorkloadWithoutAnImageIsRefused() throws {
+    let directory = NSTemporaryDirectory() + "rig-noimage-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try """
+    apiVersion: rig/v1
+    name: t
+    hardware:
+      cpu: { hybrid: { performance: 4, efficiency: 0 } }
+      memory: 16GiB
+      os: { distribution: debian, release: bookworm }
+    stack: [web]
+    components:
+      web:
+        versions: { "1.0": {} }
+        runtime: kubernetes
+    targets: { kubernetes: { version: "1.30", namespace: lab } }
+    """.write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
+    let result = try run(try rigBinary(), ["render", "--color", "never", ".", "--out", "out"], in: directory)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("rig.yaml:11:14: error: Kubernetes workload 'web' has no container image [no-image]"),
+      "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "help: name its image with 'image:' under 'components.web', such as 'ghcr.io/example/web:1.0'"))
+    #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
+  }
+
   @Test func jsonFormat() throws {
     let result = try run(try rigBinary(), ["check", "--format", "json", "examples/workstation"])
     #expect(result.status == 0)

@@ -8,8 +8,28 @@ import Testing
   @Test(arguments: examples)
   func examplesAreValid(name: String) {
     let result = RigCompiler.check(path: packageRoot + "/examples/\(name)")
-    #expect(renderedDiagnostics(result) == "")
+    if let warnings = exampleWarnings[name] {
+      #expect(result.diagnostics.diagnostics.map(\.id.rawValue) == warnings)
+      #expect(!result.hasErrors)
+    } else {
+      #expect(renderedDiagnostics(result) == "")
+    }
     #expect(result.spec != nil)
+  }
+
+  /// The new user's first wish for examples/ai-lab, vLLM alone on a GPU while the others time-slice: the device
+  /// plugin cannot express it, and rig says so where vLLM asks for its GPU.
+  @Test func aGPUOfItsOwnBesideTimeSlicingIsRefused() throws {
+    let path = packageRoot + "/examples/ai-lab/rig.yaml"
+    let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+      of: "gpu: { memory: 20GiB, sharing: time-sliced }", with: "gpu: { memory: 20GiB, sharing: exclusive }")
+    let result = RigCompiler.check(text: text, file: "rig.yaml")
+    let errors = result.diagnostics.diagnostics.filter { $0.severity == .error }
+    #expect(errors.map(\.id) == ["gpu-sharing-conflict"])
+    #expect(
+      errors.first?.message
+        == "'vllm' needs a GPU to itself, but 'comfyui', 'jupyterlab' time-slice every GPU of the node")
+    #expect(errors.first?.range?.start.line == 51)
   }
 
   @Test func workstationIsTheBlueprintMachine() throws {

@@ -103,6 +103,29 @@ import Testing
         Component("web") { Image("docker.io/library/web:latest") }
       }),
     Case(
+      name: "container security: root, a writable root, and on a systemd service",
+      yaml: yaml(
+        """
+        components:
+          app: { runtime: kubernetes, image: 'ghcr.io/example/app:1.0', security: { user: 0, root_filesystem: writable } }
+          web: { runtime: systemd, exec: /usr/bin/busybox, security: { user: 1000 } }
+        targets: { kubernetes: { version: "1.30", namespace: lab } }
+        """),
+      rig: Rig("parity") {
+        machine
+        Component("app") {
+          Runs(.kubernetes)
+          Image("ghcr.io/example/app:1.0")
+          Security(user: 0, rootFilesystem: .writable)
+        }
+        Component("web") {
+          Runs(.systemd)
+          Exec("/usr/bin/busybox")
+          Security(user: 1000)
+        }
+        Targets { Kubernetes(version: "1.30", namespace: "lab") }
+      }),
+    Case(
       name: "environment variable name and secret",
       yaml: yaml("components: { web: { runtime: kubernetes, env: { 1ST: x, TOKEN: { secret: Store, key: token } } } }"),
       rig: Rig("parity") {

@@ -252,6 +252,71 @@ import Yams
     #expect(!policies.contains("exporter"))
   }
 
+  /// A workload that runs as root leaves the restricted namespace for the stack's `baseline` one, with its Service
+  /// and its own network policies; traffic to it from the restricted namespace names its namespace. Catalog
+  /// components run the catalog's image at the resolved version.
+  @Test func rootWorkloadsRunInTheBaselineNamespace() throws {
+    let result = RigCompiler.check(
+      text: EmitterTests.machine
+        + """
+        sources: [debian-bookworm, upstream]
+        stack: [vllm, chat]
+        components:
+          vllm:
+            runtime: kubernetes
+            args: [--model, Qwen/Qwen2.5-7B-Instruct]
+            ports: [8000]
+            security: { user: 0, root_filesystem: writable }
+            resources: { gpu: { memory: 4GiB } }
+          chat:
+            versions: { "1.0": { requires: [vllm] } }
+            runtime: kubernetes
+            image: ghcr.io/example/chat:1.0
+            ports: [8080]
+            security: { user: 1000, group: 100 }
+        targets: { kubernetes: { version: "1.30", namespace: lab } }
+        """, file: "rig.yaml")
+    // Warned about, and planned.
+    #expect(result.diagnostics.diagnostics.map(\.id) == ["security-relaxed", "security-relaxed"])
+    let artifacts = KubernetesEmitter().artifacts(for: try #require(result.plan))
+    let namespaces = try documents(artifacts, "kubernetes/namespace.yaml")
+    #expect(namespaces.compactMap { value($0, "metadata.name") as? String } == ["lab", "lab-baseline"])
+    let levels = namespaces.map {
+      (value($0, "metadata.labels") as? [String: Any])?["pod-security.kubernetes.io/enforce"] as? String
+    }
+    #expect(levels == ["restricted", "baseline"])
+
+    let vllm = try documents(artifacts, "kubernetes/workload-vllm.yaml")
+    #expect(vllm.map { value($0, "metadata.namespace") as? String } == ["lab-baseline", "lab-baseline"])
+    let pod = value(vllm[0], "spec.template.spec")
+    #expect(value(pod, "securityContext.runAsUser") as? Int == 0)
+    #expect(value(pod, "securityContext.runAsNonRoot") as? Bool == false)
+    #expect(value(pod, "containers.0.image") as? String == "docker.io/vllm/vllm-openai:v0.21.0-cu129")
+    #expect(value(pod, "containers.0.args") as? [String] == ["--model", "Qwen/Qwen2.5-7B-Instruct"])
+    #expect(value(pod, "containers.0.securityContext.readOnlyRootFilesystem") as? Bool == false)
+    #expect(value(pod, "containers.0.securityContext.capabilities") == nil)
+
+    let chat = try documents(artifacts, "kubernetes/workload-chat.yaml")[0]
+    #expect(value(chat, "metadata.namespace") as? String == "lab")
+    #expect(value(chat, "spec.template.spec.securityContext.runAsUser") as? Int == 1000)
+    #expect(value(chat, "spec.template.spec.securityContext.runAsGroup") as? Int == 100)
+    #expect(value(chat, "spec.template.spec.securityContext.fsGroup") as? Int == 100)
+    #expect(value(chat, "spec.template.spec.containers.0.securityContext.readOnlyRootFilesystem") as? Bool == true)
+    #expect(value(chat, "spec.template.spec.containers.0.securityContext.capabilities.drop.0") as? String == "ALL")
+
+    let policies = try documents(artifacts, "kubernetes/networkpolicies.yaml")
+    let placed = policies.map { "\(value($0, "metadata.namespace") ?? "")/\(value($0, "metadata.name") ?? "")" }
+    #expect(
+      placed == [
+        "lab/default-deny", "lab/allow-dns", "lab/allow-chat-ingress", "lab/allow-chat-to-vllm",
+        "lab-baseline/default-deny", "lab-baseline/allow-dns", "lab-baseline/allow-vllm-ingress",
+      ])
+    let egress = policies.first { value($0, "metadata.name") as? String == "allow-chat-to-vllm" }
+    let peer = value(egress, "spec.egress.0.to.0") as? [String: Any]
+    let selector = (peer?["namespaceSelector"] as? [String: Any])?["matchLabels"] as? [String: Any]
+    #expect(selector?["kubernetes.io/metadata.name"] as? String == "lab-baseline")
+  }
+
   /// Nothing isolated: no CPU manager configuration (the pool would be empty of exclusive CPUs).
   @Test func noKubeletConfigurationWithoutIsolatedWorkloads() throws {
     let artifacts = try artifacts(

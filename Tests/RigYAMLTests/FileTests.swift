@@ -395,8 +395,10 @@ let hardware = """
     while stride < scalars.count {
       let prefix = String(String.UnicodeScalarView(scalars[0..<stride]))
       let result = RigCompiler.check(text: prefix, file: "rig.yaml")
-      // Errors exactly when there is no model or no resolution (a prefix may cut the stack or a component).
-      #expect(result.hasErrors == (result.spec == nil || result.resolution == nil))
+      // Errors exactly when there is no model, no resolution (a prefix may cut the stack or a component), or the
+      // resolved stack cannot run (a prefix may cut a workload's image).
+      let cannotRun = result.diagnostics.diagnostics.contains { ["no-image", "no-program"].contains($0.id) }
+      #expect(result.hasErrors == (result.spec == nil || result.resolution == nil || cannotRun))
       stride += 7
     }
   }

@@ -58,6 +58,67 @@ import Testing
       """)
   }
 
+  /// Leaving rig's restricted defaults is allowed, and said: root moves the workload to the baseline namespace.
+  @Test func rootAndAWritableRootAreWarnedAbout() {
+    let result = RigCompiler.check(
+      text:
+        """
+        \(Machine.base)
+        components:
+          vllm:
+            versions: { "0.21.0": {} }
+            runtime: kubernetes
+            image: "docker.io/vllm/vllm-openai:v0.21.0-cu129"
+            security: { user: 0, root_filesystem: writable }
+        targets:
+          kubernetes: { version: "1.30", namespace: lab }
+
+        """, file: "rig.yaml")
+    #expect(result.spec != nil, "warnings keep the model")
+    let rendered = DiagnosticRenderer(sources: result.sources, colors: false).render(result.diagnostics)
+    #expect(
+      rendered == """
+        rig.yaml:13:23: warning: 'vllm' runs as root, which Pod Security 'restricted' forbids: it runs in 'lab-baseline', at 'baseline' [security-relaxed]
+        13 |     security: { user: 0, root_filesystem: writable }
+           |                       ^
+        note: a process that escapes a root container is root on the node; its Secrets and the services it reaches follow it to that namespace
+        help: run it as a user of its own, such as 'user: 1000', where the image allows it
+
+        rig.yaml:13:43: warning: 'vllm' may write to its container's root filesystem [security-relaxed]
+        13 |     security: { user: 0, root_filesystem: writable }
+           |                                           ^~~~~~~~
+        note: what it writes there is lost when the container restarts; 'storage:' keeps state
+        help: keep 'read-only' and give what it writes a volume ('storage:') where the image allows it
+
+        2 warnings
+
+        """)
+  }
+
+  /// A systemd service runs under systemd's own sandbox: a container's security is refused there.
+  @Test func containerSecurityOnASystemdServiceIsRefused() {
+    expectDiagnostics(
+      """
+      \(Machine.base)
+      components:
+        web:
+          versions: { "1.0": {} }
+          runtime: systemd
+          exec: /usr/bin/busybox
+          security: { user: 1000 }
+
+      """,
+      """
+      rig.yaml:13:23: error: 'web' runs as a systemd service, under a dynamic user in systemd's sandbox: 'security' describes a container [not-for-runtime]
+      13 |     security: { user: 1000 }
+         |                       ^~~~
+      help: remove 'security:', or run it with 'runtime: kubernetes'
+
+      1 error
+
+      """)
+  }
+
   @Test func aVolumeAtAScratchMountIsRefused() {
     expectDiagnostics(
       """

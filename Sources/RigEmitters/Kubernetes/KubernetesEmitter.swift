@@ -139,6 +139,7 @@ public struct KubernetesEmitter: Emitter {
 
     mutating func artifacts() -> [Artifact] {
       var namespaces = [namespaceObject()]
+      if workloadNamespaces.count > 1 { namespaces.append(baselineNamespaceObject()) }
       if !agents.isEmpty { namespaces.append(agentNamespaceObject()) }
       var artifacts = [file("namespace.yaml", namespaces)]
       if usesGPU || agents.contains(where: { KubernetesFacts.nodeAgents[$0.name.value]?.usesGPU == true }) {
@@ -207,6 +208,45 @@ public struct KubernetesEmitter: Emitter {
     }
 
     var agentNamespace: String { namespace + KubernetesFacts.agentNamespaceSuffix }
+    var baselineNamespace: String { namespace + KubernetesFacts.baselineNamespaceSuffix }
+
+    /// Where a workload runs: the stack's `restricted` namespace, or its `baseline` one when it runs as root.
+    func namespace(of component: Component) -> String {
+      component.security?.runsAsRoot == true ? baselineNamespace : namespace
+    }
+
+    /// The stack's namespaces for workloads, with the workloads in each: the restricted one always.
+    var workloadNamespaces: [(name: String, members: [Component])] {
+      var result = [(namespace, workloads.filter { self.namespace(of: $0) == namespace })]
+      let root = workloads.filter { self.namespace(of: $0) == baselineNamespace }
+      if !root.isEmpty { result.append((baselineNamespace, root)) }
+      return result
+    }
+
+    /// The namespace of the workloads that run as root (`security: { user: 0 }`): Pod Security `baseline`, which
+    /// allows root and still forbids host access and privileged containers.
+    func baselineNamespaceObject() -> YAMLValue {
+      let level: YAMLValue = "baseline"
+      let version = YAMLValue.string("v" + (plan.spec.targets.kubernetes?.version.value ?? ""))
+      let labels: [(String, YAMLValue)] = [
+        ("pod-security.kubernetes.io/enforce", level), ("pod-security.kubernetes.io/enforce-version", version),
+        ("pod-security.kubernetes.io/audit", level), ("pod-security.kubernetes.io/audit-version", version),
+        ("pod-security.kubernetes.io/warn", level), ("pod-security.kubernetes.io/warn-version", version),
+      ]
+      let members = workloads.filter { namespace(of: $0) == baselineNamespace }.map(\.name.value)
+      guard case .map(var fields) = metadata(baselineNamespace, in: nil, labels: labels) else { return [:] }
+      fields.append(
+        (
+          "annotations",
+          [
+            "kubernetes.io/description": .string(
+              "rig's workloads that run as root (" + members.joined(separator: ", ")
+                + "): Pod Security 'baseline', since 'restricted' forbids root. Every other namespace of the stack "
+                + "stays 'restricted'.")
+          ]
+        ))
+      return ["apiVersion": "v1", "kind": "Namespace", "metadata": .map(fields)]
+    }
 
     /// The node agents' namespace: Pod Security `privileged`, since they need the host (host network, host PID,
     /// hostPath volumes), which `baseline` already forbids; its description says why. Nothing else runs there.
@@ -247,7 +287,7 @@ public struct KubernetesEmitter: Emitter {
       environment.append(["name": "NODE_NAME", "valueFrom": ["fieldRef": ["fieldPath": "spec.nodeName"]]])
       if case .list(let declared) = self.environment(component) { environment += declared }
       var container: [(String, YAMLValue)] = [("name", .string(name))]
-      if let image = component.image { container.append(("image", .string(image.value))) }
+      if let image = plan.image(of: component) { container.append(("image", .string(image))) }
       if let exec = component.exec { container.append(("command", [.string(KubernetesFacts.literal(exec.value))])) }
       let arguments = (facts?.arguments ?? []) + component.args.map { KubernetesFacts.literal($0.value) }
       if !arguments.isEmpty { container.append(("args", .list(arguments.map { .string($0) }))) }
@@ -375,7 +415,7 @@ public struct KubernetesEmitter: Emitter {
     func container(_ component: Component) -> YAMLValue {
       let name = component.name.value
       var fields: [(String, YAMLValue)] = [("name", .string(name))]
-      if let image = component.image { fields.append(("image", .string(image.value))) }
+      if let image = plan.image(of: component) { fields.append(("image", .string(image))) }
       // exec: and args: replace the image's entrypoint and command; like env values, taken as written.
       if let exec = component.exec { fields.append(("command", [.string(KubernetesFacts.literal(exec.value))])) }
       if !component.args.isEmpty {
@@ -393,13 +433,15 @@ public struct KubernetesEmitter: Emitter {
       }
       if !component.environment.isEmpty { fields.append(("env", environment(component))) }
       fields.append(("resources", resources(component)))
-      fields.append(
-        (
-          "securityContext",
-          [
-            "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": ["drop": ["ALL"]],
-          ]
-        ))
+      // Restricted: no escalation, no capability, a read-only root; `security:` may make the root writable, and a
+      // root container (in the baseline namespace) keeps the runtime's default capabilities, which root images
+      // expect (to chown their files, bind their ports).
+      var context: [(String, YAMLValue)] = [
+        ("allowPrivilegeEscalation", false),
+        ("readOnlyRootFilesystem", .bool(component.security?.rootFilesystem?.value != .writable)),
+      ]
+      if component.security?.runsAsRoot != true { context.append(("capabilities", ["drop": ["ALL"]])) }
+      fields.append(("securityContext", .map(context)))
       var mounts: [YAMLValue] = [["name": "tmp", "mountPath": "/tmp"]]
       if let storage = component.storage { mounts.append(["name": "data", "mountPath": .string(storage.path.value)]) }
       fields.append(("volumeMounts", .list(mounts)))
@@ -410,13 +452,14 @@ public struct KubernetesEmitter: Emitter {
       var spec: [(String, YAMLValue)] = []
       if component.resources.gpu != nil { spec.append(("runtimeClassName", "nvidia")) }
       spec.append(("automountServiceAccountToken", false))
+      let user = component.security?.user?.value ?? KubernetesEmitter.runAsUser
+      let group = component.security?.group?.value ?? user
       spec.append(
         (
           "securityContext",
           [
-            "runAsNonRoot": true, "runAsUser": .int(KubernetesEmitter.runAsUser),
-            "runAsGroup": .int(KubernetesEmitter.runAsUser), "fsGroup": .int(KubernetesEmitter.runAsUser),
-            "seccompProfile": ["type": "RuntimeDefault"],
+            "runAsNonRoot": .bool(user != 0), "runAsUser": .int(user), "runAsGroup": .int(group),
+            "fsGroup": .int(group), "seccompProfile": ["type": "RuntimeDefault"],
           ]
         ))
       spec.append(("containers", [container(component)]))
@@ -427,7 +470,7 @@ public struct KubernetesEmitter: Emitter {
 
     func workload(_ component: Component) -> YAMLValue {
       let name = component.name.value
-      var meta = metadata(name, labels: labels(component))
+      var meta = metadata(name, in: namespace(of: component), labels: labels(component))
       if let description = component.description, case .map(var fields) = meta {
         // The well-known description annotation; user text, only ever data in a manifest.
         fields.append(("annotations", ["kubernetes.io/description": .string(description)]))
@@ -469,7 +512,7 @@ public struct KubernetesEmitter: Emitter {
     func service(_ component: Component) -> YAMLValue {
       [
         "apiVersion": "v1", "kind": "Service",
-        "metadata": metadata(component.name.value, labels: labels(component)),
+        "metadata": metadata(component.name.value, in: namespace(of: component), labels: labels(component)),
         "spec": [
           "selector": .map(selector(component)),
           "ports": .list(
@@ -483,63 +526,75 @@ public struct KubernetesEmitter: Emitter {
       ]
     }
 
-    func networkPolicy(_ name: String, _ spec: [(String, YAMLValue)]) -> YAMLValue {
-      ["apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": metadata(name), "spec": .map(spec)]
+    func networkPolicy(_ name: String, in namespace: String, _ spec: [(String, YAMLValue)]) -> YAMLValue {
+      [
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": metadata(name, in: namespace),
+        "spec": .map(spec),
+      ]
     }
 
     func ports(_ component: Component) -> YAMLValue {
       .list(component.ports.map { ["protocol": "TCP", "port": .int($0.value)] })
     }
 
+    /// In each of the stack's workload namespaces: deny everything, allow DNS, each workload's ports, and each
+    /// workload's traffic to the Kubernetes components it requires (naming the target's namespace when it is the
+    /// other one).
     func networkPolicies() -> [YAMLValue] {
-      var policies: [YAMLValue] = [
-        networkPolicy("default-deny", [("podSelector", [:]), ("policyTypes", ["Ingress", "Egress"])]),
-        networkPolicy(
-          "allow-dns",
-          [
-            ("podSelector", [:]), ("policyTypes", ["Egress"]),
-            (
-              "egress",
-              [
-                [
-                  "to": [
-                    [
-                      "namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": "kube-system"]],
-                      "podSelector": ["matchLabels": ["k8s-app": "kube-dns"]],
-                    ]
-                  ],
-                  "ports": [["protocol": "UDP", "port": 53], ["protocol": "TCP", "port": 53]],
-                ]
-              ]
-            ),
-          ]),
-      ]
+      var policies: [YAMLValue] = []
       let byName = Dictionary(workloads.map { ($0.name.value, $0) }, uniquingKeysWith: { a, _ in a })
-      for component in workloads where !component.ports.isEmpty {
-        // Its ports, from anywhere: the person at the desk, Prometheus, the other workloads.
+      for (space, members) in workloadNamespaces {
+        policies.append(
+          networkPolicy("default-deny", in: space, [("podSelector", [:]), ("policyTypes", ["Ingress", "Egress"])]))
         policies.append(
           networkPolicy(
-            "allow-\(component.name.value)-ingress",
+            "allow-dns", in: space,
             [
-              ("podSelector", ["matchLabels": .map(selector(component))]), ("policyTypes", ["Ingress"]),
-              ("ingress", [["ports": ports(component)]]),
+              ("podSelector", [:]), ("policyTypes", ["Egress"]),
+              (
+                "egress",
+                [
+                  [
+                    "to": [
+                      [
+                        "namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": "kube-system"]],
+                        "podSelector": ["matchLabels": ["k8s-app": "kube-dns"]],
+                      ]
+                    ],
+                    "ports": [["protocol": "UDP", "port": 53], ["protocol": "TCP", "port": 53]],
+                  ]
+                ]
+              ),
             ]))
-      }
-      for component in workloads {
-        // Traffic to the Kubernetes components it requires (edges of the resolved graph), on their ports.
-        let targets = (plan.component(named: component.name.value)?.requires ?? []).compactMap { byName[$0] }
-          .filter { !$0.ports.isEmpty }.sorted { $0.name.value < $1.name.value }
-        for target in targets {
+        for component in members where !component.ports.isEmpty {
+          // Its ports, from anywhere: the person at the desk, Prometheus, the other workloads.
           policies.append(
             networkPolicy(
-              "allow-\(component.name.value)-to-\(target.name.value)",
+              "allow-\(component.name.value)-ingress", in: space,
               [
-                ("podSelector", ["matchLabels": .map(selector(component))]), ("policyTypes", ["Egress"]),
-                (
-                  "egress",
-                  [["to": [["podSelector": ["matchLabels": .map(selector(target))]]], "ports": ports(target)]]
-                ),
+                ("podSelector", ["matchLabels": .map(selector(component))]), ("policyTypes", ["Ingress"]),
+                ("ingress", [["ports": ports(component)]]),
               ]))
+        }
+        for component in members {
+          // Traffic to the Kubernetes components it requires (edges of the resolved graph), on their ports.
+          let targets = (plan.component(named: component.name.value)?.requires ?? []).compactMap { byName[$0] }
+            .filter { !$0.ports.isEmpty }.sorted { $0.name.value < $1.name.value }
+          for target in targets {
+            var peer: [(String, YAMLValue)] = []
+            let elsewhere = namespace(of: target)
+            if elsewhere != space {
+              peer.append(("namespaceSelector", ["matchLabels": ["kubernetes.io/metadata.name": .string(elsewhere)]]))
+            }
+            peer.append(("podSelector", ["matchLabels": .map(selector(target))]))
+            policies.append(
+              networkPolicy(
+                "allow-\(component.name.value)-to-\(target.name.value)", in: space,
+                [
+                  ("podSelector", ["matchLabels": .map(selector(component))]), ("policyTypes", ["Egress"]),
+                  ("egress", [["to": [.map(peer)], "ports": ports(target)]]),
+                ]))
+          }
         }
       }
       return policies
