@@ -43,6 +43,7 @@ public struct ComponentPart: Sendable {
     case cpu(CPU)
     case memory(ByteCount)
     case gpu(memory: ByteCount, sharing: GPUSharing?)
+    case sharedMemory(ByteCount)
     case exclusiveGroup(String)
     case security(user: Int?, group: Int?, rootFilesystem: RootFilesystem?)
   }
@@ -63,6 +64,7 @@ public struct ComponentPart: Sendable {
     case .cpu: "resources.cpu"
     case .memory: "resources.memory"
     case .gpu: "resources.gpu"
+    case .sharedMemory: "resources.shm"
     case .exclusiveGroup: "exclusive_group"
     case .security: "security"
     }
@@ -98,6 +100,8 @@ public enum ComponentBuilder: ListBuilder {
   public static func buildExpression(_ part: Memory) -> [ComponentPart] { [part.part] }
   /// The GPU memory it needs.
   public static func buildExpression(_ part: GPU) -> [ComponentPart] { [part.part] }
+  /// The size of its `/dev/shm`.
+  public static func buildExpression(_ part: SharedMemory) -> [ComponentPart] { [part.part] }
   /// The group of components that never run at the same time.
   public static func buildExpression(_ part: ExclusiveGroup) -> [ComponentPart] { [part.part] }
 }
@@ -296,6 +300,21 @@ public struct Memory: Sendable {
     column: Int = #column
   ) {
     part = ComponentPart(kind: .memory(size), site: callRange("Memory", fileID, filePath, line, column))
+  }
+}
+
+/// The size of a component's `/dev/shm` (`resources.shm`): in Kubernetes a memory-backed volume, which the
+/// container's memory limit counts.
+public struct SharedMemory: Sendable {
+  let part: ComponentPart
+
+  /// `size` of shared memory, such as `.gib(8)`.
+  public init(
+    _ size: ByteCount, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line,
+    column: Int = #column
+  ) {
+    part = ComponentPart(
+      kind: .sharedMemory(size), site: callRange("SharedMemory", fileID, filePath, line, column))
   }
 }
 

@@ -256,6 +256,7 @@ struct Lowering {
           cores: cpu.cores.map { Located($0, at: at) }, cpus: cpus,
           placement: Located(cpu.placement ?? .shared, at: cpu.placement == nil ? nil : at))
       case .memory(let size): component.resources.memory = Located(size, at: at)
+      case .sharedMemory(let size): component.resources.shm = Located(size, at: at)
       case .gpu(let memory, let sharing):
         component.resources.gpu = GPURequest(
           memory: Located(memory, at: at), sharing: sharing.map { Located($0, at: at) })

@@ -58,11 +58,16 @@ public struct Resources: Sendable, Hashable {
   public var cpu: CPURequest?
   public var memory: Located<ByteCount>?
   public var gpu: GPURequest?
+  /// The size of the container's `/dev/shm` (Kubernetes: a memory-backed volume, counted in the pod's memory).
+  public var shm: Located<ByteCount>?
 
-  public init(cpu: CPURequest? = nil, memory: Located<ByteCount>? = nil, gpu: GPURequest? = nil) {
+  public init(
+    cpu: CPURequest? = nil, memory: Located<ByteCount>? = nil, gpu: GPURequest? = nil, shm: Located<ByteCount>? = nil
+  ) {
     self.cpu = cpu
     self.memory = memory
     self.gpu = gpu
+    self.shm = shm
   }
 }
 

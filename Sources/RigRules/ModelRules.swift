@@ -294,6 +294,19 @@ public enum ModelRules {
         help: ["mount it at a folder of its own, such as '/data'"])
       ok = false
     }
+    if let shm = component.resources.shm, let memory = component.resources.memory, shm.value > memory.value {
+      diagnostics.emit(
+        RuleMessage.invalidValue(
+          "the shared memory of '\(name.excerpt)' (\(shm.value)) is larger than its memory (\(memory.value))"),
+        at: shm.range,
+        notes: [
+          DiagnosticNote(
+            "Kubernetes counts what a container writes to a memory-backed /dev/shm in its memory limit",
+            at: memory.range)
+        ],
+        help: ["lower 'shm:' to \(memory.value) or less, or raise 'memory:'"])
+      ok = false
+    }
     if let cpu = component.resources.cpu, cpu.placement.value == .isolated, component.resources.memory == nil {
       diagnostics.emit(
         RuleMessage.invalidValue("isolated Kubernetes workload '\(name.excerpt)' has no memory request"),
@@ -345,6 +358,11 @@ public enum ModelRules {
             "\(why), which keeps no volume", at: storage.path.range,
             help: "remove 'storage:'; the exporter reads the host and keeps nothing")
         }
+        if let shm = component.resources.shm {
+          refuse(
+            "\(why), whose /dev/shm rig does not size", at: shm.range,
+            help: "remove 'shm:' under 'resources:'; the exporter shares no memory")
+        }
         if let gpu = component.resources.gpu {
           refuse(
             "\(why), which sees every GPU through the NVIDIA runtime without taking one", at: gpu.memory.range,
@@ -364,6 +382,11 @@ public enum ModelRules {
         refuse(
           "'\(name)' runs as a systemd service, under a dynamic user in systemd's sandbox: 'security' describes a "
             + "container", at: range, help: "remove 'security:', or run it with 'runtime: kubernetes'")
+      }
+      if let shm = component.resources.shm {
+        refuse(
+          "'\(name)' runs as a systemd service, which shares the host's /dev/shm: systemd cannot size it per unit",
+          at: shm.range, help: "remove 'shm:' under 'resources:', or run it with 'runtime: kubernetes'")
       }
       if let image = component.image {
         refuse(
@@ -403,6 +426,7 @@ public enum ModelRules {
       if let first = component.environment.first { fields.append(("env", first.name.range)) }
       if let storage = component.storage { fields.append(("storage", storage.path.range)) }
       if let first = component.ports.first { fields.append(("ports", first.range)) }
+      if let shm = component.resources.shm { fields.append(("shm", shm.range)) }
       if let security = component.security {
         fields.append(("security", security.user?.range ?? security.group?.range ?? security.rootFilesystem?.range))
       }
@@ -649,6 +673,7 @@ private struct Checker {
     }
     if let memory = component.resources.memory { limited(memory, "\(path).resources.memory") }
     if let gpu = component.resources.gpu { limited(gpu.memory, "\(path).resources.gpu.memory") }
+    if let shm = component.resources.shm { limited(shm, "\(path).resources.shm") }
     if let group = component.exclusiveGroup {
       pattern(group, "dnsLabel", "\(path).exclusive_group", example: "gpu-heavy")
     }

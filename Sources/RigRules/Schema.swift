@@ -132,6 +132,9 @@ public enum RigSchema {
     .init("cpu", .object(cpuRequest), "CPU"),
     .init("memory", bytes, "RAM"),
     .init("gpu", .object(gpuRequest), "GPU"),
+    .init(
+      "shm", bytes,
+      "size of /dev/shm (Kubernetes: a memory-backed volume the container's memory limit counts; default 64MiB)"),
   ])
 
   public static let componentVersion = ObjectSchema([

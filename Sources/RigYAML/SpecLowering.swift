@@ -308,6 +308,9 @@ extension Lowering {
     if let gpuValue = fields["gpu"] {
       if let request = gpuRequest(gpuValue) { resources.gpu = request } else { ok = false }
     }
+    if let shmValue = fields["shm"] {
+      if let shm = bytes(shmValue) { resources.shm = shm } else { ok = false }
+    }
     return ok ? resources : nil
   }
 

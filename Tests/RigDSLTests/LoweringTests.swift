@@ -48,7 +48,9 @@ import Testing
         CPU(cpus: .cpus("2-3"), placement: .isolated)
         Memory(.gib(8))
         GPU(memory: .gib(6), sharing: .exclusive)
+        SharedMemory(.gib(2))
         ExclusiveGroup("heavy")
+        Security(user: 1000, group: 100, rootFilesystem: .writable)
       }
       Component("service") {
         Runs(.systemd)
@@ -120,7 +122,9 @@ import Testing
             cpu: { cpus: "2-3", placement: isolated }
             memory: 8GiB
             gpu: { memory: 6GiB, sharing: exclusive }
+            shm: 2GiB
           exclusive_group: heavy
+          security: { user: 1000, group: 100, root_filesystem: writable }
         service:
           runtime: systemd
           resources:

@@ -126,6 +126,28 @@ import Testing
         Targets { Kubernetes(version: "1.30", namespace: "lab") }
       }),
     Case(
+      name: "shared memory beyond the memory, and on a systemd service",
+      yaml: yaml(
+        """
+        components:
+          app: { runtime: kubernetes, image: 'ghcr.io/example/app:1.0', resources: { memory: 1GiB, shm: 2GiB } }
+          web: { runtime: systemd, exec: /usr/bin/busybox, resources: { shm: 1GiB } }
+        """),
+      rig: Rig("parity") {
+        machine
+        Component("app") {
+          Runs(.kubernetes)
+          Image("ghcr.io/example/app:1.0")
+          Memory(.gib(1))
+          SharedMemory(.gib(2))
+        }
+        Component("web") {
+          Runs(.systemd)
+          Exec("/usr/bin/busybox")
+          SharedMemory(.gib(1))
+        }
+      }),
+    Case(
       name: "environment variable name and secret",
       yaml: yaml("components: { web: { runtime: kubernetes, env: { 1ST: x, TOKEN: { secret: Store, key: token } } } }"),
       rig: Rig("parity") {

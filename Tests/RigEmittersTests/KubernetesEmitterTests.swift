@@ -255,6 +255,40 @@ import Yams
   /// A workload that runs as root leaves the restricted namespace for the stack's `baseline` one, with its Service
   /// and its own network policies; traffic to it from the restricted namespace names its namespace. Catalog
   /// components run the catalog's image at the resolved version.
+  /// `shm:` sizes the container's /dev/shm: a memory-backed volume of that size mounted there; without it, none
+  /// (the container runtime's own).
+  @Test func sharedMemoryIsAMemoryBackedVolumeAtDevShm() throws {
+    let result = RigCompiler.check(
+      text: EmitterTests.machine
+        + """
+        sources: [debian-bookworm]
+        stack: [trainer, web]
+        components:
+          trainer:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+            image: ghcr.io/example/trainer:1.0
+            resources: { memory: 16GiB, shm: 8GiB }
+          web:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+            image: ghcr.io/example/web:1.0
+        targets: { kubernetes: { version: "1.30", namespace: lab } }
+        """, file: "rig.yaml")
+    #expect(result.diagnostics.diagnostics.isEmpty)
+    let artifacts = KubernetesEmitter().artifacts(for: try #require(result.plan))
+    let trainer = value(try documents(artifacts, "kubernetes/workload-trainer.yaml")[0], "spec.template.spec")
+    #expect(
+      value(trainer, "containers.0.volumeMounts") as? [[String: String]] == [
+        ["name": "tmp", "mountPath": "/tmp"], ["name": "shm", "mountPath": "/dev/shm"],
+      ])
+    let shm = (value(trainer, "volumes") as? [[String: Any]])?.first { $0["name"] as? String == "shm" }
+    #expect(value(shm, "emptyDir.medium") as? String == "Memory")
+    #expect(value(shm, "emptyDir.sizeLimit") as? String == "8Gi")
+    let web = value(try documents(artifacts, "kubernetes/workload-web.yaml")[0], "spec.template.spec")
+    #expect((value(web, "volumes") as? [[String: Any]])?.map { $0["name"] as? String } == ["tmp"])
+  }
+
   @Test func rootWorkloadsRunInTheBaselineNamespace() throws {
     let result = RigCompiler.check(
       text: EmitterTests.machine

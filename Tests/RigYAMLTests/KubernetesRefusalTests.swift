@@ -58,6 +58,44 @@ import Testing
       """)
   }
 
+  /// `/dev/shm` is memory the container's limit counts: larger than the memory, and the pod is killed when it
+  /// fills it; a systemd service shares the host's, which no unit sizes.
+  @Test func sharedMemoryBeyondTheMemoryOrOnASystemdServiceIsRefused() {
+    expectDiagnostics(
+      """
+      \(Machine.base)
+      components:
+        trainer:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: "ghcr.io/example/trainer:1.0"
+          resources: { memory: 4GiB, shm: 8GiB }
+        worker:
+          versions: { "1.0": {} }
+          runtime: systemd
+          exec: /usr/bin/worker
+          resources: { shm: 1GiB }
+
+      """,
+      """
+      rig.yaml:13:37: error: the shared memory of 'trainer' (8GiB) is larger than its memory (4GiB) [invalid-value]
+      13 |     resources: { memory: 4GiB, shm: 8GiB }
+         |                                     ^~~~
+      rig.yaml:13:26: note: Kubernetes counts what a container writes to a memory-backed /dev/shm in its memory limit
+      13 |     resources: { memory: 4GiB, shm: 8GiB }
+         |                          ^~~~
+      help: lower 'shm:' to 4GiB or less, or raise 'memory:'
+
+      rig.yaml:18:23: error: 'worker' runs as a systemd service, which shares the host's /dev/shm: systemd cannot size it per unit [not-for-runtime]
+      18 |     resources: { shm: 1GiB }
+         |                       ^~~~
+      help: remove 'shm:' under 'resources:', or run it with 'runtime: kubernetes'
+
+      2 errors
+
+      """)
+  }
+
   /// Leaving rig's restricted defaults is allowed, and said: root moves the workload to the baseline namespace.
   @Test func rootAndAWritableRootAreWarnedAbout() {
     let result = RigCompiler.check(

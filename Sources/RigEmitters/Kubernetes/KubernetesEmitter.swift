@@ -443,6 +443,7 @@ public struct KubernetesEmitter: Emitter {
       if component.security?.runsAsRoot != true { context.append(("capabilities", ["drop": ["ALL"]])) }
       fields.append(("securityContext", .map(context)))
       var mounts: [YAMLValue] = [["name": "tmp", "mountPath": "/tmp"]]
+      if component.resources.shm != nil { mounts.append(["name": "shm", "mountPath": "/dev/shm"]) }
       if let storage = component.storage { mounts.append(["name": "data", "mountPath": .string(storage.path.value)]) }
       fields.append(("volumeMounts", .list(mounts)))
       return .map(fields)
@@ -463,8 +464,17 @@ public struct KubernetesEmitter: Emitter {
           ]
         ))
       spec.append(("containers", [container(component)]))
-      // A writable /tmp on a read-only root filesystem.
-      spec.append(("volumes", [["name": "tmp", "emptyDir": [:]]]))
+      // A writable /tmp on a read-only root filesystem; /dev/shm of the size asked for, in memory (the container
+      // runtime's own is 64 MiB, too small for PyTorch's data loaders and NCCL).
+      var volumes: [YAMLValue] = [["name": "tmp", "emptyDir": [:]]]
+      if let shm = component.resources.shm {
+        volumes.append(
+          [
+            "name": "shm",
+            "emptyDir": ["medium": "Memory", "sizeLimit": .string(KubernetesEmitter.quantity(shm.value))],
+          ])
+      }
+      spec.append(("volumes", .list(volumes)))
       return ["metadata": ["labels": .map(labels(component))], "spec": .map(spec)]
     }
 
