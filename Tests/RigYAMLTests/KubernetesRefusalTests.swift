@@ -28,7 +28,7 @@ import Testing
     }
   }
 
-  /// A node agent runs on the host network on every node: it keeps no volume and takes no GPU.
+  /// A node agent runs on the host network on every node: it keeps no volume, sizes no /dev/shm and takes no GPU.
   @Test func aNodeAgentWithAVolumeOrAGPUIsRefused() {
     expectDiagnostics(
       """
@@ -39,7 +39,7 @@ import Testing
           runtime: kubernetes
           image: "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04"
           storage: { path: /data, size: 1GiB }
-          resources: { gpu: { memory: 1GiB } }
+          resources: { gpu: { memory: 1GiB }, shm: 1GiB }
 
       """,
       """
@@ -49,11 +49,16 @@ import Testing
       help: remove 'storage:'; the exporter reads the host and keeps nothing
 
       rig.yaml:14:33: error: 'dcgm-exporter' runs on every node as rig's node agent (a DaemonSet on the host network), which sees every GPU through the NVIDIA runtime without taking one [not-for-runtime]
-      14 |     resources: { gpu: { memory: 1GiB } }
+      14 |     resources: { gpu: { memory: 1GiB }, shm: 1GiB }
          |                                 ^~~~
       help: remove 'gpu:' under 'resources:', so no workload loses a GPU to the exporter
 
-      2 errors
+      rig.yaml:14:46: error: 'dcgm-exporter' runs on every node as rig's node agent (a DaemonSet on the host network), whose /dev/shm rig does not size [not-for-runtime]
+      14 |     resources: { gpu: { memory: 1GiB }, shm: 1GiB }
+         |                                              ^~~~
+      help: remove 'shm:' under 'resources:'; the exporter shares no memory
+
+      3 errors
 
       """)
   }
