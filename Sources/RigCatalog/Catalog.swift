@@ -128,15 +128,40 @@ public struct CatalogSource: Sendable, Hashable {
 /// The built-in catalog: every source rig knows, read from the data files shipped in the package
 /// (`Sources/RigCatalog/data/*.yaml`), each fact beside a comment naming where it comes from.
 public struct Catalog: Sendable, Hashable {
-  /// Sources by name.
+  /// Sources by name, one edition each: in the catalog as loaded, the first edition of a source written per
+  /// Debian release, carrying every release the source has builds for; in `edition(for:)`'s catalog, the one
+  /// built for that release.
   public var sources: [String: CatalogSource]
+  /// Every edition of each source, by name. Most sources have one; a repository that publishes a tree per Debian
+  /// release (NVIDIA's `debian12` and `debian13`) has one file, and one edition, per tree.
+  public var editions: [String: [CatalogSource]]
 
+  /// A catalog of `sources`, which hold at most one edition per name and Debian release (`load` refuses others).
   public init(sources: [CatalogSource]) {
-    self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    editions = Dictionary(grouping: sources, by: \.name)
+    self.sources = editions.compactMapValues { editions in
+      guard var first = editions.first else { return nil }
+      if editions.count > 1 { first.releases = Set(editions.flatMap { $0.releases ?? [] }) }
+      return first
+    }
   }
 
   /// Source names, sorted.
   public var sourceNames: [String] { sources.keys.sorted() }
+
+  /// Every edition of every source, by name and then in file order.
+  public var allEditions: [CatalogSource] { editions.keys.sorted().flatMap { editions[$0] ?? [] } }
+
+  /// The catalog a machine running Debian `release` sees: each source's edition built for that release. A source
+  /// with no such edition keeps its loaded form, which says the releases it has builds for, so the resolver can
+  /// refuse it where it is written.
+  public func edition(for release: String) -> Catalog {
+    var catalog = self
+    for (name, editions) in editions where editions.count > 1 {
+      if let built = editions.first(where: { $0.builds(for: release) }) { catalog.sources[name] = built }
+    }
+    return catalog
+  }
 
   /// A problem in a catalog data file: a bug in rig, never the user's error.
   public struct LoadError: Error, Sendable, CustomStringConvertible {
@@ -158,7 +183,10 @@ public struct Catalog: Sendable, Hashable {
   public static func load(folder: URL) -> Result<Catalog, LoadError> {
     let names: [String]
     do {
-      names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+      // By name without the extension, so a source's own file (`nvidia-cuda`) comes before its other editions
+      // (`nvidia-cuda-debian13`) and is the one the loaded catalog shows.
+      names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        .sorted { $0.dropLast(5) < $1.dropLast(5) }
     } catch {
       return .failure(LoadError(file: folder.path, line: 0, message: "cannot list: \(error)"))
     }
@@ -172,6 +200,21 @@ public struct Catalog: Sendable, Hashable {
       switch parse(text: text, file: name) {
       case .success(let source): sources.append(source)
       case .failure(let error): return .failure(error)
+      }
+    }
+    // A source written in several files is one repository published per Debian release: each file says its
+    // releases, and no release is in two of them.
+    for (name, editions) in Dictionary(grouping: sources, by: \.name) where editions.count > 1 {
+      var seen = Set<String>()
+      for edition in editions {
+        guard let releases = edition.releases, seen.isDisjoint(with: releases) else {
+          return .failure(
+            LoadError(
+              file: name, line: 0,
+              message: "source '\(name)' is written in \(editions.count) files; each must say its 'releases', "
+                + "and no release may be in two"))
+        }
+        seen.formUnion(releases)
       }
     }
     return .success(Catalog(sources: sources))

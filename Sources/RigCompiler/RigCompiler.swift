@@ -148,7 +148,7 @@ public enum RigCompiler {
     result.progress = .read(spec)
     let catalog: Catalog
     switch Catalog.builtIn {
-    case .success(let loaded): catalog = loaded
+    case .success(let loaded): catalog = loaded.edition(for: spec.hardware.os.release.value)
     case .failure(let error):
       result.diagnostics.emit(ResolverMessage.brokenCatalog(error.description), at: nil)
       return result

@@ -16,8 +16,8 @@ import Testing
   /// nowhere.
   @Test func everyRequirementNamesAKnownComponent() throws {
     let catalog = try catalog()
-    let known = Set(catalog.sources.values.flatMap(\.components.keys))
-    for source in catalog.sources.values {
+    let known = Set(catalog.allEditions.flatMap(\.components.keys))
+    for source in catalog.allEditions {
       for component in source.components.values {
         for version in component.versions {
           for requirement in version.requires {
@@ -55,7 +55,7 @@ import Testing
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Sources/RigCatalog/data")
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
-    #expect(files.count == RigSchema.knownSources.count)
+    #expect(files.count == (try catalog().allEditions.count))
     for file in files {
       let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
       let header = text.split(separator: "\n").prefix { $0.hasPrefix("#") }
@@ -78,6 +78,54 @@ import Testing
       text: "source: x\ncomponents:\n  a:\n    image: ghcr.io/{version}/a:1\n    versions: { \"1\": }\n",
       file: "x.yaml")
     #expect(throws: Catalog.LoadError.self) { try untagged.get() }
+  }
+
+  /// A repository published per Debian release is one source with an edition per release: a machine sees the
+  /// edition built for its release; the loaded catalog says every release the source has builds for. Two editions
+  /// for one release, or an edition that does not say its releases, is a broken catalog.
+  @Test func aSourceWrittenPerReleaseHasAnEditionForEach() throws {
+    func load(_ files: [String: String]) throws -> Result<Catalog, Catalog.LoadError> {
+      let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rig-catalog-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: folder) }
+      for (name, text) in files {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+      }
+      return Catalog.load(folder: folder)
+    }
+    func edition(_ release: String, _ tree: String, _ version: String) -> String {
+      """
+      source: repo
+      releases: [\(release)]
+      apt:
+        - { uris: "https://example.org/\(tree)/", suites: [/], key: "https://example.org/\(tree)/key.pub" }
+      components:
+        tool: { package: tool, versions: { "\(version)": {} } }
+
+      """
+    }
+    let catalog = try load([
+      "a.yaml": edition("bookworm", "debian12", "1.0"), "b.yaml": edition("trixie", "debian13", "2.0"),
+    ])
+    .get()
+    #expect(catalog.sourceNames == ["repo"])
+    #expect(catalog.allEditions.count == 2)
+    #expect(catalog.sources["repo"]?.releases == ["bookworm", "trixie"])
+    for (release, tree, version) in [("bookworm", "debian12", "1.0"), ("trixie", "debian13", "2.0")] {
+      let seen = catalog.edition(for: release).sources["repo"]
+      #expect(seen?.apt.first?.uris == "https://example.org/\(tree)/")
+      #expect(seen?.components["tool"]?.versions.map(\.version.text) == [version])
+      #expect(seen?.builds(for: release) == true)
+    }
+    #expect(catalog.edition(for: "forky").sources["repo"]?.builds(for: "forky") == false)
+
+    let twice = try load(["a.yaml": edition("bookworm", "debian12", "1.0"), "b.yaml": edition("bookworm", "x", "2.0")])
+    #expect(throws: Catalog.LoadError.self) { try twice.get() }
+    let unsaid = try load([
+      "a.yaml": edition("bookworm", "debian12", "1.0"),
+      "b.yaml": edition("trixie", "debian13", "2.0").replacingOccurrences(of: "releases: [trixie]\n", with: ""),
+    ])
+    #expect(throws: Catalog.LoadError.self) { try unsaid.get() }
   }
 
   @Test func refusesUnknownKeysAndUnorderedVersions() {

@@ -72,6 +72,32 @@ import Yams
     #expect(!tasks(play).contains { ($0["name"] as? String)?.contains("architecture") ?? false })
   }
 
+  /// One Debian release per machine: NVIDIA's repository is the tree built for the machine's release, with that
+  /// tree's key and versions (debian12 and 3bf863cc on bookworm; debian13 and 8793F200 on trixie).
+  @Test func nvidiasRepositoryFollowsTheRelease() throws {
+    for (release, tree, key, driver) in [
+      ("bookworm", "debian12", "3bf863cc", "nvidia-driver=590.48.01-1"),
+      ("trixie", "debian13", "8793F200", "nvidia-driver=595.71.05-1"),
+    ] {
+      let machine = EmitterTests.machine.replacingOccurrences(of: "release: bookworm", with: "release: \(release)")
+      let plan = try compiledPlan(
+        machine + """
+          stack: [nvidia-driver >= 590]
+          sources: [debian-\(release), nvidia-cuda]
+          targets: { ansible: { host: box } }
+          """)
+      let artifacts = EmitterRegistry.builtIn.artifacts(for: plan)
+      let sources = try #require(contents(artifacts, "ansible/files/etc/apt/sources.list.d/rig-nvidia-cuda.sources"))
+      #expect(sources.contains("URIs: https://developer.download.nvidia.com/compute/cuda/repos/\(tree)/x86_64/\n"))
+      #expect(!sources.contains(release == "trixie" ? "debian12" : "debian13"))
+      #expect(
+        contents(artifacts, "ansible/site.yml")?.contains("/compute/cuda/repos/\(tree)/x86_64/\(key).pub") == true,
+        "\(release): the key of \(tree)")
+      let apt = tasks(try play(artifacts)).compactMap { $0["ansible.builtin.apt"] as? [String: Any] }
+      #expect(apt.flatMap { $0["name"] as? [String] ?? [] }.contains(driver), "\(release)")
+    }
+  }
+
   @Test func upstreamReleasesAreUnpackedAndLinked() throws {
     let play = try play(try artifacts(Self.server))
     let unpack = try #require(tasks(play).first { $0["ansible.builtin.unarchive"] != nil })
