@@ -3,6 +3,8 @@ public indirect enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case int(Int)
+  /// A number that may have a fraction, as its decimal text (`80.5`), written as is; the caller makes it one.
+  case number(String)
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
@@ -12,6 +14,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     case (.null, .null): true
     case (.bool(let a), .bool(let b)): a == b
     case (.int(let a), .int(let b)): a == b
+    case (.number(let a), .number(let b)): a == b
     case (.string(let a), .string(let b)): a == b
     case (.array(let a), .array(let b)): a == b
     case (.object(let a), .object(let b)): a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1)
@@ -24,6 +27,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     case .null: hasher.combine(0)
     case .bool(let b): hasher.combine(b)
     case .int(let i): hasher.combine(i)
+    case .number(let n): hasher.combine(n)
     case .string(let s): hasher.combine(s)
     case .array(let a): hasher.combine(a)
     case .object(let o):
@@ -49,6 +53,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
     case .int(let i): out += String(i)
+    case .number(let n): out += n
     case .string(let s): out += JSONValue.quote(s)
     case .array(let items):
       if items.isEmpty {
@@ -158,4 +163,16 @@ extension SourceRange {
       ("end_column", .int(end.column)),
     ])
   }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+  ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+  public init(stringLiteral value: String) { self = .string(value) }
+  public init(integerLiteral value: Int) { self = .int(value) }
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+  /// Members in the order written.
+  public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+  public init(nilLiteral: ()) { self = .null }
 }

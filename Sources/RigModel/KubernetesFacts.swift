@@ -57,6 +57,12 @@ public enum KubernetesFacts {
 
   /// What the agents' namespace adds to the stack's namespace: `ai` → `ai-monitoring`.
   public static let agentNamespaceSuffix = "-monitoring"
+
+  /// Where a workload of the stack's namespace `stack` runs: that `restricted` namespace, or its `baseline` one when
+  /// it runs as root.
+  public static func namespace(of component: Component, stack: String) -> String {
+    component.security?.runsAsRoot == true ? stack + baselineNamespaceSuffix : stack
+  }
 }
 
 /// How rig runs one exporter on every node.

@@ -95,3 +95,6 @@ enum Golden {
     }.joined(separator: "\n")
   }
 }
+
+/// How many files rig writes for examples/workstation: its golden folder's.
+let workstationFiles = Golden.files(under: Golden.root + "/workstation").count

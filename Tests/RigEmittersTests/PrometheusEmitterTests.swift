@@ -133,7 +133,8 @@ import Yams
     #expect(
       artifacts.map(\.path) == [
         "prometheus/rules.yml", "prometheus/rules.test.yml", "prometheus/prometheus.yml",
-        "prometheus/alertmanager.yml", "prometheus/thermal-guard", "prometheus/rig-thermal-guard.service",
+        "prometheus/alertmanager.yml", "prometheus/grafana/rig.json", "prometheus/grafana/datasource.yaml",
+        "prometheus/grafana/dashboards.yaml", "prometheus/thermal-guard", "prometheus/rig-thermal-guard.service",
       ])
     // Installed where Debian's packages read them, with the packages, restarting their services.
     let installed = artifacts.compactMap(\.installation)
@@ -197,6 +198,80 @@ import Yams
     }
   }
 
+  /// The dashboard draws the plan: the thermal policy's thresholds, the planned power limit, the memory reserve,
+  /// the isolated and housekeeping CPUs; a row for a component with CPUs of its own (how busy they are) and for a
+  /// Kubernetes workload with GPU memory (its container's use against its budget); none for a shared one.
+  @Test func theDashboardDrawsThePlan() throws {
+    let result = RigCompiler.check(
+      text: EmitterTests.machine
+        + """
+        sources: [debian-bookworm]
+        stack: [trainer, web]
+        components:
+          trainer:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+            image: ghcr.io/example/trainer:1.0
+            security: { user: 0 }
+            resources: { cpu: { cores: 2, placement: isolated }, memory: 4GiB, gpu: { memory: 6GiB } }
+          web:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+            image: ghcr.io/example/web:1.0
+            resources: { cpu: { cores: 1 } }
+        policies:
+          memory: { reserve: 2GiB }
+          gpu: { power_limit: 150W, thermal: { warning: 70.5C, critical: 78C, for: 2m } }
+        targets: { kubernetes: { version: "1.30", namespace: lab }, prometheus: {} }
+        """, file: "rig.yaml")
+    #expect(result.diagnostics.diagnostics.map(\.id) == ["security-relaxed"])
+    let plan = try #require(result.plan)
+    let text = try contents(plan, "prometheus/grafana/rig.json")
+    let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(dashboard["uid"] as? String == "rig-t")
+    let panels = try #require(dashboard["panels"] as? [[String: Any]])
+    let ids = panels.compactMap { $0["id"] as? Int }
+    #expect(ids == Array(1...panels.count))
+    func panel(_ title: String) -> [String: Any]? { panels.first { $0["title"] as? String == title } }
+    func steps(_ title: String) -> [Double] {
+      (value(panel(title), "fieldConfig.defaults.thresholds.steps") as? [[String: Any]])?
+        .compactMap { ($0["value"] as? NSNumber)?.doubleValue } ?? []
+    }
+    #expect(
+      panels.filter { $0["type"] as? String == "row" }.compactMap { $0["title"] as? String } == [
+        "GPUs", "Host", "trainer",
+      ])
+    #expect(steps("GPU temperature") == [70.5, 78])
+    #expect(steps("GPU power") == [150])
+    #expect(steps("GPU memory used") == [Double(PrometheusEmitter.gpuMemoryPressurePercent)])
+    #expect(steps("Memory available") == [Double(2 << 30)])
+    let cpus = plan.allocation.cpu
+    let hostTargets = value(panel("CPU busy: isolated and housekeeping"), "targets") as? [[String: Any]]
+    #expect(
+      hostTargets?.compactMap { $0["legendFormat"] as? String } == [
+        "isolated (\(cpus.isolated))", "housekeeping (\(cpus.housekeeping))",
+      ])
+    let own = cpus.components.first { $0.name == "trainer" }?.cpus.cpus.map(String.init).joined(separator: "|")
+    #expect((value(panel("trainer: its CPUs"), "targets.0.expr") as? String)?.contains("cpu=~\"\(own ?? "")\"") == true)
+    // Root: its container runs in the baseline namespace, and dcgm-exporter labels its series there.
+    #expect(
+      (value(panel("trainer: GPU memory"), "targets.0.expr") as? String)?.contains(
+        "{namespace=\"lab-baseline\", container=\"trainer\"}") == true)
+    #expect(steps("trainer: GPU memory") == [Double(6 << 30)])
+    #expect(panels.allSatisfy { ($0["title"] as? String)?.hasPrefix("web") != true })
+    // Every panel reads the provisioned data source; the provider reads the folder the README names.
+    let datasource = try #require(
+      try Yams.load(yaml: try contents(plan, "prometheus/grafana/datasource.yaml")) as? [String: Any])
+    let uid = try #require(value(datasource, "datasources.0.uid") as? String)
+    #expect(
+      panels.filter { $0["type"] as? String != "row" }.allSatisfy { value($0, "datasource.uid") as? String == uid })
+    let provider = try Yams.load(yaml: try contents(plan, "prometheus/grafana/dashboards.yaml")) as? [String: Any]
+    #expect(value(provider, "providers.0.options.path") as? String == "/var/lib/grafana/dashboards/rig")
+    // Without GPUs, no GPU row.
+    let host = try self.plan("stack: []\ntargets: { prometheus: {} }\n", gpus: false)
+    #expect(!(try contents(host, "prometheus/grafana/rig.json")).contains("DCGM"))
+  }
+
   @Test func noGPURulesWithoutGPUs() throws {
     let plan = try plan("stack: []\npolicies:\n  memory: { reserve: 2GiB }\n", gpus: false)
     let rules = PrometheusEmitter.rules(plan)
@@ -254,7 +329,8 @@ import Yams
   }
 
   /// A spec name (possible from the Swift DSL) or a component description holding a Go template never reaches the
-  /// rules or their tests, beyond the header's comment line.
+  /// rules or their tests, beyond the header's comment line. The Grafana files are Grafana's, which runs no Go
+  /// template: its dashboard names the machine (a DNS label in both front ends) and never holds a description.
   @Test func userTextNeverReachesAnnotations() throws {
     var plan = try plan(
       """
@@ -266,6 +342,10 @@ import Yams
       """)
     plan.spec.name = Located("{{ .Value }}", at: nil)
     for artifact in PrometheusEmitter().artifacts(for: plan) {
+      if artifact.path.hasPrefix("prometheus/grafana/") {
+        #expect(!artifact.contents.contains("$labels.x"))
+        continue
+      }
       var lines = artifact.contents.split(separator: "\n", omittingEmptySubsequences: false)
       if artifact.path == PrometheusEmitter.guardPath { #expect(lines.removeFirst() == "#!/usr/bin/python3") }
       #expect(lines.first == "# Generated by rig for '{{ .Value }}'. Do not edit: 'rig render' rewrites this file.")

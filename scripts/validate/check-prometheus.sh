@@ -11,7 +11,9 @@
 #  6. the thermal guard, fed Alertmanager payloads with the arguments its unit gives it, systemctl and nvidia-smi
 #     replaced by recorders: a firing alert freezes every unit (SIGSTOP where freezing fails) and lowers every
 #     limit, its resolution thaws (SIGCONT) and restores them, another alert does nothing, a payload that is not Alertmanager's is refused; its unit passes
-#     check-systemd.sh (verify, systemd --test, exposure).
+#     check-systemd.sh (verify, systemd --test, exposure);
+#  7. the Grafana dashboard and provisioning files in grafana/, through check-grafana.py (Grafana's dashboard
+#     schema as grafana-foundation-sdk types it, promtool for its queries, the metrics a GeForce card exports).
 # Runs on a temporary copy: nothing is written into DIR. Any unexpected output fails.
 # Needs: apt-get install -y prometheus prometheus-alertmanager (promtool, amtool), python3, and the venv
 # (RIG_VENV, else the repo's .venv) for PyYAML.
@@ -125,5 +127,9 @@ if [ $GUARD = yes ]; then
   GUARDED="thermal guard acts ($(echo $FREEZE | wc -w) unit(s) frozen, $(echo $LIMITS | wc -w) power limit(s)), its unit $(sed -n 's/.*exposure: //p' "$T/systemd")"
 fi
 
+# 7) The Grafana dashboard and its provisioning files (check-grafana.py says how).
+[ -d grafana ] || die "$SRC/grafana missing: rig writes the dashboard with the rules"
+"$VENV/bin/python" "$HERE/check-grafana.py" "$T" > "$T/grafana" 2>&1 || { cat "$T/grafana" >&2; die "check-grafana (above)"; }
+
 echo "check-prometheus: OK: $(sed -n 's/^  SUCCESS: //p' "$T/check"); unit tests pass; $(cat "$T/cover"); config and" \
-  "routing valid; $GUARDED"
+  "routing valid; $GUARDED; grafana: $(sed -n 's/^check-grafana: OK: //p' "$T/grafana")"

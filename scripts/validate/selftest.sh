@@ -98,6 +98,16 @@ mk p-guard;         sed -i 's/"systemctl", "freeze", unit/"systemctl", "stop", u
 mk p-fallback;      sed -i 's/"--signal=SIGCONT"/"--signal=SIGKILL"/' $R/thermal-guard
 mk p-guard-unit;    sed -i 's/^ProtectSystem=strict$/ProtectSystem=sometimes/' $R/rig-thermal-guard.service
 mk p-none;          rm -rf $R
+D=$R/grafana/rig.json
+mk g-key;           sed -i '0,/"legendFormat"/s//"legendFromat"/' $D
+mk g-enum;          sed -i '0,/"mode": "absolute"/s//"mode": "absolut"/' $D
+mk g-unit;          sed -i 's/"unit": "celsius"/"unit": "degrees"/' $D
+mk g-profiling;     sed -i 's/"expr": "DCGM_FI_DEV_GPU_UTIL"/"expr": "DCGM_FI_PROF_GR_ENGINE_ACTIVE"/' $D
+mk g-promql;        sed -i 's/"expr": "DCGM_FI_DEV_GPU_TEMP"/"expr": "DCGM_FI_DEV_GPU_TEMP)"/' $D
+mk g-datasource;    sed -i 's/^    access: proxy$/    acess: proxy/' $R/grafana/datasource.yaml
+mk g-uid;           sed -i 's/^    uid: rig-prometheus$/    uid: prometheus/' $R/grafana/datasource.yaml
+mk g-provider;      sed -i 's/^      path: /      paths: /' $R/grafana/dashboards.yaml
+mk g-missing;       rm -rf $R/grafana
 cd /
 pass=0 fail=0
 expect() { # expect RC SCRIPT CASE [PATTERN [ARG...]]: exit status RC, and PATTERN (ERE) in the output
@@ -179,5 +189,14 @@ expect 1 check-prometheus.sh p-guard "actions on 'suspend' differ"
 expect 1 check-prometheus.sh p-fallback "actions on 'resume' differ"
 expect 1 check-prometheus.sh p-guard-unit 'check-systemd on rig-thermal-guard.service'
 expect 0 check-prometheus.sh p-none 'nothing to check'
+expect 1 check-prometheus.sh g-key "legendFromat: not in Grafana's dashboard schema"
+expect 1 check-prometheus.sh g-enum "'absolut' is not one of"
+expect 1 check-prometheus.sh g-unit "Grafana has no unit 'degrees'"
+expect 1 check-prometheus.sh g-profiling 'DCGM_FI_PROF_GR_ENGINE_ACTIVE is not a metric a GeForce card'
+expect 1 check-prometheus.sh g-promql 'promtool cannot parse a query'
+expect 1 check-prometheus.sh g-datasource 'acess: not a field Grafana reads'
+expect 1 check-prometheus.sh g-uid "not on the provisioned data source 'prometheus'"
+expect 1 check-prometheus.sh g-provider 'options.paths: not a field Grafana reads'
+expect 1 check-prometheus.sh g-missing 'grafana missing'
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -212,7 +212,7 @@ public struct KubernetesEmitter: Emitter {
 
     /// Where a workload runs: the stack's `restricted` namespace, or its `baseline` one when it runs as root.
     func namespace(of component: Component) -> String {
-      component.security?.runsAsRoot == true ? baselineNamespace : namespace
+      KubernetesFacts.namespace(of: component, stack: namespace)
     }
 
     /// The stack's namespaces for workloads, with the workloads in each: the restricted one always.

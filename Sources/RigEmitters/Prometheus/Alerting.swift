@@ -14,6 +14,9 @@ import RigPlan
 /// so every target is a static address on the machine: dcgm-exporter runs on the host network (the Kubernetes
 /// target's DaemonSet), node_exporter is the host's package or a DaemonSet on the host network.
 enum Alerting {
+  /// How often Prometheus scrapes and evaluates the rules; Grafana's data source says the same.
+  static let scrapeInterval = "15s"
+
   static let prometheusPort = 9090
   static let alertmanagerPort = 9093
   static let nodeExporterPort = 9100
@@ -37,7 +40,7 @@ enum Alerting {
   /// Alertmanager, and a static job per target.
   static func prometheusConfig(_ plan: Plan) -> YAMLValue {
     [
-      "global": ["scrape_interval": "15s", "evaluation_interval": "15s"],
+      "global": ["scrape_interval": .string(scrapeInterval), "evaluation_interval": .string(scrapeInterval)],
       "rule_files": ["rules.yml"],
       "alerting": [
         "alertmanagers": [["static_configs": [["targets": [.string("127.0.0.1:\(alertmanagerPort)")]]]]]

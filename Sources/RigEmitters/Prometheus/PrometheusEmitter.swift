@@ -61,6 +61,11 @@ public struct PrometheusEmitter: Emitter {
         path: Self.alertmanagerPath, contents: header + Alerting.alertmanagerConfig(plan).document,
         installation: reads("/etc/prometheus/alertmanager.yml", alertmanager.0, alertmanager.1)),
     ]
+    artifacts += [
+      Artifact(path: Dashboard.dashboardPath, contents: Dashboard.document(plan).serialized()),
+      Artifact(path: Dashboard.datasourcePath, contents: header + Dashboard.datasourceDocument(plan).document),
+      Artifact(path: Dashboard.providerPath, contents: header + Dashboard.providerDocument().document),
+    ]
     if Alerting.guardEnabled(plan) {
       var program = Installation(Alerting.guardProgram, mode: "0755", effects: [.restartUnit])
       program.service = Alerting.guardUnit
@@ -88,26 +93,40 @@ public struct PrometheusEmitter: Emitter {
   /// The blueprint's `memory_pressure: 90%` trigger, for GPU memory.
   static let gpuMemoryPressurePercent = 90
 
+  /// The thermal thresholds in force: `policies.gpu.thermal`, else the blueprint's. The rules alert on them and
+  /// the dashboard draws them.
+  static func thermal(_ plan: Plan) -> (warning: Temperature, critical: Temperature, hold: TimeSpan) {
+    let thermal = plan.spec.policies.thermal
+    return (
+      thermal?.warning.value ?? defaultThermal.warning, thermal?.critical.value ?? defaultThermal.critical,
+      thermal?.duration.value ?? defaultThermal.hold
+    )
+  }
+
+  /// The RAM `policies.memory.reserve` keeps back, when it keeps any: available memory below it is low; without
+  /// it, below a tenth of the machine's.
+  static func memoryReserve(_ plan: Plan) -> ByteCount? {
+    plan.spec.policies.memoryReserve.map(\.value).flatMap { $0.bytes > 0 ? $0 : nil }
+  }
+
   /// The rules for this machine, in output order: GPU rules (only with GPUs), then host rules.
   static func rules(_ plan: Plan) -> [Rule] {
     var rules: [Rule] = []
     if !plan.spec.hardware.gpus.isEmpty {
-      let thermal = plan.spec.policies.thermal
-      let hold = thermal?.duration.value ?? defaultThermal.hold
+      let thermal = thermal(plan)
       rules.append(
         gpuTemperature(
-          "RigGPUTemperatureWarning", severity: "warning", kind: "warning",
-          threshold: thermal?.warning.value ?? defaultThermal.warning, hold: hold))
+          "RigGPUTemperatureWarning", severity: "warning", kind: "warning", threshold: thermal.warning,
+          hold: thermal.hold))
       rules.append(
         gpuTemperature(
-          "RigGPUTemperatureCritical", severity: "critical", kind: "critical",
-          threshold: thermal?.critical.value ?? defaultThermal.critical, hold: hold))
+          "RigGPUTemperatureCritical", severity: "critical", kind: "critical", threshold: thermal.critical,
+          hold: thermal.hold))
       rules.append(gpuMemoryPressure())
       rules.append(gpuXid())
       rules.append(gpuMetricsAbsent())
     }
-    let reserve = plan.spec.policies.memoryReserve?.value
-    if let reserve, reserve.bytes > 0 {
+    if let reserve = memoryReserve(plan) {
       rules.append(hostMemoryBelowReserve(reserve))
     } else {
       rules.append(hostMemoryBelowTenPercent(total: plan.spec.hardware.memory.value))
