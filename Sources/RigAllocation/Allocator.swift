@@ -91,7 +91,10 @@ struct Budgets {
 
   /// GPU memory: usable = GPU memory − reserve. Nil without GPUs.
   mutating func gpuMemory() -> Budget? {
-    let items = Self.items(components) { $0.resources.gpu?.memory }
+    // A component with several GPUs uses its memory on each of them.
+    let items = Self.items(components) { component in
+      component.resources.gpu.map { Located($0.totalMemory, at: $0.memory.range) }
+    }
     if gpus.isEmpty {
       if let first = items.first {
         diagnostics.emit(
@@ -100,14 +103,17 @@ struct Budgets {
       }
       return nil
     }
-    // A component's GPU memory is on one GPU: a request larger than every GPU fits nowhere, whatever the total.
+    // A component's GPU memory is on each of its GPUs: a request larger than every GPU fits nowhere, whatever the
+    // total.
     if let largest = gpus.max(by: { $0.memory.value < $1.memory.value }) {
-      for item in items where item.amount > largest.memory.value {
+      for component in components {
+        guard let gpu = component.resources.gpu, gpu.memory.value > largest.memory.value else { continue }
         diagnostics.emit(
           AllocationMessage.gpuOverBudget(
-            "'\(item.component)' asks for \(item.amount) of GPU memory, more than any one GPU has: the largest, "
+            "'\(component.name.value)' asks for \(gpu.memory.value) of GPU memory"
+              + (gpu.gpus > 1 ? " on each of its GPUs" : "") + ", more than any one GPU has: the largest, "
               + "'\(largest.name.value)', has \(largest.memory.value)"),
-          at: item.range,
+          at: gpu.memory.range,
           notes: gpus.count > 1
             ? [DiagnosticNote("a process's GPU memory is on the GPU it runs on; the GPUs' memory does not add up")]
             : [],
@@ -169,6 +175,20 @@ struct Budgets {
     let kubernetes = components.filter { $0.runtime?.value == .kubernetes && $0.resources.gpu != nil }
     let sharers = kubernetes.filter { $0.gpuSharing == .timeSliced }
     let exclusive = kubernetes.filter { $0.gpuSharing == .exclusive }
+    // Replicas of a time-sliced GPU are not distinct GPUs: a pod asking for two may get two slices of one.
+    for component in sharers {
+      guard let gpu = component.resources.gpu, let count = gpu.count, count.value > 1 else { continue }
+      diagnostics.emit(
+        AllocationMessage.sharingConflict(
+          "'\(component.name.value)' asks for \(count.value) GPUs, but time-sliced GPUs are replicas of one"),
+        at: count.range,
+        notes: [
+          DiagnosticNote(
+            "the NVIDIA device plugin may give a pod that asks for several time-sliced GPUs replicas of the same one")
+        ],
+        help: ["give '\(component.name.value)' 'sharing: exclusive', or ask for one GPU"])
+      return nil
+    }
     if sharers.count >= 2 {
       if let first = exclusive.first {
         diagnostics.emit(
@@ -187,17 +207,26 @@ struct Budgets {
       }
       return GPUTimeSlicing(replicas: sharers.count, sharers: sharers.map(\.name.value))
     }
-    // Without time slicing each Kubernetes GPU workload takes a whole GPU; a group takes one between its members.
-    var slots = Set<String>()
+    // Without time slicing each Kubernetes GPU workload takes its whole GPUs; a group takes as many as its largest
+    // member between its members.
+    var slots: [String: Int] = [:]
     for component in kubernetes {
-      slots.insert(component.exclusiveGroup.map { "group " + $0.value } ?? component.name.value)
+      let slot = component.exclusiveGroup.map { "group " + $0.value } ?? component.name.value
+      slots[slot] = max(slots[slot] ?? 0, component.resources.gpu?.gpus ?? 1)
     }
-    if slots.count > gpus.count, !gpus.isEmpty {
+    let needed = slots.values.reduce(0, +)
+    if needed > gpus.count, !gpus.isEmpty {
+      let last = kubernetes.last?.resources.gpu
       diagnostics.emit(
         AllocationMessage.notEnoughGPUs(
-          "\(slots.count) Kubernetes workloads need a whole GPU each, but the machine has \(gpus.count)"),
-        at: kubernetes.last?.resources.gpu?.memory.range,
-        help: ["give them 'sharing: time-sliced', or put those that never run together in one 'exclusive_group'"])
+          slots.count == needed
+            ? "\(slots.count) Kubernetes workloads need a whole GPU each, but the machine has \(gpus.count)"
+            : "Kubernetes workloads need \(needed) whole GPUs, but the machine has \(gpus.count)"),
+        at: last?.count?.range ?? last?.memory.range,
+        help: [
+          "give them 'sharing: time-sliced', ask for fewer GPUs, or put those that never run together in one "
+            + "'exclusive_group'"
+        ])
     }
     return nil
   }

@@ -42,7 +42,7 @@ public struct ComponentPart: Sendable {
     case storage(path: String, size: ByteCount?)
     case cpu(CPU)
     case memory(ByteCount)
-    case gpu(memory: ByteCount, sharing: GPUSharing?)
+    case gpu(memory: ByteCount, sharing: GPUSharing?, count: Int?)
     case sharedMemory(ByteCount)
     case exclusiveGroup(String)
     case security(user: Int?, group: Int?, rootFilesystem: RootFilesystem?)
@@ -322,13 +322,15 @@ public struct SharedMemory: Sendable {
 public struct GPU: Sendable {
   let part: ComponentPart
 
-  /// `memory` of GPU memory; `sharing` nil lets rig choose (exclusive for isolated workloads, else time-sliced).
+  /// `memory` of GPU memory on each of its `count` GPUs (nil: one); `sharing` nil lets rig choose (exclusive for
+  /// isolated workloads and several GPUs, else time-sliced).
   public init(
-    memory: ByteCount, sharing: GPUSharing? = nil, fileID: String = #fileID, filePath: String = #filePath,
-    line: Int = #line, column: Int = #column
+    memory: ByteCount, count: Int? = nil, sharing: GPUSharing? = nil, fileID: String = #fileID,
+    filePath: String = #filePath, line: Int = #line, column: Int = #column
   ) {
     part = ComponentPart(
-      kind: .gpu(memory: memory, sharing: sharing), site: callRange("GPU", fileID, filePath, line, column))
+      kind: .gpu(memory: memory, sharing: sharing, count: count),
+      site: callRange("GPU", fileID, filePath, line, column))
   }
 }
 

@@ -257,9 +257,10 @@ struct Lowering {
           placement: Located(cpu.placement ?? .shared, at: cpu.placement == nil ? nil : at))
       case .memory(let size): component.resources.memory = Located(size, at: at)
       case .sharedMemory(let size): component.resources.shm = Located(size, at: at)
-      case .gpu(let memory, let sharing):
+      case .gpu(let memory, let sharing, let count):
         component.resources.gpu = GPURequest(
-          memory: Located(memory, at: at), sharing: sharing.map { Located($0, at: at) })
+          memory: Located(memory, at: at), sharing: sharing.map { Located($0, at: at) },
+          count: count.map { Located($0, at: at) })
       case .exclusiveGroup(let group): component.exclusiveGroup = Located(group, at: at)
       case .security(let user, let group, let rootFilesystem):
         component.security = ContainerSecurity(

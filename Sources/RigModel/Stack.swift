@@ -43,13 +43,26 @@ public struct CPURequest: Sendable, Hashable {
 
 /// GPU a component asks for.
 public struct GPURequest: Sendable, Hashable {
+  /// The GPU memory it uses on each of its GPUs.
   public var memory: Located<ByteCount>
   /// As written; nil lets rig choose (see `Component.gpuSharing`).
   public var sharing: Located<GPUSharing>?
+  /// How many GPUs, as written; nil is one.
+  public var count: Located<Int>?
 
-  public init(memory: Located<ByteCount>, sharing: Located<GPUSharing>? = nil) {
+  public init(memory: Located<ByteCount>, sharing: Located<GPUSharing>? = nil, count: Located<Int>? = nil) {
     self.memory = memory
     self.sharing = sharing
+    self.count = count
+  }
+
+  /// How many GPUs it uses.
+  public var gpus: Int { count?.value ?? 1 }
+
+  /// The GPU memory it uses on all its GPUs together (saturating).
+  public var totalMemory: ByteCount {
+    let (total, overflow) = memory.value.bytes.multipliedReportingOverflow(by: gpus)
+    return ByteCount(bytes: overflow ? Int.max : total)
   }
 }
 
@@ -183,10 +196,11 @@ extension Component {
   public var effectiveRuntime: Runtime { runtime?.value ?? .host }
 
   /// How the component uses its GPU: as written, else exclusively when it runs on isolated cores (a latency
-  /// workload is not time-sliced unless the stack says so), else time-sliced. Nil without a GPU request.
+  /// workload is not time-sliced unless the stack says so) or asks for several GPUs (time-sliced replicas are not
+  /// distinct GPUs), else time-sliced. Nil without a GPU request.
   public var gpuSharing: GPUSharing? {
     guard let gpu = resources.gpu else { return nil }
     if let sharing = gpu.sharing { return sharing.value }
-    return resources.cpu?.placement.value == .isolated ? .exclusive : .timeSliced
+    return resources.cpu?.placement.value == .isolated || gpu.gpus > 1 ? .exclusive : .timeSliced
   }
 }

@@ -5,6 +5,8 @@ import RigModel
 /// against these, and the JSON Schema carries them as `minimum` and `maximum`.
 public enum Limits {
   /// The TCP ports a component serves.
+  /// GPUs one component may ask for; the machine's GPUs bound it further.
+  public static let gpuCount = 1...64
   public static let port = 1...65535
   /// A user or group ID in a container (`runAsUser`, `runAsGroup`: 0 to 2^31 - 1).
   public static let containerID = 0...2_147_483_647

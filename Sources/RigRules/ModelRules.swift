@@ -672,7 +672,10 @@ private struct Checker {
       _ = inRange(cores, Limits.cores, "\(path).resources.cpu.cores")
     }
     if let memory = component.resources.memory { limited(memory, "\(path).resources.memory") }
-    if let gpu = component.resources.gpu { limited(gpu.memory, "\(path).resources.gpu.memory") }
+    if let gpu = component.resources.gpu {
+      limited(gpu.memory, "\(path).resources.gpu.memory")
+      if let count = gpu.count { _ = inRange(count, Limits.gpuCount, "\(path).resources.gpu.count") }
+    }
     if let shm = component.resources.shm { limited(shm, "\(path).resources.shm") }
     if let group = component.exclusiveGroup {
       pattern(group, "dnsLabel", "\(path).exclusive_group", example: "gpu-heavy")

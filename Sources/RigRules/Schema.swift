@@ -122,7 +122,8 @@ public enum RigSchema {
   ])
 
   public static let gpuRequest = ObjectSchema([
-    .init("memory", bytes, required: true, "GPU memory the component uses"),
+    .init("memory", bytes, required: true, "GPU memory the component uses on each of its GPUs"),
+    .init("count", .integer(Limits.gpuCount), "how many GPUs (default 1): a Kubernetes pod gets that many whole GPUs"),
     .init(
       "sharing", .enumeration(names(GPUSharing.self)),
       "exclusive or time-sliced (default: exclusive for isolated placement, else time-sliced)"),

@@ -361,8 +361,13 @@ extension Lowering {
       guard let parsed = enumeration(sharingValue, GPUSharing.self) else { return nil }
       sharing = parsed
     }
+    var count: Located<Int>?
+    if let countValue = fields["count"] {
+      guard let parsed = integer(countValue, Limits.gpuCount) else { return nil }
+      count = parsed
+    }
     guard let memory else { return nil }
-    return GPURequest(memory: memory, sharing: sharing)
+    return GPURequest(memory: memory, sharing: sharing, count: count)
   }
 
   // MARK: Policies and targets

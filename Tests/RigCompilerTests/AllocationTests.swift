@@ -550,6 +550,68 @@ import Testing
         """)
   }
 
+  /// Several GPUs for one pod: time-sliced replicas are not distinct GPUs, so asking for two of them is refused.
+  @Test func severalTimeSlicedGPUs() {
+    let body = """
+      stack: [a]
+      components:
+        a:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: ghcr.io/example/a:1.0
+          resources:
+            gpu: { memory: 2GiB, count: 2, sharing: time-sliced }
+      """
+    #expect(
+      report(body) == """
+        rig.yaml:19:35: error: 'a' asks for 2 GPUs, but time-sliced GPUs are replicas of one [gpu-sharing-conflict]
+        19 |       gpu: { memory: 2GiB, count: 2, sharing: time-sliced }
+           |                                   ^
+        note: the NVIDIA device plugin may give a pod that asks for several time-sliced GPUs replicas of the same one
+        help: give 'a' 'sharing: exclusive', or ask for one GPU
+
+        1 error
+
+        """)
+  }
+
+  /// Several GPUs for one pod take that many whole GPUs (exclusive unless said otherwise); the machine's GPUs
+  /// bound them, and the memory is asked for on each GPU: it must fit one GPU, and the budget counts it per GPU.
+  @Test func severalGPUsMoreThanTheMachineHas() {
+    let body = """
+      stack: [a]
+      components:
+        a:
+          versions: { "1.0": {} }
+          runtime: kubernetes
+          image: ghcr.io/example/a:1.0
+          resources:
+            gpu: { memory: 13GiB, count: 2 }
+      """
+    #expect(
+      report(body) == """
+        rig.yaml:19:22: error: 'a' asks for 13GiB of GPU memory on each of its GPUs, more than any one GPU has: the largest, 'gpu0', has 12GiB [gpu-memory-over-budget]
+        19 |       gpu: { memory: 13GiB, count: 2 }
+           |                      ^~~~~
+        help: lower its 'gpu.memory' to at most 12GiB
+
+        rig.yaml:19:22: error: GPU memory is over budget: components need 26GiB, 12GiB is usable [gpu-memory-over-budget]
+        19 |       gpu: { memory: 13GiB, count: 2 }
+           |                      ^~~~~
+          'a' needs 26GiB   (rig.yaml:19:22)
+          'gpu0' has 12GiB  (rig.yaml:9:15)
+        help: lower the components' 'gpu.memory', put components that never run together in one 'exclusive_group', or lower 'policies.gpu.reserve'
+
+        rig.yaml:19:36: error: Kubernetes workloads need 2 whole GPUs, but the machine has 1 [not-enough-gpus]
+        19 |       gpu: { memory: 13GiB, count: 2 }
+           |                                    ^
+        help: give them 'sharing: time-sliced', ask for fewer GPUs, or put those that never run together in one 'exclusive_group'
+
+        3 errors
+
+        """)
+  }
+
   /// The boot CPU's core is never isolated.
   @Test func bootonly() {
     let body = """

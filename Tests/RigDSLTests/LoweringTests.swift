@@ -47,7 +47,7 @@ import Testing
         Storage(path: "/data", size: .gib(100))
         CPU(cpus: .cpus("2-3"), placement: .isolated)
         Memory(.gib(8))
-        GPU(memory: .gib(6), sharing: .exclusive)
+        GPU(memory: .gib(6), count: 2, sharing: .exclusive)
         SharedMemory(.gib(2))
         ExclusiveGroup("heavy")
         Security(user: 1000, group: 100, rootFilesystem: .writable)
@@ -121,7 +121,7 @@ import Testing
           resources:
             cpu: { cpus: "2-3", placement: isolated }
             memory: 8GiB
-            gpu: { memory: 6GiB, sharing: exclusive }
+            gpu: { memory: 6GiB, count: 2, sharing: exclusive }
             shm: 2GiB
           exclusive_group: heavy
           security: { user: 1000, group: 100, root_filesystem: writable }

@@ -255,6 +255,34 @@ import Yams
   /// A workload that runs as root leaves the restricted namespace for the stack's `baseline` one, with its Service
   /// and its own network policies; traffic to it from the restricted namespace names its namespace. Catalog
   /// components run the catalog's image at the resolved version.
+  /// `count:` gives one pod several whole GPUs: it asks the device plugin for that many, exclusively, so no
+  /// time-slicing config is written.
+  @Test func aPodMayHaveSeveralWholeGPUs() throws {
+    let result = RigCompiler.check(
+      text: EmitterTests.machine
+        + """
+        sources: [debian-bookworm]
+        stack: [trainer]
+        components:
+          trainer:
+            versions: { "1.0": {} }
+            runtime: kubernetes
+            image: ghcr.io/example/trainer:1.0
+            resources: { memory: 8GiB, gpu: { memory: 6GiB, count: 2 } }
+        targets: { kubernetes: { version: "1.30", namespace: lab } }
+        """, file: "rig.yaml")
+    #expect(result.diagnostics.diagnostics.isEmpty)
+    let plan = try #require(result.plan)
+    #expect(plan.allocation.timeSlicing == nil)
+    #expect(plan.allocation.gpuMemory?.used == ByteCount(bytes: 12 << 30))
+    let artifacts = KubernetesEmitter().artifacts(for: plan)
+    let trainer = try documents(artifacts, "kubernetes/workload-trainer.yaml")[0]
+    let resources = value(trainer, "spec.template.spec.containers.0.resources") as? [String: [String: String]]
+    #expect(resources?["requests"]?["nvidia.com/gpu"] == "2")
+    #expect(resources?["limits"]?["nvidia.com/gpu"] == "2")
+    #expect(!artifacts.contains { $0.path == "kubernetes/device-plugin-config.yaml" })
+  }
+
   /// `shm:` sizes the container's /dev/shm: a memory-backed volume of that size mounted there; without it, none
   /// (the container runtime's own).
   @Test func sharedMemoryIsAMemoryBackedVolumeAtDevShm() throws {

@@ -386,10 +386,10 @@ public struct KubernetesEmitter: Emitter {
         requests.append(("memory", .string(KubernetesEmitter.quantity(memory.value))))
         limits.append(("memory", .string(KubernetesEmitter.quantity(memory.value))))
       }
-      if component.resources.gpu != nil {
-        // One GPU, or one time-slice replica of it when the device plugin shares GPUs.
-        requests.append(("nvidia.com/gpu", "1"))
-        limits.append(("nvidia.com/gpu", "1"))
+      if let gpu = component.resources.gpu {
+        // Whole GPUs, or one time-slice replica of one when the device plugin shares GPUs.
+        requests.append(("nvidia.com/gpu", .string(String(gpu.gpus))))
+        limits.append(("nvidia.com/gpu", .string(String(gpu.gpus))))
       }
       var fields: [(String, YAMLValue)] = []
       if !requests.isEmpty { fields.append(("requests", .map(requests))) }

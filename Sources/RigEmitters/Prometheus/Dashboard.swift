@@ -146,15 +146,14 @@ enum Dashboard {
           unit: "percentunit", range: (0, 1), targets: [(busy(cpu.cpus, by: "instance, cpu"), "CPU {{cpu}}")]))
     }
     if component.effectiveRuntime == .kubernetes, KubernetesFacts.nodeAgents[name] == nil,
-      let budget = plan.allocation.gpuMemory?.items.first(where: { $0.component == name }),
-      let stack = plan.spec.targets.kubernetes?.namespace.value
+      let budget = component.resources.gpu?.memory.value, let stack = plan.spec.targets.kubernetes?.namespace.value
     {
       let namespace = KubernetesFacts.namespace(of: component, stack: stack)
       panels.append(
         timeSeries(
           "\(name): GPU memory",
-          "GPU memory the container \(name) uses (dcgm-exporter's pod mapping); the line is its budget, "
-            + "\(budget.amount).",
+          "GPU memory the container \(name) uses on each of its GPUs (dcgm-exporter's pod mapping); the line "
+            + "is its budget, \(budget).",
           unit: "bytes", range: nil,
           targets: [
             (
@@ -162,7 +161,7 @@ enum Dashboard {
               "GPU {{gpu}}"
             )
           ],
-          thresholds: [("red", .int(budget.amount.bytes))]))
+          thresholds: [("red", .int(budget.bytes))]))
     }
     guard !panels.isEmpty else { return }
     layout.row(name)
