@@ -43,6 +43,9 @@ public struct Installation: Sendable, Hashable {
   /// The service that reads the file, when the file is not a unit or a drop-in (`prometheus.service` for
   /// `/etc/prometheus/prometheus.yml`): what `restartUnit` restarts.
   public var service: String?
+  /// Folders the host must have before what the file describes can work (a local volume's folder): created,
+  /// owned by root, before the file is installed.
+  public var folders: [String] = []
 
   public init(
     _ path: String, owner: String = "root", group: String = "root", mode: String = "0644", effects: [Effect] = [],

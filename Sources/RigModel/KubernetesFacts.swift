@@ -55,6 +55,13 @@ public enum KubernetesFacts {
   /// What the namespace of the stack's root workloads adds to its name: `ai` → `ai-baseline`.
   public static let baselineNamespaceSuffix = "-baseline"
 
+  /// The StorageClass of the volumes rig makes on the node: a kubeadm cluster has no default StorageClass and no
+  /// provisioner, so a claim would never bind; rig writes one local PersistentVolume per claim instead
+  /// (https://kubernetes.io/docs/concepts/storage/volumes/#local: `no-provisioner`, `WaitForFirstConsumer`).
+  public static let localStorageClass = "rig-local"
+  /// Where those volumes live on the node: `/var/lib/rig/volumes/NAMESPACE/NAME`.
+  public static let localVolumeRoot = "/var/lib/rig/volumes"
+
   /// What the agents' namespace adds to the stack's namespace: `ai` → `ai-monitoring`.
   public static let agentNamespaceSuffix = "-monitoring"
 

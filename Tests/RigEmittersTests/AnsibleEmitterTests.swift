@@ -138,6 +138,15 @@ import Yams
     #expect(create < copy)
   }
 
+  /// A local volume's folder is created before the manifest that names it is installed and applied.
+  @Test func localVolumeFoldersAreCreatedFirst() throws {
+    let names = tasks(try play(try artifacts(Self.cluster))).compactMap { $0["name"] as? String }
+    let create = try #require(names.firstIndex(of: "Create /var/lib/rig/volumes/lab/db"))
+    let install = try #require(names.firstIndex(of: "Install /etc/rig/kubernetes/storage.yaml"))
+    let apply = try #require(names.firstIndex(of: "Apply storage.yaml"))
+    #expect(create < install && install < apply)
+  }
+
   /// Every task and handler of every example is named and uses a fully qualified module name.
   @Test func everyTaskIsNamedWithAQualifiedModule() throws {
     let keywords: Set<String> = [

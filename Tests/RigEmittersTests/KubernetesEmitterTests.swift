@@ -99,8 +99,40 @@ import Yams
     #expect(value(container, "resources.limits.memory") as? String == "1536Mi")
     #expect(value(db[0], "spec.template.spec.runtimeClassName") == nil)
     #expect(value(db[0], "spec.volumeClaimTemplates.0.spec.resources.requests.storage") as? String == "20Gi")
+    #expect(value(db[0], "spec.volumeClaimTemplates.0.spec.storageClassName") as? String == "rig-local")
     #expect(value(container, "volumeMounts.1.mountPath") as? String == "/var/lib/postgresql")
     #expect(value(db[1], "spec.ports.0.port") as? Int == 5432)
+  }
+
+  /// A kubeadm cluster has no StorageClass that provisions anything: rig writes its own class and one local volume
+  /// per claim, reserved for it, on the node, in a folder the playbook creates before applying them.
+  @Test func claimsBindToLocalVolumesRigWrites() throws {
+    let all = try artifacts(Self.stack)
+    let storage = try documents(all, "kubernetes/storage.yaml")
+    #expect(storage.map { $0["kind"] as? String } == ["StorageClass", "PersistentVolume"])
+    #expect(value(storage[0], "metadata.name") as? String == "rig-local")
+    #expect(value(storage[0], "provisioner") as? String == "kubernetes.io/no-provisioner")
+    #expect(value(storage[0], "volumeBindingMode") as? String == "WaitForFirstConsumer")
+    let volume = storage[1]
+    #expect(value(volume, "metadata.name") as? String == "lab-db")
+    #expect(value(volume, "spec.capacity.storage") as? String == "20Gi")
+    #expect(value(volume, "spec.storageClassName") as? String == "rig-local")
+    // The claim the StatefulSet's pod makes: its template's name, the set's name, ordinal 0.
+    #expect(value(volume, "spec.claimRef.name") as? String == "data-db-0")
+    #expect(value(volume, "spec.claimRef.namespace") as? String == "lab")
+    #expect(value(volume, "spec.local.path") as? String == "/var/lib/rig/volumes/lab/db")
+    #expect(
+      value(volume, "spec.nodeAffinity.required.nodeSelectorTerms.0.matchExpressions.0.key") as? String
+        == "node-role.kubernetes.io/control-plane")
+    let file = try #require(all.first { $0.path == "kubernetes/storage.yaml" }?.installation)
+    #expect(file.folders == ["/var/lib/rig/volumes/lab/db"])
+    let namespace = try #require(all.first { $0.path == "kubernetes/namespace.yaml" }?.installation)
+    let workload = try #require(all.first { $0.path == "kubernetes/workload-db.yaml" }?.installation)
+    #expect(namespace.rank < file.rank && file.rank < workload.rank)
+    // No storage, no class and no volume.
+    let stateless = try artifacts(
+      Self.stack.replacingOccurrences(of: "    storage: { path: /var/lib/postgresql, size: 20GiB }\n", with: ""))
+    #expect(!stateless.contains { $0.path == "kubernetes/storage.yaml" })
   }
 
   @Test func networkPoliciesDenyThenAllowPortsAndRequirements() throws {

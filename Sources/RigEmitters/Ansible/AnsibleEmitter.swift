@@ -319,6 +319,7 @@ public struct AnsibleEmitter: InstallingEmitter {
         for artifact in group {
           guard let installation = artifact.installation else { continue }
           packagesConfigured(by: installation)
+          for folder in installation.folders { directory(folder) }
           copy(
             artifact.contents, as: installation,
             notify: installation.effects.compactMap { handler($0, of: installation) })

@@ -35,7 +35,9 @@ public struct KubernetesEmitter: Emitter {
       case Self.kubeletConfigPath: -1
       case "kubernetes/namespace.yaml": 0
       case Self.kubeletUnitPath: -2
-      case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml", "kubernetes/device-plugin.yaml": 1
+      case "kubernetes/runtimeclass.yaml", "kubernetes/device-plugin-config.yaml", "kubernetes/device-plugin.yaml",
+        "kubernetes/storage.yaml":
+        1
       case "kubernetes/networkpolicies.yaml": 3
       default: 2
       }
@@ -144,6 +146,12 @@ public struct KubernetesEmitter: Emitter {
       var artifacts = [file("namespace.yaml", namespaces)]
       if usesGPU || agents.contains(where: { KubernetesFacts.nodeAgents[$0.name.value]?.usesGPU == true }) {
         artifacts.append(file("runtimeclass.yaml", [runtimeClass()]))
+      }
+      let keeping = workloads.filter { $0.storage != nil }
+      if !keeping.isEmpty {
+        var storage = file("storage.yaml", [storageClass()] + keeping.map(localVolume))
+        storage.installation?.folders = keeping.map(volumeFolder)
+        artifacts.append(storage)
       }
       for component in workloads {
         var documents = [workload(component)]
@@ -350,6 +358,55 @@ public struct KubernetesEmitter: Emitter {
       ]
     }
 
+    /// The StorageClass of rig's local volumes: nothing provisions them, a claim binds when its pod is scheduled,
+    /// and a volume outlives its claim (the data is the user's).
+    func storageClass() -> YAMLValue {
+      [
+        "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+        "metadata": metadata(KubernetesFacts.localStorageClass, in: nil),
+        "provisioner": "kubernetes.io/no-provisioner", "volumeBindingMode": "WaitForFirstConsumer",
+        "reclaimPolicy": "Retain",
+      ]
+    }
+
+    /// The folder on the node that holds a workload's volume.
+    func volumeFolder(_ component: Component) -> String {
+      "\(KubernetesFacts.localVolumeRoot)/\(namespace(of: component))/\(component.name.value)"
+    }
+
+    /// A workload's volume: a local PersistentVolume of its size in its folder on the node, reserved for the claim
+    /// its StatefulSet's one pod makes (`data-NAME-0`), on the control-plane node: the single node of the kubeadm
+    /// cluster rig describes, which kubeadm labels `node-role.kubernetes.io/control-plane`.
+    func localVolume(_ component: Component) -> YAMLValue {
+      let name = component.name.value
+      let home = namespace(of: component)
+      var spec: [(String, YAMLValue)] = []
+      if let size = component.storage?.size {
+        spec.append(("capacity", ["storage": .string(KubernetesEmitter.quantity(size.value))]))
+      }
+      spec += [
+        ("accessModes", ["ReadWriteOnce"]), ("persistentVolumeReclaimPolicy", "Retain"),
+        ("storageClassName", .string(KubernetesFacts.localStorageClass)),
+        ("claimRef", ["namespace": .string(home), "name": .string("data-\(name)-0")]),
+        ("local", ["path": .string(volumeFolder(component))]),
+        (
+          "nodeAffinity",
+          [
+            "required": [
+              "nodeSelectorTerms": [
+                ["matchExpressions": [["key": "node-role.kubernetes.io/control-plane", "operator": "Exists"]]]
+              ]
+            ]
+          ]
+        ),
+      ]
+      return [
+        "apiVersion": "v1", "kind": "PersistentVolume",
+        "metadata": metadata("\(home)-\(name)", in: nil, labels: labels(component)),
+        "spec": .map(spec),
+      ]
+    }
+
     func runtimeClass() -> YAMLValue {
       [
         "apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": metadata("nvidia", in: nil),
@@ -501,6 +558,7 @@ public struct KubernetesEmitter: Emitter {
                 "metadata": ["name": "data"],
                 "spec": [
                   "accessModes": ["ReadWriteOnce"],
+                  "storageClassName": .string(KubernetesFacts.localStorageClass),
                   // The size is there: a Kubernetes volume without one is refused (ModelRules.runtimeFields).
                   "resources": .map(
                     storage.size.map { [("requests", ["storage": .string(KubernetesEmitter.quantity($0.value))])] }
