@@ -444,7 +444,7 @@ public enum ModelRules {
     let name = component.name.value.excerpt
     if let user = security.user, user.value == 0 {
       let target =
-        namespace.map { "'\($0)\(KubernetesFacts.baselineNamespaceSuffix)'" } ?? "the stack's baseline namespace"
+        namespace.map { "'\(KubernetesFacts.namespace(of: component, stack: $0))'" } ?? "the stack's baseline namespace"
       diagnostics.emit(
         RuleMessage.securityRelaxed(
           "'\(name)' runs as root, which Pod Security 'restricted' forbids: it runs in \(target), at 'baseline'"),
