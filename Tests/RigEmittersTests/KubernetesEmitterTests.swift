@@ -114,7 +114,7 @@ import Yams
     #expect(value(storage[0], "provisioner") as? String == "kubernetes.io/no-provisioner")
     #expect(value(storage[0], "volumeBindingMode") as? String == "WaitForFirstConsumer")
     let volume = storage[1]
-    #expect(value(volume, "metadata.name") as? String == "lab-db")
+    #expect(value(volume, "metadata.name") as? String == "lab.db")
     #expect(value(volume, "spec.capacity.storage") as? String == "20Gi")
     #expect(value(volume, "spec.storageClassName") as? String == "rig-local")
     // The claim the StatefulSet's pod makes: its template's name, the set's name, ordinal 0.

@@ -402,7 +402,9 @@ public struct KubernetesEmitter: Emitter {
       ]
       return [
         "apiVersion": "v1", "kind": "PersistentVolume",
-        "metadata": metadata("\(home)-\(name)", in: nil, labels: labels(component)),
+        // NAMESPACE.NAME: both are DNS labels, so the dot keeps every pair apart ('ai-baseline' + 'x' and 'ai' +
+        // 'baseline-x' would both be 'ai-baseline-x' with a dash).
+        "metadata": metadata("\(home).\(name)", in: nil, labels: labels(component)),
         "spec": .map(spec),
       ]
     }
