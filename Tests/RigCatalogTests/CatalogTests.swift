@@ -74,6 +74,9 @@ import Testing
     let vllm = try #require(catalog.sources["upstream"]?.components["vllm"]?.versions.first?.version)
     #expect(
       catalog.sources["upstream"]?.components["vllm"]?.image(for: vllm) == "docker.io/vllm/vllm-openai:v0.21.0-cu129")
+    let jupyter = try #require(catalog.sources["upstream"]?.components["jupyterlab"])
+    let lab = try #require(jupyter.versions.first?.version)
+    #expect(jupyter.image(for: lab) == "quay.io/jupyter/pytorch-notebook:cuda12-lab-4.6.1")
     let untagged = Catalog.parse(
       text: "source: x\ncomponents:\n  a:\n    image: ghcr.io/{version}/a:1\n    versions: { \"1\": }\n",
       file: "x.yaml")
