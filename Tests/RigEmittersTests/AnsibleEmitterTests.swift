@@ -180,8 +180,8 @@ import Yams
     // The Kubernetes tasks are tagged so a host-only run can skip them.
     let play = try play(artifacts)
     let applies = tasks(play).filter { $0["kubernetes.core.k8s"] != nil }
-    // namespace, runtime class, two workloads, network policies, device plugin.
-    #expect(applies.count == 6)
+    // namespace, runtime class, storage, two workloads, network policies, device plugin.
+    #expect(applies.count == 7)
     #expect(applies.allSatisfy { $0["tags"] as? [String] == ["kubernetes"] })
   }
 

@@ -151,8 +151,9 @@ import Yams
     let artifacts = try artifacts(Self.stack)
     #expect(
       artifacts.map(\.path) == [
-        "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/workload-app.yaml",
-        "kubernetes/workload-db.yaml", "kubernetes/networkpolicies.yaml", "kubernetes/device-plugin.yaml",
+        "kubernetes/namespace.yaml", "kubernetes/runtimeclass.yaml", "kubernetes/storage.yaml",
+        "kubernetes/workload-app.yaml", "kubernetes/workload-db.yaml", "kubernetes/networkpolicies.yaml",
+        "kubernetes/device-plugin.yaml",
         "kubernetes/kubelet-config.yaml", "kubernetes/kubelet.service.conf",
       ])
     let namespace = try documents(artifacts, "kubernetes/namespace.yaml")[0]
