@@ -140,8 +140,8 @@ public struct KubernetesEmitter: Emitter {
     }
 
     mutating func artifacts() -> [Artifact] {
-      var namespaces = [namespaceObject()]
-      if workloadNamespaces.count > 1 { namespaces.append(baselineNamespaceObject()) }
+      var namespaces = [namespaceObject(namespace, level: "restricted")]
+      for (_, members) in workloadNamespaces.dropFirst() { namespaces.append(baselineNamespaceObject(members)) }
       if !agents.isEmpty { namespaces.append(agentNamespaceObject()) }
       var artifacts = [file("namespace.yaml", namespaces)]
       if usesGPU || agents.contains(where: { KubernetesFacts.nodeAgents[$0.name.value]?.usesGPU == true }) {
@@ -198,21 +198,24 @@ public struct KubernetesEmitter: Emitter {
       return .map(fields)
     }
 
-    func namespaceObject() -> YAMLValue {
-      // The Pod Security Admission labels, pinned to the target's version so a newer cluster's stricter
-      // definition cannot reject the workloads unannounced.
-      let version = "v" + (plan.spec.targets.kubernetes?.version.value ?? "")
-      let labels: [(String, YAMLValue)] = [
-        ("pod-security.kubernetes.io/enforce", "restricted"),
-        ("pod-security.kubernetes.io/enforce-version", .string(version)),
-        ("pod-security.kubernetes.io/audit", "restricted"),
-        ("pod-security.kubernetes.io/audit-version", .string(version)),
-        ("pod-security.kubernetes.io/warn", "restricted"),
-        ("pod-security.kubernetes.io/warn-version", .string(version)),
-      ]
-      return [
-        "apiVersion": "v1", "kind": "Namespace", "metadata": metadata(namespace, in: nil, labels: labels),
-      ]
+    /// A namespace at Pod Security `level`, its Admission labels pinned to the target's version so a newer
+    /// cluster's stricter definition cannot reject the workloads unannounced; with `description`, an annotation
+    /// saying why it is not `restricted`.
+    func namespaceObject(_ name: String, level: String, description: String? = nil) -> YAMLValue {
+      let version = YAMLValue.string("v" + (plan.spec.targets.kubernetes?.version.value ?? ""))
+      var labels: [(String, YAMLValue)] = []
+      for mode in ["enforce", "audit", "warn"] {
+        labels += [
+          ("pod-security.kubernetes.io/\(mode)", .string(level)),
+          ("pod-security.kubernetes.io/\(mode)-version", version),
+        ]
+      }
+      var meta = metadata(name, in: nil, labels: labels)
+      if let description, case .map(var fields) = meta {
+        fields.append(("annotations", ["kubernetes.io/description": .string(description)]))
+        meta = .map(fields)
+      }
+      return ["apiVersion": "v1", "kind": "Namespace", "metadata": meta]
     }
 
     var agentNamespace: String { namespace + KubernetesFacts.agentNamespaceSuffix }
@@ -231,55 +234,26 @@ public struct KubernetesEmitter: Emitter {
       return result
     }
 
-    /// The namespace of the workloads that run as root (`security: { user: 0 }`): Pod Security `baseline`, which
-    /// allows root and still forbids host access and privileged containers.
-    func baselineNamespaceObject() -> YAMLValue {
-      let level: YAMLValue = "baseline"
-      let version = YAMLValue.string("v" + (plan.spec.targets.kubernetes?.version.value ?? ""))
-      let labels: [(String, YAMLValue)] = [
-        ("pod-security.kubernetes.io/enforce", level), ("pod-security.kubernetes.io/enforce-version", version),
-        ("pod-security.kubernetes.io/audit", level), ("pod-security.kubernetes.io/audit-version", version),
-        ("pod-security.kubernetes.io/warn", level), ("pod-security.kubernetes.io/warn-version", version),
-      ]
-      let members = workloads.filter { namespace(of: $0) == baselineNamespace }.map(\.name.value)
-      guard case .map(var fields) = metadata(baselineNamespace, in: nil, labels: labels) else { return [:] }
-      fields.append(
-        (
-          "annotations",
-          [
-            "kubernetes.io/description": .string(
-              "rig's workloads that run as root (" + members.joined(separator: ", ")
-                + "): Pod Security 'baseline', since 'restricted' forbids root. Every other namespace of the stack "
-                + "stays 'restricted'.")
-          ]
-        ))
-      return ["apiVersion": "v1", "kind": "Namespace", "metadata": .map(fields)]
+    /// The namespace of the workloads that run as root (`security: { user: 0 }`), `members`: Pod Security
+    /// `baseline`, which allows root and still forbids host access and privileged containers.
+    func baselineNamespaceObject(_ members: [Component]) -> YAMLValue {
+      namespaceObject(
+        baselineNamespace, level: "baseline",
+        description: "rig's workloads that run as root (" + members.map(\.name.value).joined(separator: ", ")
+          + "): Pod Security 'baseline', since 'restricted' forbids root. Every other namespace of the stack "
+          + "stays 'restricted'.")
     }
 
     /// The node agents' namespace: Pod Security `privileged`, since they need the host (host network, host PID,
     /// hostPath volumes), which `baseline` already forbids; its description says why. Nothing else runs there.
     func agentNamespaceObject() -> YAMLValue {
-      let level: YAMLValue = "privileged"
-      let version = YAMLValue.string("v" + (plan.spec.targets.kubernetes?.version.value ?? ""))
-      let labels: [(String, YAMLValue)] = [
-        ("pod-security.kubernetes.io/enforce", level), ("pod-security.kubernetes.io/enforce-version", version),
-        ("pod-security.kubernetes.io/audit", level), ("pod-security.kubernetes.io/audit-version", version),
-        ("pod-security.kubernetes.io/warn", level), ("pod-security.kubernetes.io/warn-version", version),
-      ]
       let needs = agents.compactMap { agent in
         KubernetesFacts.nodeAgents[agent.name.value].map { "\(agent.name.value) reads \($0.why)" }
       }
-      guard case .map(var fields) = metadata(agentNamespace, in: nil, labels: labels) else { return [:] }
-      fields.append(
-        (
-          "annotations",
-          [
-            "kubernetes.io/description": .string(
-              "rig's node agents, on the host network: Pod Security 'privileged' because "
-                + needs.joined(separator: "; ") + ". Every other namespace of the stack stays 'restricted'.")
-          ]
-        ))
-      return ["apiVersion": "v1", "kind": "Namespace", "metadata": .map(fields)]
+      return namespaceObject(
+        agentNamespace, level: "privileged",
+        description: "rig's node agents, on the host network: Pod Security 'privileged' because "
+          + needs.joined(separator: "; ") + ". Every other namespace of the stack stays 'restricted'.")
     }
 
     /// An exporter on every node: a DaemonSet on the host network (its ports are the node's), tolerating every
