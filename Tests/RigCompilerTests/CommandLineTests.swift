@@ -88,6 +88,33 @@ import Testing
   /// A systemd service whose program nobody names is refused at its `runtime:`, after resolution, and nothing is
   /// written.
   @Test func renderRefusesAServiceWithoutAProgram() throws {
+    let (result, wrote) = try renderWeb(runtime: "systemd", targets: "{ systemd: {} }")
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "rig.yaml:11:14: error: rig does not know which program the systemd service 'web' runs [no-program]"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("help: name its program with 'exec:' (and 'args:') under 'components.web'"))
+    #expect(!wrote)
+  }
+
+  /// A Kubernetes workload with no image of its own and none in the catalog: refused where its runtime is named.
+  @Test func aKubernetesWorkloadWithoutAnImageIsRefused() throws {
+    let (result, wrote) = try renderWeb(
+      runtime: "kubernetes", targets: "{ kubernetes: { version: \"1.30\", namespace: lab } }")
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("rig.yaml:11:14: error: Kubernetes workload 'web' has no container image [no-image]"),
+      "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "help: name its image with 'image:' under 'components.web', such as 'ghcr.io/example/web:1.0'"))
+    #expect(!wrote)
+  }
+
+  /// `rig render` of a project whose one component, `web` 1.0, runs with `runtime` and nothing else (its
+  /// `runtime:` on line 11, column 14) in a fresh folder: the run, and whether the output folder exists after it.
+  func renderWeb(runtime: String, targets: String) throws -> (result: ProcessResult, wrote: Bool) {
     let directory = NSTemporaryDirectory() + "rig-render-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -102,47 +129,11 @@ import Testing
     components:
       web:
         versions: { "1.0": {} }
-        runtime: systemd
-    targets: { systemd: {} }
+        runtime: \(runtime)
+    targets: \(targets)
     """.write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
     let result = try run(try rigBinary(), ["render", "--color", "never", ".", "--out", "out"], in: directory)
-    #expect(result.status == 1)
-    #expect(
-      result.stderr.contains(
-        "rig.yaml:11:14: error: rig does not know which program the systemd service 'web' runs [no-program]"),
-      "\(result.stderr)")
-    #expect(result.stderr.contains("help: name its program with 'exec:' (and 'args:') under 'components.web'"))
-    #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
-  }
-
-  /// A Kubernetes workload with no image of its own and none in the catalog: refused where its runtime is named.
-  @Test func aKubernetesWorkloadWithoutAnImageIsRefused() throws {
-    let directory = NSTemporaryDirectory() + "rig-noimage-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    try """
-    apiVersion: rig/v1
-    name: t
-    hardware:
-      cpu: { hybrid: { performance: 4, efficiency: 0 } }
-      memory: 16GiB
-      os: { distribution: debian, release: bookworm }
-    stack: [web]
-    components:
-      web:
-        versions: { "1.0": {} }
-        runtime: kubernetes
-    targets: { kubernetes: { version: "1.30", namespace: lab } }
-    """.write(toFile: directory + "/rig.yaml", atomically: true, encoding: .utf8)
-    let result = try run(try rigBinary(), ["render", "--color", "never", ".", "--out", "out"], in: directory)
-    #expect(result.status == 1)
-    #expect(
-      result.stderr.contains("rig.yaml:11:14: error: Kubernetes workload 'web' has no container image [no-image]"),
-      "\(result.stderr)")
-    #expect(
-      result.stderr.contains(
-        "help: name its image with 'image:' under 'components.web', such as 'ghcr.io/example/web:1.0'"))
-    #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
+    return (result, FileManager.default.fileExists(atPath: directory + "/out"))
   }
 
   @Test func jsonFormat() throws {
