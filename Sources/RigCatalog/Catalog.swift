@@ -204,7 +204,8 @@ public struct Catalog: Sendable, Hashable {
     }
     // A source written in several files is one repository published per Debian release: each file says its
     // releases, and no release is in two of them.
-    for (name, editions) in Dictionary(grouping: sources, by: \.name) where editions.count > 1 {
+    let catalog = Catalog(sources: sources)
+    for (name, editions) in catalog.editions where editions.count > 1 {
       var seen = Set<String>()
       for edition in editions {
         guard let releases = edition.releases, seen.isDisjoint(with: releases) else {
@@ -217,7 +218,7 @@ public struct Catalog: Sendable, Hashable {
         seen.formUnion(releases)
       }
     }
-    return .success(Catalog(sources: sources))
+    return .success(catalog)
   }
 
   /// Parses one source file.
