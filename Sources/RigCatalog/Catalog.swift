@@ -88,6 +88,10 @@ public struct CatalogComponent: Sendable, Hashable {
   public var name: String
   /// The name of the package that provides it in this source (for Debian sources, the Debian package).
   public var package: String
+  /// Packages of the same source installed beside `package` at exactly the component's version, for a product
+  /// its publisher ships as several packages that must all be pinned (TensorRT's libraries, which NVIDIA
+  /// publishes once per CUDA build under one version, so apt would otherwise take another build's libraries).
+  public var companions: [String]
   /// The Debian architecture of the package (`amd64` unless written, `i386` for multiarch libraries).
   public var architecture: String
   /// The archive areas installing it needs (`main`, `contrib`, `non-free`, `non-free-firmware`), for sources
@@ -318,13 +322,14 @@ private struct CatalogParser {
   func component(_ name: String, keyNode: Node, _ node: Node) throws -> CatalogComponent {
     if let problem = Requirement.checkName(name) { throw fail(keyNode, "component '\(name)': \(problem.message)") }
     var package = name
+    var companions: [String] = []
     var architecture = "amd64"
     var areas = ["main"]
     var archive: ArchiveRecipe?
     var service: CatalogService?
     var image: String?
     var versions: [CatalogVersion] = []
-    let allowed: Set<String> = ["package", "architecture", "areas", "archive", "service", "image", "versions"]
+    let allowed: Set<String> = ["package", "with", "architecture", "areas", "archive", "service", "image", "versions"]
     for field in try mapping(node, allowed: allowed) {
       switch field.key {
       case "image":
@@ -337,6 +342,7 @@ private struct CatalogParser {
         }
         image = reference
       case "package": package = try string(field.value)
+      case "with": companions = try strings(field.value)
       case "architecture": architecture = try string(field.value)
       case "areas": areas = try strings(field.value)
       case "archive":
@@ -377,7 +383,8 @@ private struct CatalogParser {
         keyNode, "versions of '\(name)' must be listed in ascending Debian order ('\(a.version)', '\(b.version)')")
     }
     return CatalogComponent(
-      name: name, package: package, architecture: architecture, areas: areas, archive: archive, service: service,
+      name: name, package: package, companions: companions, architecture: architecture, areas: areas, archive: archive,
+      service: service,
       image: image, versions: versions,
       location: location(keyNode))
   }

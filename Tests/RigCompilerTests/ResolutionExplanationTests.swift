@@ -119,6 +119,34 @@ import Testing
         """)
   }
 
+  /// A component only another release's edition of a source offers: the note names the edition's releases.
+  @Test func offeredForAnotherReleaseOnly() {
+    let yaml = """
+      apiVersion: rig/v1
+      name: t
+      hardware:
+        cpu:
+          hybrid: { performance: 8, efficiency: 12 }
+        memory: 32GiB
+        gpus:
+          - { name: gpu0, model: RTX 5090, architecture: blackwell, memory: 32GiB }
+        os: { distribution: debian, release: trixie }
+      sources: [debian-trixie, nvidia-cuda]
+      stack: [tensorrt]
+      """
+    #expect(
+      report(yaml) == """
+        rig.yaml:11:9: error: no source offers 'tensorrt', and the project does not declare it [unknown-component]
+        11 | stack: [tensorrt]
+           |         ^~~~~~~~
+        note: 'nvidia-cuda' offers it for bookworm only, not for trixie
+        help: declare 'tensorrt' under 'components:' with its versions
+
+        1 error
+
+        """)
+  }
+
   /// No version matches: the versions each enabled source offers.
   @Test func nomatch() {
     let yaml = """

@@ -98,6 +98,31 @@ import Yams
     }
   }
 
+  /// TensorRT's runtime metapackage and every library it depends on exactly are pinned at the one resolved
+  /// version: NVIDIA ships one TensorRT version for several CUDA builds, and apt left alone takes the libraries
+  /// of another build.
+  @Test func tensorrtIsPinnedWithItsLibraries() throws {
+    let plan = try compiledPlan(
+      EmitterTests.machine + """
+        stack: [tensorrt]
+        sources: [debian-bookworm, nvidia-cuda]
+        targets: { ansible: { host: box } }
+        """)
+    let version = try #require(plan.component(named: "tensorrt")?.version.description)
+    #expect(version.hasSuffix("+cuda12.9"))
+    let apt = tasks(try play(EmitterRegistry.builtIn.artifacts(for: plan))).compactMap {
+      $0["ansible.builtin.apt"] as? [String: Any]
+    }
+    let names = apt.flatMap { $0["name"] as? [String] ?? [] }
+    for package in [
+      "tensorrt-libs", "libnvinfer10", "libnvinfer-plugin10", "libnvinfer-lean10", "libnvinfer-dispatch10",
+      "libnvinfer-vc-plugin10", "libnvonnxparsers10",
+    ] {
+      #expect(names.contains("\(package)=\(version)"), "\(package)")
+    }
+    #expect(names.contains { $0.hasPrefix("nvidia-driver=") })
+  }
+
   @Test func upstreamReleasesAreUnpackedAndLinked() throws {
     let play = try play(try artifacts(Self.server))
     let unpack = try #require(tasks(play).first { $0["ansible.builtin.unarchive"] != nil })

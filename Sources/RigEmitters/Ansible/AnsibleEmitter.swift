@@ -225,16 +225,16 @@ public struct AnsibleEmitter: InstallingEmitter {
       }
     }
 
-    /// The apt name of a package with its version: `name=version`, or `name:arch=version` for a foreign
-    /// architecture.
-    func aptName(_ component: PlannedComponent) -> String? {
+    /// The apt names of a component's packages with its version: `name=version`, or `name:arch=version` for a
+    /// foreign architecture; its package first, then the companions pinned with it.
+    func aptNames(_ component: PlannedComponent) -> [String]? {
       guard let (source, entry) = plan.catalogEntry(component), !source.apt.isEmpty else { return nil }
       let architecture = entry.architecture == "amd64" ? "" : ":" + entry.architecture
-      return "\(entry.package)\(architecture)=\(component.version)"
+      return ([entry.package] + entry.companions).map { "\($0)\(architecture)=\(component.version)" }
     }
 
     mutating func packages() {
-      let apt = installOrder.compactMap { component in aptName(component).map { (component, $0) } }
+      let apt = installOrder.flatMap { component in (aptNames(component) ?? []).map { (component, $0) } }
       guard !apt.isEmpty else { return }
       let foreign = Set(
         apt.compactMap { component, _ in plan.catalogEntry(component)?.component.architecture }.filter {
@@ -272,7 +272,7 @@ public struct AnsibleEmitter: InstallingEmitter {
     /// Upstream releases: unpacked into /opt/rig/NAME-VERSION (a new version beside the old), with links to
     /// their programs; components with no way to install them are named in the playbook's header.
     mutating func archives() {
-      for component in installOrder where aptName(component) == nil {
+      for component in installOrder where aptNames(component) == nil {
         let label = "\(component.name) \(component.version) (\(component.source))"
         guard let (_, entry) = plan.catalogEntry(component), let recipe = entry.archive,
           let version = entry.versions.first(where: { $0.version == component.version })

@@ -154,6 +154,8 @@ extension NixOSFacts {
     "steam-devices": .providedBy("steam"),
     "steam-libs": .providedBy("steam"),
     "steam-libs-i386": .providedBy("steam"),
+    // cudaPackages.tensorrt: TensorRT's libraries, unfree (NVIDIA's TensorRT licence) like the CUDA packages.
+    "tensorrt": .package(["cudaPackages", "tensorrt"], unfree: true),
     "tmux": .package(["tmux"], unfree: false),
     "zstd": .package(["zstd"], unfree: false),
   ]

@@ -104,11 +104,20 @@ public enum Resolver {
     for requirement in requirements {
       let name = requirement.name.value
       guard !catalogued.contains(name), !declared.contains(name), reported.insert(name).inserted else { continue }
+      // A source written per Debian release may offer it in the edition of another release.
+      let elsewhere = catalog.allEditions.filter { $0.components[name] != nil }.map { edition in
+        DiagnosticNote(
+          "'\(edition.name)' offers it for \((edition.releases ?? []).sorted().joined(separator: ", ")) only, "
+            + "not for \(spec.hardware.os.release.value)")
+      }
       let help =
-        Suggestion.closest(to: name, among: known).map { "did you mean '\($0)'?" } ?? language.declareComponent(name)
+        elsewhere.isEmpty
+        ? Suggestion.closest(to: name, among: known).map { "did you mean '\($0)'?" } ?? language.declareComponent(name)
+        : language.declareComponent(name)
       diagnostics.append(
         Diagnostic(
-          ResolverMessage.unknownComponent(name), at: requirement.name.range ?? requirement.range, help: [help]))
+          ResolverMessage.unknownComponent(name), at: requirement.name.range ?? requirement.range, notes: elsewhere,
+          help: [help]))
     }
     return diagnostics
   }
