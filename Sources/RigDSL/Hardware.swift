@@ -79,17 +79,21 @@ struct GPUDeclaration: Sendable {
 /// How a processor's logical CPUs map onto its physical cores.
 public struct CPUTopology: Sendable {
   enum Kind: Sendable {
-    case hybrid(performance: Int, efficiency: Int, threadsPerPerformanceCore: Int)
+    case hybrid(performance: Int, efficiency: Int, threadsPerPerformanceCore: Int, smt: SMTNumbering?)
     case cores([Core])
   }
   let kind: Kind
 
-  /// Intel's hybrid layout: `performance` cores with `threadsPerPerformanceCore` SMT siblings numbered next to each
-  /// other (0/1, 2/3, …), then `efficiency` cores with one thread each, as `lscpu -e` shows on an i7-14700K.
-  public static func hybrid(performance: Int, efficiency: Int, threadsPerPerformanceCore: Int = 2) -> CPUTopology {
+  /// `performance` cores with `threadsPerPerformanceCore` SMT siblings, then `efficiency` cores with one thread
+  /// each. Siblings are numbered as `smt` says: next to each other (0/1, 2/3, …) unless written, as `lscpu -e`
+  /// shows on an i7-14700K; `.split` (n and n+performance) as on AMD's parts, whose model requires it.
+  public static func hybrid(
+    performance: Int, efficiency: Int, threadsPerPerformanceCore: Int = 2, smt: SMTNumbering? = nil
+  ) -> CPUTopology {
     CPUTopology(
       kind: .hybrid(
-        performance: performance, efficiency: efficiency, threadsPerPerformanceCore: threadsPerPerformanceCore))
+        performance: performance, efficiency: efficiency, threadsPerPerformanceCore: threadsPerPerformanceCore,
+        smt: smt))
   }
 
   /// Every core with its logical CPUs, as `lscpu -e` lists them; `for` loops welcome.

@@ -112,11 +112,12 @@ struct Lowering {
     let written = range(cpu.site)
     let cores: [RigModel.Core]
     switch cpu.topology.kind {
-    case .hybrid(let performance, let efficiency, let threads):
+    case .hybrid(let performance, let efficiency, let threads, let smt):
       guard
         let hybrid = ModelRules.hybrid(
           performance: Located(performance, at: written), efficiency: Located(efficiency, at: written),
-          threadsPerPerformanceCore: Located(threads, at: written), at: written, &diagnostics)
+          threadsPerPerformanceCore: Located(threads, at: written), smt: smt.map { Located($0, at: written) },
+          model: cpu.model, at: written, &diagnostics)
       else { return nil }
       cores = hybrid
     case .cores(let declared):

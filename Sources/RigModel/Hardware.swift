@@ -66,24 +66,40 @@ public struct CPU: Sendable, Hashable {
   /// The core that runs logical CPU `cpu`.
   public func core(of cpu: Int) -> Core? { cores.first { $0.threads.contains(cpu) } }
 
-  /// The topology Linux usually enumerates on Intel hybrid parts: each performance core's SMT siblings
-  /// numbered next to each other (0/1, 2/3, …), then one thread per efficiency core.
-  /// (As on an i7-14700K: `lscpu -e` shows CPUs 0–15 on cores 0–7 in pairs and 16–27 on cores 8–19.)
-  public static func hybridTopology(performance: Int, efficiency: Int, threadsPerPerformanceCore: Int)
-    -> [Core]
-  {
+  /// The topology of `performance` cores with `threadsPerPerformanceCore` SMT siblings each, numbered as `smt`
+  /// says, then one thread per efficiency core. Adjacent is what Linux usually enumerates on Intel hybrid parts
+  /// (an i7-14700K: `lscpu -e` shows CPUs 0–15 on cores 0–7 in pairs and 16–27 on cores 8–19); split is AMD's
+  /// and most non-hybrid parts' (a Ryzen 9 7950X: CPU n and n+16 on one core).
+  public static func hybridTopology(
+    performance: Int, efficiency: Int, threadsPerPerformanceCore: Int, smt: SMTNumbering = .adjacent
+  ) -> [Core] {
     var cores: [Core] = []
-    var next = 0
-    for _ in 0..<max(0, performance) {
-      cores.append(Core(kind: .performance, threads: Array(next..<next + threadsPerPerformanceCore)))
-      next += threadsPerPerformanceCore
+    let performanceCount = max(0, performance)
+    for core in 0..<performanceCount {
+      let threads =
+        switch smt {
+        case .adjacent: Array(core * threadsPerPerformanceCore..<(core + 1) * threadsPerPerformanceCore)
+        case .split: (0..<threadsPerPerformanceCore).map { core + $0 * performanceCount }
+        }
+      cores.append(Core(kind: .performance, threads: threads))
     }
-    for _ in 0..<max(0, efficiency) {
-      cores.append(Core(kind: .efficiency, threads: [next]))
-      next += 1
-    }
+    let next = performanceCount * threadsPerPerformanceCore
+    for core in 0..<max(0, efficiency) { cores.append(Core(kind: .efficiency, threads: [next + core])) }
     return cores
   }
+
+  /// Whether `model` names an AMD processor, whose SMT siblings Linux numbers apart (a 16-core part: n and n+16).
+  public static func namesAMD(_ model: String?) -> Bool {
+    guard let model = model?.lowercased() else { return false }
+    return ["amd", "ryzen", "epyc", "threadripper"].contains { model.contains($0) }
+  }
+}
+
+/// How Linux numbers a core's SMT siblings: next to each other (0/1, 2/3: Intel's hybrid parts), or one thread of
+/// every core first and the second threads after them (0/16, 1/17: AMD, and most parts without efficiency cores).
+public enum SMTNumbering: String, Sendable, Hashable, CaseIterable {
+  case adjacent
+  case split
 }
 
 /// NVIDIA GPU architectures, oldest first.

@@ -138,10 +138,11 @@ public enum ModelRules {
     return false
   }
 
-  /// The cores of Intel's hybrid layout, when the counts describe a CPU Linux can run.
+  /// The cores of the hybrid shorthand, when the counts describe a CPU Linux can run. Adjacent SMT numbering unless
+  /// written; an AMD model with SMT and no numbering written is refused, since Linux numbers its siblings apart.
   package static func hybrid(
     performance: Located<Int>, efficiency: Located<Int>, threadsPerPerformanceCore: Located<Int>,
-    at range: SourceRange?, _ diagnostics: inout DiagnosticEngine
+    smt: Located<SMTNumbering>?, model: String?, at range: SourceRange?, _ diagnostics: inout DiagnosticEngine
   ) -> [Core]? {
     let path = "hardware.cpu.hybrid"
     guard inRange(performance, Limits.coreCount, "'\(path).performance'", &diagnostics),
@@ -158,9 +159,20 @@ public enum ModelRules {
       diagnostics.emit(RuleMessage.topology("'\(path)' describes a CPU with no cores"), at: range)
       return nil
     }
+    if smt == nil, threadsPerPerformanceCore.value > 1, CPU.namesAMD(model) {
+      diagnostics.emit(
+        RuleMessage.topology(
+          "'\(path)' does not say how '\(model ?? "")' numbers its SMT siblings; Linux numbers an AMD part's "
+            + "apart (CPU n and n+\(performance.value) on one core), not next to each other"),
+        at: range,
+        help: [
+          "add 'smt: split' to '\(path)', or run 'rig probe' on the machine and use the 'cores:' list it prints"
+        ])
+      return nil
+    }
     return CPU.hybridTopology(
       performance: performance.value, efficiency: efficiency.value,
-      threadsPerPerformanceCore: threadsPerPerformanceCore.value)
+      threadsPerPerformanceCore: threadsPerPerformanceCore.value, smt: smt?.value ?? .adjacent)
   }
 
   /// A whole number within `bounds`; `name` is how the message names it (a YAML path in quotes).

@@ -80,6 +80,9 @@ public enum RigSchema {
     .init("efficiency", count, required: true, "number of efficiency cores"),
     .init(
       "threads_per_performance_core", .integer(Limits.threadsPerCore), "SMT threads per performance core (default 2)"),
+    .init(
+      "smt", .enumeration(names(SMTNumbering.self)),
+      "how SMT siblings are numbered: adjacent (0/1, Intel hybrid; the default) or split (0/16, AMD)"),
   ])
 
   public static let cpu = ObjectSchema([

@@ -39,7 +39,7 @@ extension Lowering {
       missingHelp: "add 'hybrid: { performance: 8, efficiency: 12 }' or list every core under 'cores:'")
     if let (key, topologyValue) = topology {
       topologyRange = topologyValue.keyRange
-      cores = key == "cores" ? self.cores(topologyValue) : hybrid(topologyValue)
+      cores = key == "cores" ? self.cores(topologyValue) : hybrid(topologyValue, model: model)
     }
     var bootCPU = Located(0, at: nil)
     if let bootValue = fields["boot_cpu"] {
@@ -97,7 +97,7 @@ extension Lowering {
     return failed ? nil : cores
   }
 
-  mutating func hybrid(_ value: Value) -> [Core]? {
+  mutating func hybrid(_ value: Value, model: String?) -> [Core]? {
     guard let fields = object(value, RigSchema.hybrid) else { return nil }
     let performance = fields["performance"].flatMap { integer($0, Limits.coreCount) }
     let efficiency = fields["efficiency"].flatMap { integer($0, Limits.coreCount) }
@@ -106,10 +106,15 @@ extension Lowering {
       guard let parsed = integer(threadsValue, Limits.threadsPerCore) else { return nil }
       threadsPerCore = parsed
     }
+    var smt: Located<SMTNumbering>?
+    if let smtValue = fields["smt"] {
+      guard let parsed = enumeration(smtValue, SMTNumbering.self) else { return nil }
+      smt = parsed
+    }
     guard let performance, let efficiency else { return nil }
     return ModelRules.hybrid(
-      performance: performance, efficiency: efficiency, threadsPerPerformanceCore: threadsPerCore,
-      at: value.keyRange ?? value.range, &diagnostics)
+      performance: performance, efficiency: efficiency, threadsPerPerformanceCore: threadsPerCore, smt: smt,
+      model: model, at: value.keyRange ?? value.range, &diagnostics)
   }
 
   mutating func gpu(_ value: Value) -> GPU? {
