@@ -54,6 +54,9 @@ let package = Package(
         "RigBasics", "RigModel", "RigCatalog", "RigAllocation", "RigPlan", .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swift6),
+    // Reads a machine (live, or a captured tree): sysfs topology, /proc, os-release, `nvidia-smi -q -x` (libxml2
+    // through FoundationXML); what `rig probe` prints and `rig verify` compares with a plan.
+    .target(name: "RigProbe", dependencies: ["RigBasics", "RigModel", "RigRules"], swiftSettings: swift6),
     // The facade every command calls: check, changes, render, graph and schema; the output folder (manifest,
     // staging, swap).
     .target(
@@ -70,7 +73,7 @@ let package = Package(
     .target(
       name: "RigCLI",
       dependencies: [
-        "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigEmitters", "RigCompiler",
+        "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigEmitters", "RigCompiler", "RigProbe",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6),
@@ -99,6 +102,10 @@ let package = Package(
       name: "RigDSLTests", dependencies: ["RigDSL", "RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),
     // The built-in catalog loads, its facts are consistent, and its sources are the schema's.
     .testTarget(name: "RigCatalogTests", dependencies: ["RigCatalog", "RigRules", "RigModel"], swiftSettings: swift6),
+    // rig probe on every capture in shared/fixtures/hardware, and its refusals of broken captures.
+    .testTarget(
+      name: "RigProbeTests", dependencies: ["RigProbe", "RigCompiler", "RigModel", "RigBasics"],
+      swiftSettings: swift6),
     // Debian version order, the solver and its explanations.
     .testTarget(
       name: "RigResolverTests", dependencies: ["RigResolver", "RigCatalog", "RigYAML", "RigModel", "RigBasics"],
