@@ -52,13 +52,20 @@ extension ProbedGPUs {
   /// Both power shapes are read: `<power_readings>` (drivers up to 525) and `<gpu_power_readings>` (535 and
   /// later); `N/A` is an absent value; units are inside the text (`24576 MiB`, `350.00 W`).
   public static func parse(_ data: Data, file: String) throws(ProbeError) -> ProbedGPUs {
+    // XMLDocument recovers from broken documents (a truncated file reads as a shorter one), so libxml2's
+    // stream parser checks the document first; it stops at the first error and says where.
+    let check = XMLParser(data: data)
+    let parsed = check.parse()
+    if !parsed || check.parserError != nil {
+      throw ProbeError(
+        file: file, "is not a well-formed XML document (libxml2 stops at line \(check.lineNumber))",
+        hint: "capture it again with 'nvidia-smi -q -x > FILE'")
+    }
     let document: XMLDocument
     do {
       document = try XMLDocument(data: data, options: [])
     } catch {
-      throw ProbeError(
-        file: file, "is not a well-formed XML document (\(error.localizedDescription))",
-        hint: "capture it again with 'nvidia-smi -q -x > FILE'")
+      throw ProbeError(file: file, "is not a well-formed XML document (\(error.localizedDescription))")
     }
     guard let root = document.rootElement(), root.name == "nvidia_smi_log" else {
       throw ProbeError(
@@ -104,7 +111,9 @@ extension ProbedGPUs {
     } else {
       architectureSource = "unknown: this driver reports no product_architecture, and '\(model)' names none"
     }
-    let readings = element.elements(forName: "gpu_power_readings").first ?? element.elements(forName: "power_readings")
+    let readings =
+      element.elements(forName: "gpu_power_readings").first
+      ?? element.elements(forName: "power_readings")
       .first
     var power: ProbedPower?
     if let readings, let min = watts(readings, "min_power_limit"), let max = watts(readings, "max_power_limit") {
@@ -115,9 +124,10 @@ extension ProbedGPUs {
     }
     var migInstances: [ByteCount]?
     if text(element, "mig_mode/current_mig") == "Enabled" {
-      migInstances = (try? element.nodes(forXPath: "mig_devices/mig_device/fb_memory_usage/total"))?.compactMap {
-        $0.stringValue.flatMap { quantity($0, unit: "MiB") }.map { ByteCount.mib($0 / 1000) }
-      } ?? []
+      migInstances =
+        (try? element.nodes(forXPath: "mig_devices/mig_device/fb_memory_usage/total"))?.compactMap {
+          $0.stringValue.flatMap { quantity($0, unit: "MiB") }.map { ByteCount.mib($0 / 1000) }
+        } ?? []
     }
     let persistence = text(element, "persistence_mode").map { $0 == "Enabled" }
     return ProbedGPU(

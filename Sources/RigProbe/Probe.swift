@@ -68,7 +68,8 @@ extension MachineFacts {
       for note in gpus.notes { lines.append("  # \(note)") }
       lines.append("  gpus:")
       for gpu in gpus.gpus {
-        lines.append("    - name: gpu\(gpu.index)  # nvidia-smi index \(gpu.index)\(gpu.busID.map { ", bus \($0)" } ?? "")")
+        lines.append(
+          "    - name: gpu\(gpu.index)  # nvidia-smi index \(gpu.index)\(gpu.busID.map { ", bus \($0)" } ?? "")")
         lines.append("      model: \(quoted(gpu.model))  # product_name")
         if let architecture = gpu.architecture {
           lines.append("      architecture: \(architecture.rawValue)  # \(gpu.architectureSource)")
@@ -128,8 +129,13 @@ extension MachineFacts {
         ])
       ))
     object.append(
-      ("memory", .object([("bytes", .int(memory.total.bytes)), ("text", .string(memory.total.description)),
-        ("source", .string(memory.source))])))
+      (
+        "memory",
+        .object([
+          ("bytes", .int(memory.total.bytes)), ("text", .string(memory.total.description)),
+          ("source", .string(memory.source)),
+        ])
+      ))
     object.append(
       (
         "os",

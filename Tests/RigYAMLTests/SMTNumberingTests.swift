@@ -17,8 +17,10 @@ import Testing
       let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(name + ":") })
       return line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
     }
-    return (try field("Model name"), try #require(Int(try field("Core(s) per socket"))),
-      try #require(Int(try field("Thread(s) per core"))))
+    return (
+      try field("Model name"), try #require(Int(try field("Core(s) per socket"))),
+      try #require(Int(try field("Thread(s) per core")))
+    )
   }
 
   func yaml(model: String, cores: Int, threads: Int, smt: String?) -> String {
