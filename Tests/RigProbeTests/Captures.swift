@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// The captures of shared/fixtures/hardware, unpacked into fresh temporary folders (never into the repository),
+/// The captures of Tests/Fixtures/hardware (byte-exact copies of the shared captures), unpacked into fresh temporary folders (never into the repository),
 /// and the variations tests make of them, each said where it is made.
 enum Captures {
   static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../../shared/fixtures/hardware").standardized.path
+    .appendingPathComponent("../Fixtures/hardware").standardized.path
 
   static func path(_ relative: String) -> String { folder + "/" + relative }
 

@@ -8,7 +8,7 @@ import Testing
 /// (linuxhw-lscpu-ryzen9-5950x.txt: "Model name: AMD Ryzen 9 5950X 16-Core Processor", 16 cores, 2 threads each).
 @Suite struct SMTNumberingTests {
   static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../../shared/fixtures/hardware/lscpu/linuxhw-lscpu-ryzen9-5950x.txt")
+    .appendingPathComponent("../Fixtures/hardware/lscpu/linuxhw-lscpu-ryzen9-5950x.txt")
 
   /// The capture's model name, core count and threads per core.
   func capturedAMD() throws -> (model: String, cores: Int, threads: Int) {
