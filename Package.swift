@@ -57,6 +57,10 @@ let package = Package(
     // Reads a machine (live, or a captured tree): sysfs topology, /proc, os-release, `nvidia-smi -q -x` (libxml2
     // through FoundationXML); what `rig probe` prints and `rig verify` compares with a plan.
     .target(name: "RigProbe", dependencies: ["RigBasics", "RigModel", "RigRules"], swiftSettings: swift6),
+    // rig verify: a plan and its artifacts compared with the machine RigProbe reads.
+    .target(
+      name: "RigVerify", dependencies: ["RigBasics", "RigModel", "RigPlan", "RigEmitters", "RigProbe"],
+      swiftSettings: swift6),
     // The facade every command calls: check, changes, render, graph and schema; the output folder (manifest,
     // staging, swap).
     .target(
@@ -74,7 +78,7 @@ let package = Package(
       name: "RigCLI",
       dependencies: [
         "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigEmitters", "RigCompiler", "RigProbe",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "RigVerify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6),
     // The `rig` executable: RigCLI's root command.
@@ -104,7 +108,8 @@ let package = Package(
     .testTarget(name: "RigCatalogTests", dependencies: ["RigCatalog", "RigRules", "RigModel"], swiftSettings: swift6),
     // rig probe on every capture in shared/fixtures/hardware, and its refusals of broken captures.
     .testTarget(
-      name: "RigProbeTests", dependencies: ["RigProbe", "RigCompiler", "RigModel", "RigBasics"],
+      name: "RigProbeTests",
+      dependencies: ["RigProbe", "RigVerify", "RigCompiler", "RigEmitters", "RigPlan", "RigModel", "RigBasics"],
       swiftSettings: swift6),
     // Debian version order, the solver and its explanations.
     .testTarget(

@@ -288,7 +288,7 @@ public struct RigCommand: ParsableCommand {
     abstract: "A declarative compiler for AI workstations.",
     subcommands: [
       Check<ProjectPaths>.self, Plan<ProjectPath>.self, Render<ProjectPath>.self, Graph<ProjectPath>.self,
-      Schema.self, Probe.self,
+      Schema.self, Probe.self, Verify<ProjectPath>.self,
     ])
 
   public init() {}

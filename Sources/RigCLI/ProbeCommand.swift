@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import RigBasics
+import RigCompiler
 import RigProbe
+import RigVerify
 
 /// `rig probe`: reads the machine (or a captured tree) and prints the `hardware:` block that describes it.
 public struct Probe: ParsableCommand {
@@ -28,6 +30,11 @@ public struct Probe: ParsableCommand {
   var format: OutputFormat = .text
 
   public init() {}
+
+  init(root: String?, nvidiaSMIXML: String?) {
+    self.root = root
+    self.nvidiaSMIXML = nvidiaSMIXML
+  }
 
   public func run() throws {
     do {
@@ -63,6 +70,20 @@ enum NvidiaSMI {
     return folders.map { "\($0)/nvidia-smi" }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
+  /// Runs `arguments` (a program on PATH and its arguments): its exit status and standard output.
+  static func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
   /// Its standard output; an error naming the command and what it printed when it fails.
   static func run(_ program: String, _ arguments: [String]) throws -> Data {
     let process = Process()
@@ -83,5 +104,67 @@ enum NvidiaSMI {
         hint: "load the NVIDIA driver, or pass a saved document with --nvidia-smi-xml")
     }
     return data
+  }
+}
+
+/// `rig verify`: compares the machine (or a captured tree) with the project's plan.
+public struct Verify<Project: ProjectArguments>: ParsableCommand {
+  public static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "verify",
+      abstract: "Check this machine, or a captured tree, against the project's plan.",
+      discussion: """
+        Compares what the plan installs and sets with what the machine has: every file rig installs, package \
+        versions (dpkg's database), the kernel command line (reboot pending when only the GRUB drop-in has it), \
+        the isolated and nohz_full CPUs, each slice's AllowedCPUs= and MemoryMax= and each unit's state \
+        (systemctl, live only), GPU power limits and persistence mode (nvidia-smi), the kubelet's CPU manager.
+        Exit status: 0 checked (with --detailed-exitcode: nothing drifted), 1 errors, 2 drift with \
+        --detailed-exitcode, or usage error.
+        """)
+  }
+
+  @OptionGroup var project: Project
+
+  @Option(help: "Read a captured tree laid out as the machine instead of this machine.")
+  var root: String?
+
+  @Option(name: .customLong("nvidia-smi-xml"), help: "Read GPUs from this 'nvidia-smi -q -x' document.")
+  var nvidiaSMIXML: String?
+
+  @Flag(help: "Exit 0 when everything read is as planned, 1 on errors, 2 when something drifted.")
+  var detailedExitcode = false
+
+  @OptionGroup var options: DiagnosticOptions
+
+  public init() {}
+
+  public func run() throws {
+    let result = project.check()
+    guard let plan = result.plan, !result.hasErrors else {
+      try options.report(result, json: { result.diagnostics.json(extra: [("command", .string("verify"))]) }) { "" }
+      return
+    }
+    let artifacts = RigCompiler.artifacts(result)
+    let verification: Verification
+    let live: CommandRunner = { @Sendable arguments in try NvidiaSMI.command(arguments) }
+    let runner: CommandRunner? = root == nil ? live : nil
+    do {
+      let gpus = try Probe(root: root, nvidiaSMIXML: nvidiaSMIXML).gpus()
+      verification = try Verification.verify(
+        plan: plan, artifacts: artifacts, tree: MachineTree(root: root ?? "/"), gpus: gpus, run: runner)
+    } catch let error as ProbeError {
+      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
+    let name = plan.spec.name.value
+    let machine = root.map { "the tree \($0)" } ?? "this machine"
+    let text: String
+    if options.format == .json {
+      text = verification.json(project: name, machine: machine).serialized()
+    } else {
+      text = verification.text(project: name, machine: machine)
+    }
+    FileHandle.standardOutput.write(Data(text.utf8))
+    if detailedExitcode, !verification.drifted.isEmpty { throw ExitCode(2) }
   }
 }

@@ -122,9 +122,7 @@ public struct AnsibleEmitter: InstallingEmitter {
           (a.element.installation?.rank ?? 0, a.offset) < (b.element.installation?.rank ?? 0, b.offset)
         }.map(\.element)
       }
-      installOrder = plan.installOrder.filter { plan.runtime(of: $0) != .kubernetes }.compactMap {
-        plan.component(named: $0)
-      }
+      installOrder = plan.hostInstallOrder
     }
 
     /// Folders that exist on every Debian system; the playbook creates the others before copying into them.
@@ -225,13 +223,8 @@ public struct AnsibleEmitter: InstallingEmitter {
       }
     }
 
-    /// The apt names of a component's packages with its version: `name=version`, or `name:arch=version` for a
-    /// foreign architecture; its package first, then the companions pinned with it.
-    func aptNames(_ component: PlannedComponent) -> [String]? {
-      guard let (source, entry) = plan.catalogEntry(component), !source.apt.isEmpty else { return nil }
-      let architecture = entry.architecture == "amd64" ? "" : ":" + entry.architecture
-      return ([entry.package] + entry.companions).map { "\($0)\(architecture)=\(component.version)" }
-    }
+    /// The apt arguments of a component's packages (`name=version`), nil when it is not installed from apt.
+    func aptNames(_ component: PlannedComponent) -> [String]? { plan.aptPins(component)?.map(\.aptArgument) }
 
     mutating func packages() {
       let apt = installOrder.flatMap { component in (aptNames(component) ?? []).map { (component, $0) } }
