@@ -103,4 +103,26 @@ import Testing
       #expect(probe.stderr.hasPrefix("error: /"), "\(probe.stderr)")
     }
   }
+
+  /// `rig verify` on an empty Debian tree: every file and package drifted, one line each, exit 0, or 2 with
+  /// --detailed-exitcode; JSON with the same counts; a tree without dpkg's database exits 1 naming it.
+  @Test func verifyAnEmptyTree() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("rig-verify-cli-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: root + "/var/lib/dpkg", withIntermediateDirectories: true)
+    let example = packageRoot + "/examples/debian-host"
+    let missing = try run(try rigBinary(), ["verify", example, "--root", root])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.hasPrefix("error: \(root)/var/lib/dpkg/status: missing"), "\(missing.stderr)")
+    try "".write(toFile: root + "/var/lib/dpkg/status", atomically: true, encoding: .utf8)
+    let plain = try run(try rigBinary(), ["verify", example, "--root", root])
+    #expect(plain.status == 0, "\(plain.stderr)")
+    #expect(plain.stdout.contains("  ~ package git: planned 1:2.39.5-0+deb12u3, actual not installed\n"))
+    #expect(plain.stdout.hasSuffix("Verify: 9 drifted, 0 as planned.\n"), "\(plain.stdout)")
+    let detailed = try run(try rigBinary(), ["verify", example, "--root", root, "--detailed-exitcode"])
+    #expect(detailed.status == 2)
+    let json = try run(try rigBinary(), ["verify", example, "--root", root, "--format", "json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(object["drifted"] as? Int == 9)
+    #expect((object["items"] as? [Any])?.count == 9)
+  }
 }
