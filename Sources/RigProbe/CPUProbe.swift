@@ -118,7 +118,7 @@ extension ProbedCPU {
     let performanceList = try tree.cpuList("/sys/devices/cpu_core/cpus")
     let efficiencyList = try tree.cpuList("/sys/devices/cpu_atom/cpus")
     if performanceList != nil || efficiencyList != nil {
-      kindsSource = "/sys/devices/cpu_core/cpus and /sys/devices/cpu_atom/cpus"
+      kindsSource = "from /sys/devices/cpu_core/cpus and /sys/devices/cpu_atom/cpus"
       let performance = performanceList ?? CPUList([])
       let efficiency = efficiencyList ?? CPUList([])
       for group in groups {
@@ -146,11 +146,11 @@ extension ProbedCPU {
       }
       if maximum.count == groups.count, !smtMaxima.isEmpty, !slower.isEmpty {
         kindsSource =
-          "cpufreq/cpuinfo_max_freq (no cpu_core/cpu_atom here): single-thread cores clocked below every SMT core "
+          "from cpufreq/cpuinfo_max_freq (no cpu_core/cpu_atom here): single-thread cores clocked below every SMT core "
           + "are efficiency cores"
         for group in slower { kinds[group] = .efficiency }
       } else {
-        kindsSource = "one core type: no cpu_core/cpu_atom, and no single-thread cores clocked below the SMT cores"
+        kindsSource = "all performance: no cpu_core/cpu_atom, and no single-thread core clocked below the SMT cores"
       }
     }
     let cores = groups.map { Core(kind: kinds[$0] ?? .performance, threads: $0.cpus) }

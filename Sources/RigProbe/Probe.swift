@@ -43,7 +43,7 @@ extension MachineFacts {
     lines.append(
       "    # \(cpu.online.count) online CPUs (\(cpu.online)) in \(cpu.cores.count) cores\(packages); siblings from "
         + "\(cpu.siblingsSource)")
-    lines.append("    # core types from \(cpu.kindsSource)")
+    lines.append("    # core types: \(cpu.kindsSource)")
     if !cpu.offline.isEmpty {
       lines.append("    # CPUs \(cpu.offline) are offline (/sys/devices/system/cpu/offline) and not listed")
     }
