@@ -103,7 +103,7 @@ extension ProbedCPU {
       for group in byCoreID.values { for cpu in group { siblings[cpu] = CPUList(group) } }
     }
     // Siblings must agree: CPU a names b exactly when b names a.
-    for (cpu, list) in siblings {
+    for (cpu, list) in siblings.sorted(by: { $0.key < $1.key }) {
       for other in list.cpus where siblings[other] != list {
         throw ProbeError(
           file: tree.location("\(cpuFolder)/cpu\(other)/topology/thread_siblings_list"),
