@@ -70,22 +70,9 @@ enum NvidiaSMI {
     return folders.map { "\($0)/nvidia-smi" }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
-  /// Runs `arguments` (a program on PATH and its arguments): its exit status and standard output.
-  static func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-  }
-
-  /// Its standard output; an error naming the command and what it printed when it fails.
-  static func run(_ program: String, _ arguments: [String]) throws -> Data {
+  /// Runs `program` with `arguments`: its exit status, standard output and standard error (both pipes read before
+  /// waiting, so a chatty program cannot block on a full pipe).
+  static func execute(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: Data, errors: Data) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
@@ -97,13 +84,26 @@ enum NvidiaSMI {
     let data = output.fileHandleForReading.readDataToEndOfFile()
     let message = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      let said = String(decoding: data + message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return (process.terminationStatus, data, message)
+  }
+
+  /// Runs `arguments` (a program on PATH and its arguments): its exit status and standard output.
+  static func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let result = try execute("/usr/bin/env", arguments)
+    return (result.status, String(decoding: result.output, as: UTF8.self))
+  }
+
+  /// Its standard output; an error naming the command and what it printed when it fails.
+  static func run(_ program: String, _ arguments: [String]) throws -> Data {
+    let result = try execute(program, arguments)
+    guard result.status == 0 else {
+      let said = String(decoding: result.output + result.errors, as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
       throw ProbeError(
-        file: ([program] + arguments).joined(separator: " "), "exited with \(process.terminationStatus): \(said)",
+        file: ([program] + arguments).joined(separator: " "), "exited with \(result.status): \(said)",
         hint: "load the NVIDIA driver, or pass a saved document with --nvidia-smi-xml")
     }
-    return data
+    return result.output
   }
 }
 
