@@ -33,11 +33,18 @@ import Testing
       defer { try? FileManager.default.removeItem(atPath: folder) }
       let rendered = try run(try rigBinary(), ["render", "examples/" + machine.example, "--out", folder])
       try #require(rendered.status == 0, "\(rendered.stderr)")
+      // rig verify reads the applied machine's root from the host: every file and package as planned, and the
+      // slice edited afterwards named alone.
       let applied = try run(
-        "/bin/bash", [packageRoot + "/scripts/validate/apply.sh", machine.release, folder] + machine.units)
+        "/bin/bash", [packageRoot + "/scripts/validate/apply.sh", machine.release, folder] + machine.units,
+        environment: ["RIG_APPLY_PROJECT": "examples/" + machine.example])
       #expect(applied.status == 0, "\(machine.example): \(applied.stdout)\(applied.stderr)")
       #expect(applied.stdout.contains("apply: OK: \(machine.release) converged"), "\(applied.stdout)")
       for unit in machine.units { #expect(applied.stdout.contains("apply: ok: \(unit) active")) }
+      #expect(applied.stdout.contains("apply: ok: rig verify: Verify: 0 drifted, "), "\(applied.stdout)")
+      if machine.example == "debian-services" || machine.example == "llm-server" {
+        #expect(applied.stdout.contains("apply: ok: rig verify names the edited /etc/systemd/system/rig-"))
+      }
       if machine.example == "llm-server" {
         #expect(applied.stdout.contains("apply: ok: nvidia-driver 535.309.01-0+deb12u1"), "\(applied.stdout)")
         #expect(applied.stdout.contains("apply: ok: rig-ollama.slice AllowedCPUs=12-15,28-31"), "\(applied.stdout)")

@@ -348,5 +348,32 @@ fi
 # not judged: the units rig starts or names are checked above.
 failed=$(inside systemctl list-units --state=failed --plain --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ')
 [ -z "${failed// /}" ] || echo "apply: note: units of the distribution that failed in the container: $failed"
+# rig verify, with RIG_APPLY_PROJECT naming the project rendered into OUTPUT_DIR: run on this host, reading the
+# machine's root folder (every file rig installs, dpkg's database; systemd's view and /proc are inside the
+# container, so verify lists them as not read). The converged machine is as planned; then a hand change (the first
+# slice rig wrote gets other CPUs) must be named, alone, with exit 2.
+if [ -n "${RIG_APPLY_PROJECT:-}" ]; then
+  rig=${RIG_BINARY:-$root_dir/.build/debug/rig}
+  verify() { "$rig" verify "$RIG_APPLY_PROJECT" --root "$work/root" --detailed-exitcode >"$work/verify.txt" 2>&1; }
+  if verify; then echo "apply: ok: rig verify: $(tail -n 1 "$work/verify.txt")"; else
+    cat "$work/verify.txt" >&2
+    problems=$((problems + 1))
+  fi
+  slice=$(cd "$work/root" && ls etc/systemd/system/rig-*.slice 2>/dev/null | head -n 1)
+  if [ -n "$slice" ]; then
+    sed -i 's/^AllowedCPUs=.*/AllowedCPUs=0/' "$work/root/$slice"
+    status=0
+    verify || status=$?
+    if [ "$status" = 2 ] && grep -q "^  ~ file /$slice: " "$work/verify.txt" &&
+      [ "$(grep -c '^  [~!] ' "$work/verify.txt")" = 1 ]; then
+      echo "apply: ok: rig verify names the edited /$slice and exits 2"
+    else
+      echo "apply: rig verify after editing /$slice exited $status:" >&2
+      cat "$work/verify.txt" >&2
+      problems=$((problems + 1))
+    fi
+  fi
+fi
+
 [ "$problems" = 0 ] || fail "$problems problem(s) on the $release machine"
 echo "apply: OK: $release converged in one run, changed nothing in the second, and every package and unit checked"
