@@ -126,7 +126,7 @@ let package = Package(
     // The YAML front end: its diagnostics by rule family, includes, limits on files, scalar kinds.
     .testTarget(
       name: "RigYAMLTests",
-      dependencies: ["RigYAML", "RigCompiler", "RigBasics", .product(name: "Yams", package: "Yams")],
+      dependencies: ["RigYAML", "RigCompiler", "RigModel", "RigBasics", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
     // Depends on the executables too, so `swift test` builds the binaries its command-line tests run; the DSL
     // examples' descriptions are also imported (`@testable import workstation_dsl`).
