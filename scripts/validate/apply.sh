@@ -359,7 +359,7 @@ if [ -n "${RIG_APPLY_PROJECT:-}" ]; then
     cat "$work/verify.txt" >&2
     problems=$((problems + 1))
   fi
-  slice=$(cd "$work/root" && ls etc/systemd/system/rig-*.slice 2>/dev/null | head -n 1)
+  slice=$(cd "$work/root" && ls etc/systemd/system/rig-*.slice 2>/dev/null | head -n 1 || true)
   if [ -n "$slice" ]; then
     sed -i 's/^AllowedCPUs=.*/AllowedCPUs=0/' "$work/root/$slice"
     status=0
