@@ -68,7 +68,8 @@ extension ProbedCPU {
     var byCoreID: [String: [Int]] = [:]
     for cpu in online.cpus {
       let topology = "\(cpuFolder)/cpu\(cpu)/topology"
-      if let package = try tree.integer(topology + "/physical_package_id") { packages.insert(package) }
+      let package = try tree.integer(topology + "/physical_package_id")
+      if let package { packages.insert(package) }
       var list = try tree.cpuList(topology + "/thread_siblings_list")
       if list == nil { list = try tree.cpuList(topology + "/core_cpus_list") }
       if let list {
@@ -84,8 +85,7 @@ extension ProbedCPU {
         }
         siblings[cpu] = list
       } else {
-        guard let package = try tree.integer(topology + "/physical_package_id"),
-          let core = try tree.integer(topology + "/core_id")
+        guard let package, let core = try tree.integer(topology + "/core_id")
         else {
           throw ProbeError(
             file: tree.location(topology + "/thread_siblings_list"),

@@ -94,7 +94,7 @@ extension ProbedGPUs {
     guard let totalText = text(element, "fb_memory_usage/total") else {
       throw ProbeError(file: file, "GPU \(id) has no fb_memory_usage total")
     }
-    guard let memory = quantity(totalText, unit: "MiB").map({ ByteCount.mib($0 / 1000) }) else {
+    guard let memory = mebibytes(totalText) else {
       throw ProbeError(file: file, "GPU \(id): fb_memory_usage total '\(totalText)' is not 'N MiB'")
     }
     var architecture: GPUArchitecture?
@@ -126,7 +126,7 @@ extension ProbedGPUs {
     if text(element, "mig_mode/current_mig") == "Enabled" {
       migInstances =
         (try? element.nodes(forXPath: "mig_devices/mig_device/fb_memory_usage/total"))?.compactMap {
-          $0.stringValue.flatMap { quantity($0, unit: "MiB") }.map { ByteCount.mib($0 / 1000) }
+          $0.stringValue.flatMap(mebibytes)
         } ?? []
     }
     let persistence = text(element, "persistence_mode").map { $0 == "Enabled" }
@@ -146,22 +146,19 @@ extension ProbedGPUs {
   }
 
   static func watts(_ node: XMLNode, _ path: String) -> Power? {
-    text(node, path).flatMap { quantity($0, unit: "W") }.map { Power(milliwatts: $0) }
+    text(node, path).flatMap { written($0, unit: "W") }.flatMap { try? Power.parse($0).get() }
   }
 
-  /// `24576 MiB` or `350.00 W` in thousandths of the unit; nil for another unit or no number.
-  static func quantity(_ text: String, unit: String) -> Int? {
+  static func mebibytes(_ text: String) -> ByteCount? {
+    written(text, unit: "MiB").flatMap { try? ByteCount.parse($0).get() }
+  }
+
+  /// nvidia-smi's `350.00 W` or `24576 MiB` as rig writes quantities (`350.00W`), for RigBasics' parsers; nil for
+  /// another unit.
+  static func written(_ text: String, unit: String) -> String? {
     let parts = text.split(separator: " ")
     guard parts.count == 2, parts[1] == unit else { return nil }
-    let number = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...2).contains(number.count), let whole = Int(number[0]), whole >= 0 else { return nil }
-    var thousandths = whole * 1000
-    if number.count == 2 {
-      let fraction = String(number[1].prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)
-      guard let value = Int(fraction), number[1].allSatisfy(\.isNumber) else { return nil }
-      thousandths += value
-    }
-    return thousandths
+    return parts[0] + unit
   }
 
   /// `product_architecture` text → rig's architecture (`Ada Lovelace` is `ada`).

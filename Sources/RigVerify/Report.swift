@@ -16,7 +16,7 @@ extension Verification {
       for item in unread { lines.append("    \(item.subject): \(item.actual)") }
     }
     if drifted.isEmpty { lines.append("  Everything read is as planned.") }
-    let notRead = unread.isEmpty ? "" : ", \(unread.count) not read"
+    let notRead = unread.isEmpty ? "" : ", \(self.notRead) not read"
     lines.append("Verify: \(drifted.count) drifted, \(asPlanned) as planned\(notRead).")
     return lines.joined(separator: "\n") + "\n"
   }

@@ -47,7 +47,7 @@ public struct Verification: Sendable {
     let installed = installedFiles(artifacts)
     items += try files(installed, tree)
     if artifacts.contains(where: { $0.target == "ansible" }) { items += try packages(plan.aptPins, tree) }
-    items += try kernel(plan, installed, tree)
+    items += try kernel(plan, artifacts, tree)
     items += try slices(installed, run: run)
     items += try units(artifacts, gpus: gpus, run: run)
     items += gpuSettings(plan, gpus)
@@ -130,9 +130,7 @@ public struct Verification: Sendable {
   /// The kernel command line (/proc/cmdline) holds every planned parameter, or the boot loader's drop-in does and a
   /// reboot is pending; the isolated CPUs the kernel reports (`isolated`: the CPUs out of scheduler domains, only
   /// with `isolcpus=domain`; `nohz_full`) are the planned ones once it runs with them.
-  static func kernel(_ plan: Plan, _ installed: [(path: String, contents: String)], _ tree: MachineTree)
-    throws(ProbeError) -> [VerifyItem]
-  {
+  static func kernel(_ plan: Plan, _ artifacts: [Artifact], _ tree: MachineTree) throws(ProbeError) -> [VerifyItem] {
     let parameters = plan.allocation.cpu.kernelParameters
     guard !parameters.isEmpty else { return [] }
     // A machine's root read from outside it (a container's folder on its host) has an empty /proc: not read.
@@ -146,8 +144,12 @@ public struct Verification: Sendable {
     let running = Set(cmdline.split(whereSeparator: \.isWhitespace).map(String.init))
     let missing = parameters.filter { !running.contains($0) }
     if !missing.isEmpty {
-      let grub = installed.first { $0.path.hasPrefix("/etc/default/grub.d/") }
-      let staged = try grub.map { file throws(ProbeError) in try tree.text(file.path) == file.contents } ?? false
+      // The boot loader's configuration: the installed file whose change regenerates it (the GRUB drop-in).
+      let bootLoader = artifacts.first { $0.installation?.effects.contains(.updateBootLoader) == true }
+      var staged = false
+      if let bootLoader, let installation = bootLoader.installation {
+        staged = try tree.text(installation.path) == bootLoader.contents
+      }
       return missing.map { parameter in
         VerifyItem(
           subject: "kernel command line", planned: parameter,
