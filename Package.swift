@@ -47,12 +47,10 @@ let package = Package(
     .target(
       name: "RigPlan", dependencies: ["RigBasics", "RigModel", "RigCatalog", "RigResolver", "RigAllocation"],
       swiftSettings: swift6),
-    // One folder per target; each emitter is a pure function from a plan to artifacts (YAML through Yams).
+    // One folder per target; each emitter is a pure function from a plan to artifacts (YAML through rig's own
+    // writer, YAMLWriter).
     .target(
-      name: "RigEmitters",
-      dependencies: [
-        "RigBasics", "RigModel", "RigCatalog", "RigAllocation", "RigPlan", .product(name: "Yams", package: "Yams"),
-      ],
+      name: "RigEmitters", dependencies: ["RigBasics", "RigModel", "RigCatalog", "RigAllocation", "RigPlan"],
       swiftSettings: swift6),
     // Reads a machine (live, or a captured tree): sysfs topology, /proc, os-release, `nvidia-smi -q -x` (libxml2
     // through FoundationXML); what `rig probe` prints and `rig verify` compares with a plan.
