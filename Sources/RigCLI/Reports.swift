@@ -14,13 +14,15 @@ public enum Reports {
     }
     let reasons = graph.reasons
     let rows = resolution.components.map { component -> [String] in
-      let chain = reasons[component.name] ?? []
-      let why = chain.enumerated().map { index, requirement in
-        let written = requirement.description
-        if index == 0 { return "stack: \(written)" + (requirement.range.map { " (\($0.start))" } ?? "") }
-        return written
-      }.joined(separator: " → ")
-      return [component.name, component.version.text, component.origin.sourceName, why]
+      // The immediate reason only (the component whose requirement brought it in): following the chain is one
+      // row up at a time, and the table stays linear in the stack.
+      let why = reasons[component.name].map { reason in
+        guard let parent = reason.requiredBy else {
+          return "stack: \(reason.requirement)" + (reason.requirement.range.map { " (\($0.start))" } ?? "")
+        }
+        return "\(parent): \(reason.requirement)"
+      }
+      return [component.name, component.version.text, component.origin.sourceName, why ?? ""]
     }
     var out = "Resolved \(resolution.components.count) components for '\(result.spec?.name.value ?? "")'.\n\n"
     out += table(header: ["component", "version", "source", "required by"], rows: rows)
@@ -159,7 +161,10 @@ public enum Reports {
               .object([
                 ("name", .string(component.name)), ("version", .string(component.version.text)),
                 ("source", .string(component.origin.sourceName)),
-                ("required_by", .array((reasons[component.name] ?? []).map { .string($0.description) })),
+                (
+                  "required_by",
+                  requiredBy(reasons[component.name]?.requiredBy, reasons[component.name]?.requirement)
+                ),
                 (
                   "requires",
                   .array(
@@ -174,6 +179,19 @@ public enum Reports {
     }
     if let allocation = result.allocation { members.append(("allocation", allocationJSON(allocation))) }
     return result.diagnostics.json(extra: members)
+  }
+
+  /// Why a component is in the plan, for JSON: the requirement that brought it in, and the component that
+  /// requires it (`null` for a stack item, which carries its place in the file as `at`).
+  static func requiredBy(_ parent: String?, _ requirement: Requirement?) -> JSONValue {
+    guard let requirement else { return .null }
+    var members: [(String, JSONValue)] = [
+      ("by", parent.map(JSONValue.string) ?? .null), ("requirement", .string(requirement.description)),
+    ]
+    if parent == nil, let range = requirement.range {
+      members.append(("at", .string(range.start.description)))
+    }
+    return .object(members)
   }
 
   /// A plain text table: columns padded to their widest cell, two spaces apart.

@@ -199,6 +199,8 @@ func chosen(_ result: Result<Resolution, ResolutionFailure>) -> [String: String]
       roots: ["tool", "app", "b"])
     #expect(g.cycles.isEmpty)
     #expect(g.installOrder == ["b", "tool", "zlib", "lib", "app"])
-    #expect(g.reasons["zlib"]?.map(\.description) == ["app", "zlib"])
+    #expect(g.chain(to: "zlib", reasons: g.reasons).map(\.description) == ["app", "zlib"])
+    #expect(g.reasons["zlib"]?.requiredBy == "app")
+    #expect(g.reasons["app"]?.requiredBy == nil)
   }
 }

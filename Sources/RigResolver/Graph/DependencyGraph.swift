@@ -156,24 +156,43 @@ public struct DependencyGraph: Sendable {
     return order.count == nodes.count ? order : nil
   }
 
-  /// Why each component is selected: the shortest chain of requirements from a stack item (breadth-first
-  /// from the stack items in the order written, edges in name order).
-  public var reasons: [String: [Requirement]] {
-    var chains: [String: [Requirement]] = [:]
+  /// Why a component is selected: the requirement that brought it in, and the component that requires it (nil
+  /// for a stack item).
+  public struct Reason: Sendable, Hashable {
+    public var requiredBy: String?
+    public var requirement: Requirement
+  }
+
+  /// Why each component is selected: the last step of the shortest chain of requirements from a stack item
+  /// (breadth-first from the stack items in the order written, edges in name order). One step per component, so
+  /// the whole chain is followed through `requiredBy` and the answer stays linear in the graph.
+  public var reasons: [String: Reason] {
+    var reasons: [String: Reason] = [:]
     var queue: [String] = []
-    for root in roots where chains[root.name.value] == nil && nodes.contains(root.name.value) {
-      chains[root.name.value] = [root]
+    for root in roots where reasons[root.name.value] == nil && nodes.contains(root.name.value) {
+      reasons[root.name.value] = Reason(requiredBy: nil, requirement: root)
       queue.append(root.name.value)
     }
     var head = 0
     while head < queue.count {
       let node = queue[head]
       head += 1
-      for edge in edges[node] ?? [] where chains[edge.to] == nil {
-        chains[edge.to] = (chains[node] ?? []) + [edge.requirement]
+      for edge in edges[node] ?? [] where reasons[edge.to] == nil {
+        reasons[edge.to] = Reason(requiredBy: node, requirement: edge.requirement)
         queue.append(edge.to)
       }
     }
-    return chains
+    return reasons
+  }
+
+  /// The shortest chain of requirements from a stack item to `name`, stack item first.
+  public func chain(to name: String, reasons: [String: Reason]) -> [Requirement] {
+    var chain: [Requirement] = []
+    var next: String? = name
+    while let current = next, let reason = reasons[current], chain.count <= nodes.count {
+      chain.append(reason.requirement)
+      next = reason.requiredBy
+    }
+    return chain.reversed()
   }
 }
