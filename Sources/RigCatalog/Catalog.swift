@@ -269,7 +269,8 @@ private struct CatalogParser {
   }
 
   mutating func source(_ text: String) throws -> CatalogSource {
-    guard let root = try Yams.compose(yaml: text) else { throw fail(nil, "empty file") }
+    // Catalog values are read as text; Yams' tag resolver (a regular expression per scalar) would only be work.
+    guard let root = try Yams.compose(yaml: text, .basic) else { throw fail(nil, "empty file") }
     var title = ""
     var apt: [AptRepository] = []
     var releases: Set<String>?

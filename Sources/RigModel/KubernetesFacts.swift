@@ -70,6 +70,17 @@ public enum KubernetesFacts {
   public static func namespace(of component: Component, stack: String) -> String {
     component.security?.runsAsRoot == true ? stack + baselineNamespaceSuffix : stack
   }
+
+  /// Whether `name` is a DNS-1035 label, as Kubernetes names Services and containers: a lowercase letter, then
+  /// lowercase letters, digits and `-`, not ending in `-`, at most 63 characters
+  /// (k8s.io/apimachinery/pkg/util/validation: `IsDNS1035Label`).
+  public static func isDNS1035Label(_ name: String) -> Bool {
+    let bytes = name.utf8
+    guard let first = bytes.first, let last = bytes.last, bytes.count <= 63, (0x61...0x7A).contains(first),
+      last != UInt8(ascii: "-")
+    else { return false }
+    return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+  }
 }
 
 /// How rig runs one exporter on every node.

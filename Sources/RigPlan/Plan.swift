@@ -35,16 +35,50 @@ public struct Plan: Sendable {
     self.installOrder = graph.installOrder ?? resolution.components.map(\.name)
     self.allocation = allocation
     self.catalog = catalog
+    self.declarationIndex = Dictionary(
+      spec.components.enumerated().map { ($0.element.name.value, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    self.cpuIndex = Dictionary(
+      allocation.cpu.components.enumerated().map { ($0.element.name, $0.offset) },
+      uniquingKeysWith: { first, _ in first })
+  }
+
+  /// Where each declaration of `spec.components` and each component of `allocation.cpu` is, by name: lookups stay
+  /// constant-time at thousands of components. Checked on use, so a plan changed after it was made still answers
+  /// right (by a search).
+  private var declarationIndex: [String: Int] = [:]
+  private var cpuIndex: [String: Int] = [:]
+
+  /// The project's declaration of `name` under `components:`, if any.
+  public func declaration(of name: String) -> Component? {
+    if let index = declarationIndex[name], index < spec.components.count, spec.components[index].name.value == name {
+      return spec.components[index]
+    }
+    return spec.components.first { $0.name.value == name }
+  }
+
+  /// The CPUs allocated to `name`, if it asked for any.
+  public func cpu(of name: String) -> ComponentCPU? {
+    let all = allocation.cpu.components
+    if let index = cpuIndex[name], index < all.count, all[index].name == name { return all[index] }
+    return all.first { $0.name == name }
   }
 
   /// The chosen component called `name`, if any.
   public func component(named name: String) -> PlannedComponent? {
-    components.first { $0.name == name }
+    // `components` is sorted by name: a binary search keeps emitters linear in the stack.
+    var low = 0
+    var high = components.count
+    while low < high {
+      let middle = (low + high) / 2
+      if components[middle].name < name { low = middle + 1 } else { high = middle }
+    }
+    if low < components.count, components[low].name == name { return components[low] }
+    return components.first { $0.name == name }
   }
 
   /// How a component runs: as its declaration under `components:` says, else on the host (catalog components).
   public func runtime(of component: String) -> Runtime {
-    spec.components.first { $0.name.value == component }?.effectiveRuntime ?? .host
+    declaration(of: component)?.effectiveRuntime ?? .host
   }
 
   /// The catalog entry a chosen component comes from; nil for versions declared under `components:`.

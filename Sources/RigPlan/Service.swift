@@ -97,7 +97,7 @@ extension Plan {
   /// plan exists (`Service.diagnostics`).
   public var services: [Service] {
     components.compactMap { planned in
-      guard let declaration = spec.components.first(where: { $0.name.value == planned.name }),
+      guard let declaration = declaration(of: planned.name),
         declaration.effectiveRuntime == .systemd
       else { return nil }
       return Service(declaration: declaration, catalog: catalogEntry(planned)?.component)

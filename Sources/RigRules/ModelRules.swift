@@ -274,7 +274,7 @@ public enum ModelRules {
   package static func kubernetesWorkload(_ component: Component, _ diagnostics: inout DiagnosticEngine) -> Bool {
     var ok = true
     let name = component.name.value
-    if name.count > 63 || name.wholeMatch(of: /[a-z]([-a-z0-9]*[a-z0-9])?/) == nil {
+    if !KubernetesFacts.isDNS1035Label(name) {
       diagnostics.emit(
         RuleMessage.invalidValue(
           "'\(name.excerpt)' cannot name a Kubernetes workload: it must be a DNS-1035 label (a lowercase letter, "

@@ -108,7 +108,9 @@ struct YAMLDocument {
       return nil
     }
     do {
-      let parser = try Parser(yaml: text)
+      // rig types plain scalars itself (YAML 1.2, `ScalarKind`); Yams' tag resolver, a regular expression per
+      // scalar, would only be work.
+      let parser = try Parser(yaml: text, resolver: .basic)
       guard let root = try parser.singleRoot(), !Self.isEmptyDocument(root) else {
         diagnostics.emit(
           YAMLMessage.emptyDocument,
@@ -202,7 +204,7 @@ enum AliasKeyScan {
     guard !candidates.isEmpty else { return true }
     let root: Node?
     do {
-      root = try Parser(yaml: masked(text, candidates)).singleRoot()
+      root = try Parser(yaml: masked(text, candidates), resolver: .basic).singleRoot()
     } catch {
       report(error, &diagnostics)
       return false

@@ -96,9 +96,14 @@ public struct KubernetesEmitter: Emitter {
   /// A label value, when the text is one (at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both
   /// ends); Debian versions such as `1:2.39.5-0+deb12u3` are not.
   static func labelValue(_ text: String) -> String? {
-    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-    guard !text.isEmpty, text.count <= 63, text.allSatisfy(allowed.contains),
-      let first = text.first, let last = text.last, first.isLetter || first.isNumber, last.isLetter || last.isNumber
+    func alphanumeric(_ byte: UInt8) -> Bool {
+      (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+    let bytes = text.utf8
+    guard let first = bytes.first, let last = bytes.last, bytes.count <= 63, alphanumeric(first), alphanumeric(last),
+      bytes.allSatisfy({
+        alphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+      })
     else { return nil }
     return text
   }
@@ -411,7 +416,7 @@ public struct KubernetesEmitter: Emitter {
     func resources(_ component: Component) -> YAMLValue {
       var requests: [(String, YAMLValue)] = []
       var limits: [(String, YAMLValue)] = []
-      if let cpu = plan.allocation.cpu.components.first(where: { $0.name == component.name.value }) {
+      if let cpu = plan.cpu(of: component.name.value) {
         requests.append(("cpu", .string(String(cpu.count))))
         if cpu.placement == .isolated { limits.append(("cpu", .string(String(cpu.count)))) }
       }

@@ -46,7 +46,7 @@ private struct ModuleBuilder {
 
   func runtime(_ name: String) -> Runtime { plan.runtime(of: name) }
 
-  func declaration(_ name: String) -> Component? { plan.spec.components.first { $0.name.value == name } }
+  func declaration(_ name: String) -> Component? { plan.declaration(of: name) }
 
   /// The NVIDIA driver's major version when the machine has a GPU and the stack resolves `nvidia-driver`.
   var nvidiaDriver: (version: String, major: Int)? {

@@ -137,7 +137,7 @@ enum Dashboard {
   static func componentRow(_ component: Component, _ plan: Plan, _ layout: inout Layout) {
     let name = component.name.value
     var panels: [JSONValue] = []
-    if let cpu = plan.allocation.cpu.components.first(where: { $0.name == name }),
+    if let cpu = plan.cpu(of: name),
       cpu.placement == .isolated || component.resources.cpu?.cpus != nil
     {
       panels.append(

@@ -100,7 +100,7 @@ struct ServiceUnit {
 
   /// Its CPUs and memory: an isolated service in its slice (which holds both), else its own CPUs and a memory limit.
   func resources() -> [Line] {
-    let cpu = plan.allocation.cpu.components.first { $0.name == service.name }
+    let cpu = plan.cpu(of: service.name)
     let memory = plan.allocation.memory.items.first { $0.component == service.name }?.amount
     if cpu?.placement == .isolated, !plan.allocation.cpu.isolated.isEmpty {
       return [
