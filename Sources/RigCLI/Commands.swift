@@ -156,6 +156,9 @@ public struct Plan<Project: ProjectArguments>: ParsableCommand {
   @Option(help: "The output folder to compare with (the one render would write).")
   var out: String?
 
+  @Flag(help: adoptHelp)
+  var adopt = false
+
   @OptionGroup var output: OutputOptions
 
   @Flag(help: "Show a unified diff of each file that changes.")
@@ -176,7 +179,7 @@ public struct Plan<Project: ProjectArguments>: ParsableCommand {
   }
 
   public func run() throws {
-    let planned = RigCompiler.changes(project.check(), out: out, targets: output.targets)
+    let planned = RigCompiler.changes(project.check(), out: out, targets: output.targets, adopt: adopt)
     let result = planned.check
     try options.report(
       result,
@@ -195,8 +198,10 @@ public struct Render<Project: ProjectArguments>: ParsableCommand {
       discussion: """
         The new folder is built beside the old one and takes its place in one step, so an interrupted render \
         leaves the previous folder whole. rig owns the files its manifest (.rig-manifest.json) lists: it removes \
-        those it no longer makes, and never touches, or overwrites, any other file. Nothing is written when the \
-        project or the folder has an error, or when the folder is up to date.
+        those it no longer makes, and never touches, or overwrites, any other file. A folder that is not empty and \
+        has no manifest is refused unless --adopt. Nothing is written when the project or the folder has an error, \
+        or when the folder is up to date. A render killed at any moment leaves the old folder or the new one, \
+        whole; the next render clears what was left beside it.
         Exit status: 0 written (or up to date), 1 errors, 2 usage error.
         """)
   }
@@ -205,6 +210,9 @@ public struct Render<Project: ProjectArguments>: ParsableCommand {
 
   @Option(help: "The folder to write the artifacts into.")
   var out: String
+
+  @Flag(help: adoptHelp)
+  var adopt = false
 
   @OptionGroup var output: OutputOptions
 
@@ -217,7 +225,10 @@ public struct Render<Project: ProjectArguments>: ParsableCommand {
   }
 
   public func run() throws {
-    let planned = RigCompiler.render(project.check(), out: out, targets: output.targets, checkpoint: pauseForTests)
+    var kill = KillAfterSteps(ProcessInfo.processInfo.environment)
+    let planned = RigCompiler.render(
+      project.check(), out: out, targets: output.targets, adopt: adopt, checkpoint: pauseForTests,
+      step: { kill.record($0) })
     try options.report(
       planned.check,
       json: { Reports.renderJSON(planned) },
@@ -232,6 +243,36 @@ func pauseForTests(_ phase: RenderPhase) {
   guard ProcessInfo.processInfo.environment["RIG_RENDER_PAUSE"] == phase.rawValue else { return }
   FileHandle.standardError.write(Data("rig: paused at '\(phase.rawValue)'\n".utf8))
   raise(SIGSTOP)
+}
+
+/// The fault-injection point of the kill tests, read once per render: with `RIG_TEST_KILL_AFTER_STEPS=N` (N ≥ 1),
+/// render kills itself (SIGKILL) right after the writer's Nth change to the file system (see `WriterStep`); with
+/// `0` it never does and lists every change on standard error instead (`rig: step 3: mkdir PATH`), so that a test
+/// can count a render's steps first, then kill it after any one of them.
+struct KillAfterSteps {
+  let limit: Int?
+  var count = 0
+
+  init(_ environment: [String: String]) {
+    limit = environment["RIG_TEST_KILL_AFTER_STEPS"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+  }
+
+  mutating func record(_ step: WriterStep) {
+    guard let limit else { return }
+    count += 1
+    if limit == 0 {
+      FileHandle.standardError.write(Data("rig: step \(count): \(step.action) \(step.path)\n".utf8))
+    } else if count >= limit {
+      kill(getpid(), SIGKILL)
+    }
+  }
+}
+
+/// The help of `--adopt`, for plan and render.
+var adoptHelp: ArgumentHelp {
+  ArgumentHelp(
+    "Take over an output folder that is not empty and has no rig manifest: rig adds its files beside the ones "
+      + "there (and never changes or removes those). Without it, rig refuses such a folder.")
 }
 
 /// `rig graph`: the resolved dependency graph.

@@ -90,6 +90,8 @@ enum OutputMessage: DiagnosticMessage {
   case badManifest(path: String, reason: String)
   case notAFolder(String)
   case holdsProject(folder: String, file: String)
+  case fileSystemRoot(String)
+  case notRigs(folder: String, manifest: String)
   case targetNotEnabled(String)
   case writeFailed(path: String, reason: String)
   case unreadable(String)
@@ -100,7 +102,7 @@ enum OutputMessage: DiagnosticMessage {
     switch self {
     case .notOwned: "file-not-owned"
     case .badManifest: "bad-manifest"
-    case .notAFolder, .holdsProject: "bad-output-folder"
+    case .notAFolder, .holdsProject, .fileSystemRoot, .notRigs: "bad-output-folder"
     case .targetNotEnabled: "target-not-enabled"
     case .writeFailed: "write-failed"
     case .unreadable: "unreadable-output"
@@ -117,6 +119,9 @@ enum OutputMessage: DiagnosticMessage {
     case .badManifest(let path, let reason): "cannot read '\(path)': \(reason)"
     case .notAFolder(let path): "the output folder '\(path)' is not a folder"
     case .holdsProject(let folder, let file): "the output folder '\(folder)' holds the project file '\(file)'"
+    case .fileSystemRoot(let folder): "the output folder '\(folder)' is the root of the file system"
+    case .notRigs(let folder, let manifest):
+      "the output folder '\(folder)' is not empty and has no rig manifest ('\(manifest)'): rig did not make it"
     case .targetNotEnabled(let name): "target '\(name)' is not enabled in 'targets:'"
     case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"
     case .unreadable(let path): "cannot read '\(path)'"
@@ -193,9 +198,17 @@ enum OutputFolder {
   /// remove, and what would stop it. Files rig wrote before for a target outside `scope` are left as they are
   /// (`--target`); with no scope, any file rig wrote and no longer makes is removed. `folder` nil compares with an
   /// empty folder.
+  ///
+  /// Which folders rig takes, decided before anything under the folder is read (so that `--out /` or `--out ~`
+  /// fails at once instead of reading a whole tree): never the root of the file system, nor a folder holding the
+  /// project's rig.yaml (the project's own folder or one of its ancestors); a folder that does not exist yet, an
+  /// empty one, or one holding only rig's staging markers (what an interrupted render leaves) is rig's to fill; a
+  /// folder with a manifest is rig's (the manifest then says which files are); any other folder (files of someone
+  /// else's and no manifest, such as a link to `/etc` or a home folder) is refused unless `adopt` says to take it
+  /// over (`--adopt`): rig then adds its files beside the ones there and never changes those.
   static func compare(
     artifacts: [Artifact], targets: [String], known: Set<String>, scope: Set<String>?, project: String,
-    projectFile: String, folder display: String?
+    projectFile: String, folder display: String?, adopt: Bool = false
   ) -> FolderChanges {
     let shown = { (path: String) in (display.map { $0 + "/" } ?? "") + path }
     var diagnostics: [Diagnostic] = []
@@ -207,15 +220,9 @@ enum OutputFolder {
       switch kind(root) {
       case nil: break
       case .directory?:
-        let projectPath = resolved(projectFile)
-        if projectPath.hasPrefix(root + "/") || root == "/" {
-          diagnostics.append(
-            Diagnostic(
-              OutputMessage.holdsProject(folder: display, file: projectFile), at: nil,
-              help: [
-                "render into a folder of its own, such as '\(display == "." ? "out" : display + "/out")': rig replaces "
-                  + "the output folder as a whole"
-              ]))
+        if let refusal = refusal(of: root, shownAs: display, projectFile: projectFile, adopt: adopt) {
+          diagnostics.append(refusal)
+          break
         }
         let walked = walk(root)
         disk = walked.entries
@@ -373,6 +380,38 @@ enum OutputFolder {
       diagnostics: diagnostics, manifest: manifest, manifestChanges: manifestChanges,
       artifacts: Dictionary(artifacts.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
       previous: previous, disk: disk, ownedBefore: old.entries.map(\.path))
+  }
+
+  /// Why rig will not take the folder `root` (resolved; `display` as the user wrote it), found without reading
+  /// anything under it but its top level: see `compare`.
+  static func refusal(of root: String, shownAs display: String, projectFile: String, adopt: Bool) -> Diagnostic? {
+    if root == "/" {
+      return Diagnostic(
+        OutputMessage.fileSystemRoot(display), at: nil,
+        help: ["rig replaces the output folder as a whole; render into a folder of its own, such as 'out'"])
+    }
+    if resolved(projectFile).hasPrefix(root + "/") {
+      return Diagnostic(
+        OutputMessage.holdsProject(folder: display, file: projectFile), at: nil,
+        help: [
+          "render into a folder of its own, such as '\(display == "." ? "out" : display + "/out")': rig replaces the "
+            + "output folder as a whole"
+        ])
+    }
+    guard !adopt, kind(root + "/" + Manifest.fileName) == nil else { return nil }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else {
+      return Diagnostic(
+        OutputMessage.unreadable(display), at: nil,
+        help: ["rig must see every file in the folder to keep the ones it does not own"])
+    }
+    guard names.contains(where: { $0 != OutputWriter.newMarker && $0 != OutputWriter.oldMarker }) else { return nil }
+    let manifest = (display.hasSuffix("/") ? display : display + "/") + Manifest.fileName
+    return Diagnostic(
+      OutputMessage.notRigs(folder: display, manifest: manifest), at: nil,
+      help: [
+        "render into a new or empty folder; or, to have rig add its files beside the ones there (it never changes "
+          + "or removes those), pass --adopt"
+      ])
   }
 
   /// "a file", "a folder", … for messages.

@@ -16,9 +16,11 @@ public struct RenderResult: Sendable {
 
 extension RigCompiler {
   /// What rendering the project into `folder` would do, for `targets` (every target `emitters` finds enabled when
-  /// empty); with `folder` nil, compared with an empty folder. Reads the folder, writes nothing.
+  /// empty); with `folder` nil, compared with an empty folder. Reads the folder, writes nothing. A folder that is
+  /// not empty and has no manifest is refused unless `adopt` (see `OutputFolder.compare`).
   public static func changes(
-    _ result: CheckResult, out folder: String?, targets: [Targets.Kind] = [], emitters: EmitterRegistry = .builtIn
+    _ result: CheckResult, out folder: String?, targets: [Targets.Kind] = [], adopt: Bool = false,
+    emitters: EmitterRegistry = .builtIn
   ) -> RenderResult {
     var check = result
     guard let spec = result.spec, let plan = result.plan else { return RenderResult(check: check, output: nil) }
@@ -36,30 +38,38 @@ extension RigCompiler {
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
     let output = OutputFolder.compare(
       artifacts: artifacts, targets: names, known: Set(emitters.targets), scope: targets.isEmpty ? nil : Set(names),
-      project: spec.name.value, projectFile: result.origin.projectFile(shownAs: result.file), folder: folder)
+      project: spec.name.value, projectFile: result.origin.projectFile(shownAs: result.file), folder: folder,
+      adopt: adopt)
     for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }
     return RenderResult(check: check, output: output)
   }
 
   /// Renders the project into `folder`: nothing when the project or the folder has an error or the folder is up to
   /// date; else the new folder is built beside the old one and swapped in, in one step, so that an interrupted
-  /// render leaves the previous folder whole. `checkpoint` runs at each phase of the swap.
+  /// render leaves the previous folder whole. Either way, what an interrupted render left beside the folder is
+  /// cleared first, and a failure to clear it is an error (`write-failed`), up to date or not. `checkpoint` runs at
+  /// each phase of the swap, `step` after each change the writer makes to the file system (tests stop the process
+  /// there).
   public static func render(
-    _ result: CheckResult, out folder: String, targets: [Targets.Kind] = [], emitters: EmitterRegistry = .builtIn,
-    checkpoint: (RenderPhase) -> Void = { _ in }
+    _ result: CheckResult, out folder: String, targets: [Targets.Kind] = [], adopt: Bool = false,
+    emitters: EmitterRegistry = .builtIn, checkpoint: (RenderPhase) -> Void = { _ in },
+    step: (WriterStep) -> Void = { _ in }
   ) -> RenderResult {
-    let planned = changes(result, out: folder, targets: targets, emitters: emitters)
+    let planned = changes(result, out: folder, targets: targets, adopt: adopt, emitters: emitters)
     let known = Set(emitters.targets)
     guard !planned.hasErrors, let output = planned.output else { return planned }
-    guard !output.isUpToDate else {
-      OutputWriter.removeLeftovers(folder: folder, known: known)
-      return planned
+    let outcome: Result<RenderResult, OutputWriter.Failure>
+    if output.isUpToDate {
+      outcome = OutputWriter.removeLeftovers(folder: folder, known: known, step: step).map { planned }
+        .mapError { .system($0) }
+    } else {
+      // Compared again under the writer's lock: the folder may have changed since it was read.
+      outcome = OutputWriter.write(
+        folder: folder, known: known,
+        replanning: { changes(result, out: folder, targets: targets, adopt: adopt, emitters: emitters) },
+        checkpoint: checkpoint, step: step)
     }
-    // Compared again under the writer's lock: the folder may have changed since it was read.
-    switch OutputWriter.write(
-      folder: folder, known: known,
-      replanning: { changes(result, out: folder, targets: targets, emitters: emitters) }, checkpoint: checkpoint)
-    {
+    switch outcome {
     case .success(let final):
       var done = final
       done.written = !(final.output?.isUpToDate ?? true)
@@ -68,9 +78,14 @@ extension RigCompiler {
       return final
     case .failure(.system(let error)):
       var failed = planned
+      failed.written = error.afterSwap
       failed.check.diagnostics.emit(
         OutputMessage.writeFailed(path: error.path, reason: error.reason), at: nil,
-        help: ["nothing in '\(folder)' was changed"])
+        help: [
+          error.afterSwap
+            ? "'\(folder)' holds the new files; only clearing the old folder beside it failed"
+            : "nothing in '\(folder)' was changed"
+        ])
       return failed
     }
   }

@@ -109,7 +109,10 @@ import Testing
     try "mine\n".write(toFile: out + "/kubernetes/namespace.yaml", atomically: false, encoding: .utf8)
     try "notes\n".write(toFile: out + "/README.md", atomically: false, encoding: .utf8)
     let before = try snapshot(out)
-    let plan = try rig(["plan", "--color", "never", "examples/workstation", "--out", out, "--detailed-exitcode"])
+    // A folder without a manifest is refused as a whole unless adopted; adopted, each file in rig's way still is.
+    let plan = try rig([
+      "plan", "--color", "never", "examples/workstation", "--out", out, "--detailed-exitcode", "--adopt",
+    ])
     #expect(plan.status == 1)
     #expect(plan.stdout == "")
     #expect(
@@ -121,15 +124,15 @@ import Testing
         1 error
 
         """)
-    let render = try rig(["render", "--color", "never", "examples/workstation", "--out", out])
+    let render = try rig(["render", "--color", "never", "examples/workstation", "--out", out, "--adopt"])
     #expect(render.status == 1)
     #expect(render.stderr == plan.stderr)
     #expect(try snapshot(out) == before)
     #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["out"])
   }
 
-  /// A folder with files of its own and no manifest: render adds rig's files beside them and keeps them as they
-  /// are (same inode, same bytes).
+  /// A folder with files of its own and no manifest, adopted (`--adopt`): render adds rig's files beside them and
+  /// keeps them as they are (same inode, same bytes).
   @Test func foreignFilesBesideRigsAreKept() throws {
     let scratch = try Scratch()
     let out = scratch.path + "/out"
@@ -140,9 +143,9 @@ import Testing
     try "read me\n".write(toFile: out + "/docs/a.md", atomically: false, encoding: .utf8)
     #expect(chmod(out + "/docs", 0o555) == 0)
     let head = try inode(out + "/.git/HEAD")
-    let plan = try rig(["plan", "examples/workstation", "--out", out])
+    let plan = try rig(["plan", "examples/workstation", "--out", out, "--adopt"])
     #expect(plan.stdout.contains("\n  3 files rig does not own, left as they are.\n"))
-    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
+    #expect(try rig(["render", "examples/workstation", "--out", out, "--adopt"]).status == 0)
     #expect(try inode(out + "/.git/HEAD") == head)
     #expect(FileManager.default.fileExists(atPath: out + "/.git/objects"), "an empty folder of one's own stays")
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/latest") == "kubernetes")
@@ -281,12 +284,12 @@ import Testing
     let out = scratch.path + "/out"
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     #expect(mkfifo(out + "/pipe", 0o644) == 0)
-    let plan = try rig(["plan", "--color", "never", "examples/workstation", "--out", out])
+    let plan = try rig(["plan", "--color", "never", "examples/workstation", "--out", out, "--adopt"])
     #expect(plan.status == 1)
     #expect(
       plan.stderr.hasPrefix(
         "error: '\(out)/pipe' is a special file or a mount point that rig does not own [file-not-owned]\n"))
-    #expect(try rig(["render", "examples/workstation", "--out", out]).status == 1)
+    #expect(try rig(["render", "examples/workstation", "--out", out, "--adopt"]).status == 1)
     #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["pipe"])
   }
 
@@ -416,11 +419,14 @@ import Testing
     let foreign = scratch.path + "/foreign"
     try FileManager.default.createDirectory(atPath: foreign + "/nix", withIntermediateDirectories: true)
     try "x\n".write(toFile: foreign + "/nix/rig.nix", atomically: false, encoding: .utf8)
-    let conflict = try rig(["plan", "examples/workstation", "--out", foreign, "--format", "json"])
+    let conflict = try rig(["plan", "examples/workstation", "--out", foreign, "--format", "json", "--adopt"])
     #expect(conflict.status == 1)
     documents["plan-conflict"] = conflict.stdout
-    documents["render-conflict"] = try rig(["render", "examples/workstation", "--out", foreign, "--format", "json"])
-      .stdout
+    documents["render-conflict"] = try rig([
+      "render", "examples/workstation", "--out", foreign, "--format", "json", "--adopt",
+    ]).stdout
+    // Not adopted: the folder as a whole is refused.
+    documents["plan-foreign"] = try rig(["plan", "examples/workstation", "--out", foreign, "--format", "json"]).stdout
     let unresolvable = try scratch.project("minimal")
     try scratch.edit("minimal") { $0.replacingOccurrences(of: "stack:\n", with: "stack:\n  - ollama >= 99\n") }
     documents["plan-unresolvable"] = try rig(["plan", unresolvable, "--format", "json"]).stdout
