@@ -12,7 +12,8 @@ import Testing
 /// A project small enough to render a few hundred times: five Kubernetes files and a systemd unit (version 1);
 /// version 2 changes one workload, removes one and the unit (so the systemd folder goes) and adds another.
 enum TinyProject {
-  static let version1 = """
+  /// What both versions share: the machine first, the targets last.
+  static let machine = """
     apiVersion: rig/v1
     name: tiny
     hardware:
@@ -20,36 +21,35 @@ enum TinyProject {
         hybrid: { performance: 8, efficiency: 12 }
       memory: 32GiB
       os: { distribution: debian, release: bookworm }
-    stack: [app1, app2, app3, svc]
-    components:
-      app1: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app1:1.0 }
-      app2: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app2:1.0 }
-      app3: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app3:1.0 }
-      svc: { runtime: systemd, versions: { "1.0": {} }, exec: /usr/bin/svc }
+
+    """
+  static let targets = """
     targets:
       kubernetes: { version: "1.30", namespace: tiny }
       systemd: {}
 
     """
 
-  static let version2 = """
-    apiVersion: rig/v1
-    name: tiny
-    hardware:
-      cpu:
-        hybrid: { performance: 8, efficiency: 12 }
-      memory: 32GiB
-      os: { distribution: debian, release: bookworm }
-    stack: [app1, app2, app4]
-    components:
-      app1: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app1:1.1 }
-      app2: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app2:1.0 }
-      app4: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app4:1.0 }
-    targets:
-      kubernetes: { version: "1.30", namespace: tiny }
-      systemd: {}
+  static let version1 =
+    machine + """
+      stack: [app1, app2, app3, svc]
+      components:
+        app1: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app1:1.0 }
+        app2: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app2:1.0 }
+        app3: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app3:1.0 }
+        svc: { runtime: systemd, versions: { "1.0": {} }, exec: /usr/bin/svc }
 
-    """
+      """ + targets
+
+  static let version2 =
+    machine + """
+      stack: [app1, app2, app4]
+      components:
+        app1: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app1:1.1 }
+        app2: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app2:1.0 }
+        app4: { runtime: kubernetes, versions: { "1.0": {} }, image: registry.example/app4:1.0 }
+
+      """ + targets
 }
 
 /// A temporary folder, removed when the value goes away.

@@ -34,7 +34,7 @@ import Testing
     let scratch = try Scratch()
     let out = scratch.path + "/out"
     #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
-    let before = try snapshot(out)
+    let before = try folderState(out, inodes: true)
     let result = try rig(["plan", "examples/workstation", "--out", out, "--detailed-exitcode"])
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(
@@ -44,7 +44,7 @@ import Testing
     #expect(again.status == 0)
     #expect(again.stdout.hasPrefix("'\(out)' is up to date"))
     // Not even rewritten: the same files, with the same inodes.
-    #expect(try snapshot(out) == before)
+    #expect(try folderState(out, inodes: true) == before)
   }
 
   @Test func planShowsAHandEditedFileWithItsDiffAndRenderRestoresIt() throws {
@@ -86,7 +86,7 @@ import Testing
     let removed = files.filter { $0["action"] as? String == "delete" }.compactMap { $0["path"] as? String }
     // Stale: what the project made before and does not make now (a render of it into a new folder).
     #expect(try rig(["render", project, "--out", scratch.path + "/fresh"]).status == 0)
-    let now = Set(try snapshot(scratch.path + "/fresh").keys)
+    let now = Set(try folderState(scratch.path + "/fresh", inodes: true).keys)
     let stale = try goldenFiles("llm-server").filter { !now.contains($0) }
     #expect(stale.contains("prometheus/rules.yml") && stale.contains("systemd/rig-ollama.slice"))
     #expect(removed == stale)
@@ -97,7 +97,7 @@ import Testing
     #expect(try rig(["render", project, "--out", out]).status == 0)
     #expect(!FileManager.default.fileExists(atPath: out + "/prometheus"), "a folder of rig's files only stays")
     #expect(try inode(out + "/systemd/notes.txt") == notes)
-    #expect(try snapshot(out + "/systemd").keys.sorted() == ["notes.txt"])
+    #expect(try folderState(out + "/systemd", inodes: true).keys.sorted() == ["notes.txt"])
     #expect(try rig(["plan", project, "--out", out, "--detailed-exitcode"]).status == 0)
   }
 
@@ -108,7 +108,7 @@ import Testing
     try FileManager.default.createDirectory(atPath: out + "/kubernetes", withIntermediateDirectories: true)
     try "mine\n".write(toFile: out + "/kubernetes/namespace.yaml", atomically: false, encoding: .utf8)
     try "notes\n".write(toFile: out + "/README.md", atomically: false, encoding: .utf8)
-    let before = try snapshot(out)
+    let before = try folderState(out, inodes: true)
     // A folder without a manifest is refused as a whole unless adopted; adopted, each file in rig's way still is.
     let plan = try rig([
       "plan", "--color", "never", "examples/workstation", "--out", out, "--detailed-exitcode", "--adopt",
@@ -127,7 +127,7 @@ import Testing
     let render = try rig(["render", "--color", "never", "examples/workstation", "--out", out, "--adopt"])
     #expect(render.status == 1)
     #expect(render.stderr == plan.stderr)
-    #expect(try snapshot(out) == before)
+    #expect(try folderState(out, inodes: true) == before)
     #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["out"])
   }
 
@@ -165,21 +165,21 @@ import Testing
     let project = try scratch.project("workstation")
     let out = scratch.path + "/out"
     #expect(try rig(["render", project, "--out", out]).status == 0)
-    let old = try snapshot(out)
+    let old = try folderState(out, inodes: true)
     try scratch.edit("workstation") { $0.replacingOccurrences(of: "namespace: ai }", with: "namespace: ml }") }
     let fresh = scratch.path + "/fresh"
     #expect(try rig(["render", project, "--out", fresh]).status == 0)
-    let new = try snapshot(fresh, inodes: false)
-    #expect(try snapshot(out, inodes: false) != new)
+    let new = try folderState(fresh)
+    #expect(try folderState(out) != new)
     try killed(["render", project, "--out", out], pausingAt: phase)
     if phase == "staged" {
-      #expect(try snapshot(out) == old, "the old folder changed")
+      #expect(try folderState(out, inodes: true) == old, "the old folder changed")
     } else {
-      #expect(try snapshot(out, inodes: false) == new, "the new folder is not whole")
+      #expect(try folderState(out) == new, "the new folder is not whole")
     }
     #expect(FileManager.default.fileExists(atPath: scratch.path + "/.out.rig-staging"))
     #expect(try rig(["render", project, "--out", out]).status == 0)
-    #expect(try snapshot(out, inodes: false) == new)
+    #expect(try folderState(out) == new)
     #expect(!FileManager.default.fileExists(atPath: scratch.path + "/.out.rig-staging"))
   }
 
@@ -195,21 +195,21 @@ import Testing
     let renderTime = (clock.now - started).components
     let span = UInt32(
       min(2_000_000, max(100_000, renderTime.seconds * 1_300_000 + renderTime.attoseconds / 769_230_769_231)))
-    let a = try snapshot(out, inodes: false)
+    let a = try folderState(out)
     let second = scratch.path + "/second"
     try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
     try String(contentsOfFile: first + "/rig.yaml", encoding: .utf8)
       .replacingOccurrences(of: "namespace: ai }", with: "namespace: ml }")
       .write(toFile: second + "/rig.yaml", atomically: true, encoding: .utf8)
     #expect(try rig(["render", second, "--out", scratch.path + "/b"]).status == 0)
-    let b = try snapshot(scratch.path + "/b", inodes: false)
+    let b = try folderState(scratch.path + "/b")
     var generator = SystemRandomNumberGenerator()
     for round in 0..<16 {
       let process = try start(["render", round % 2 == 0 ? second : first, "--out", out])
       usleep(UInt32.random(in: 0...span, using: &generator))
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
-      let now = try snapshot(out, inodes: false)
+      let now = try folderState(out)
       #expect(now == a || now == b, "round \(round): a mixed folder")
     }
   }
@@ -255,13 +255,13 @@ import Testing
     let scratch = try Scratch()
     let out = scratch.path + "/out"
     #expect(try rig(["render", "examples/workstation", "--out", out]).status == 0)
-    let before = try snapshot(out)
+    let before = try folderState(out, inodes: true)
     let other = try rig(["render", "--color", "never", "examples/llm-server", "--out", out])
     #expect(other.status == 1)
     #expect(
       other.stderr.hasPrefix(
         "error: '\(out)' holds the artifacts of another project, 'ai-workstation' [bad-manifest]\n"))
-    #expect(try snapshot(out) == before)
+    #expect(try folderState(out, inodes: true) == before)
     try "notes\n".write(toFile: out + "/README.md", atomically: false, encoding: .utf8)
     let manifest = out + "/.rig-manifest.json"
     let text = try String(contentsOfFile: manifest, encoding: .utf8)
@@ -301,7 +301,9 @@ import Testing
     let only = try rig(["render", "examples/workstation", "--out", out, "--target", "kubernetes"])
     #expect(only.status == 0, "\(only.stderr)")
     let kubernetes = try goldenFiles("workstation").filter { $0.hasPrefix("kubernetes/") }
-    #expect(try snapshot(out).keys.filter { !$0.hasSuffix("/") }.sorted() == [".rig-manifest.json"] + kubernetes)
+    #expect(
+      try folderState(out, inodes: true).keys.filter { !$0.hasSuffix("/") }.sorted() == [".rig-manifest.json"]
+        + kubernetes)
     // The other targets come later, and kubernetes' files are not touched.
     let plan = try rig(["plan", "examples/workstation", "--out", out, "--format", "json"])
     let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
@@ -326,8 +328,8 @@ import Testing
     try scratch.edit("workstation", reversingStack)
     #expect(try rig(["render", "examples/workstation", "--out", scratch.path + "/a"]).status == 0)
     #expect(try rig(["render", project, "--out", scratch.path + "/b"]).status == 0)
-    let a = try snapshot(scratch.path + "/a", inodes: false)
-    #expect(a == (try snapshot(scratch.path + "/b", inodes: false)))
+    let a = try folderState(scratch.path + "/a")
+    #expect(a == (try folderState(scratch.path + "/b")))
     #expect(a.count > 40)
   }
 
@@ -343,13 +345,13 @@ import Testing
   @Test func aFolderHoldingTheProjectIsRefused() throws {
     let scratch = try Scratch()
     let project = try scratch.project("minimal")
-    let before = try snapshot(project)
+    let before = try folderState(project, inodes: true)
     let result = try run(try rigBinary(), ["render", "--color", "never", "--out", "."], in: project)
     #expect(result.status == 1)
     #expect(
       result.stderr.hasPrefix(
         "error: the output folder '.' holds the project file 'rig.yaml' [bad-output-folder]\nhelp: render into a "))
-    #expect(try snapshot(project) == before)
+    #expect(try folderState(project, inodes: true) == before)
   }
 
   // MARK: exit codes and JSON
@@ -552,32 +554,6 @@ private final class Scratch {
     #expect(changed != text, "the edit changed nothing")
     try changed.write(toFile: file, atomically: true, encoding: .utf8)
   }
-}
-
-/// Every entry under `folder`, hidden ones included, without following links: a file as its SHA-256 (and inode),
-/// a folder as `dir` (its path ending in `/`), a link as its target.
-private func snapshot(_ folder: String, inodes: Bool = true) throws -> [String: String] {
-  var result: [String: String] = [:]
-  let manager = FileManager.default
-  var pending = [""]
-  while let relative = pending.popLast() {
-    for name in try manager.contentsOfDirectory(atPath: relative.isEmpty ? folder : folder + "/" + relative) {
-      let path = relative.isEmpty ? name : relative + "/" + name
-      let absolute = folder + "/" + path
-      let type = try manager.attributesOfItem(atPath: absolute)[.type] as? FileAttributeType
-      switch type {
-      case .typeDirectory?:
-        result[path + "/"] = "dir"
-        pending.append(path)
-      case .typeSymbolicLink?:
-        result[path] = "link " + (try manager.destinationOfSymbolicLink(atPath: absolute))
-      default:
-        let data = try #require(manager.contents(atPath: absolute))
-        result[path] = Manifest.sha256(data) + (inodes ? " inode \(try inode(absolute))" : "")
-      }
-    }
-  }
-  return result
 }
 
 private func inode(_ path: String) throws -> UInt64 {
