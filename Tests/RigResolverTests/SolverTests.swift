@@ -199,8 +199,10 @@ func chosen(_ result: Result<Resolution, ResolutionFailure>) -> [String: String]
       roots: ["tool", "app", "b"])
     #expect(g.cycles.isEmpty)
     #expect(g.installOrder == ["b", "tool", "zlib", "lib", "app"])
-    #expect(g.chain(to: "zlib", reasons: g.reasons).map(\.description) == ["app", "zlib"])
+    // The shortest chain, app → zlib, one step per component.
     #expect(g.reasons["zlib"]?.requiredBy == "app")
+    #expect(g.reasons["zlib"]?.requirement.description == "zlib")
     #expect(g.reasons["app"]?.requiredBy == nil)
+    #expect(g.reasons["app"]?.requirement.description == "app")
   }
 }

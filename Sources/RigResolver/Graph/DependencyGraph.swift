@@ -165,7 +165,7 @@ public struct DependencyGraph: Sendable {
 
   /// Why each component is selected: the last step of the shortest chain of requirements from a stack item
   /// (breadth-first from the stack items in the order written, edges in name order). One step per component, so
-  /// the whole chain is followed through `requiredBy` and the answer stays linear in the graph.
+  /// a whole chain is followed through `requiredBy` and the answer stays linear in the graph.
   public var reasons: [String: Reason] {
     var reasons: [String: Reason] = [:]
     var queue: [String] = []
@@ -183,16 +183,5 @@ public struct DependencyGraph: Sendable {
       }
     }
     return reasons
-  }
-
-  /// The shortest chain of requirements from a stack item to `name`, stack item first.
-  public func chain(to name: String, reasons: [String: Reason]) -> [Requirement] {
-    var chain: [Requirement] = []
-    var next: String? = name
-    while let current = next, let reason = reasons[current], chain.count <= nodes.count {
-      chain.append(reason.requirement)
-      next = reason.requiredBy
-    }
-    return chain.reversed()
   }
 }
