@@ -233,9 +233,7 @@ enum OutputWriter {
     for (path, hash) in replaced { ownedBefore[path, default: []].insert(hash) }
     let entries = OutputFolder.walk(old).entries
     // Its folders are going away: their modes (a read-only folder of one's own) may change.
-    for (path, kind) in entries.sorted(by: { $0.key < $1.key }) where kind == .directory {
-      makeWritable(old + "/" + path, step: step)
-    }
+    makeFoldersWritable(old, entries, step: step)
     var kept = 0
     for (path, kind) in entries.sorted(by: { $0.key < $1.key }) where kind != .directory {
       let source = old + "/" + path
@@ -255,10 +253,7 @@ enum OutputWriter {
         kept += 1
       }
     }
-    // Folders, deepest first; one that still holds something stays.
-    for (path, kind) in entries.sorted(by: { $0.key > $1.key }) where kind == .directory {
-      mutate("rmdir", old + "/" + path, step) { rmdir(old + "/" + path) }
-    }
+    removeFolders(old, entries, step: step)
     guard kept == 0 else {
       return .failure(
         WriteError(
@@ -298,16 +293,27 @@ enum OutputWriter {
     }
     let entries = OutputFolder.walk(folder).entries
     makeWritable(folder, step: step)
-    for (path, kind) in entries.sorted(by: { $0.key < $1.key }) where kind == .directory {
-      makeWritable(folder + "/" + path, step: step)
-    }
+    makeFoldersWritable(folder, entries, step: step)
     for (path, kind) in entries.sorted(by: { $0.key < $1.key }) where kind != .directory {
       mutate("unlink", folder + "/" + path, step) { unlink(folder + "/" + path) }
     }
-    for (path, kind) in entries.sorted(by: { $0.key > $1.key }) where kind == .directory {
-      mutate("rmdir", folder + "/" + path, step) { rmdir(folder + "/" + path) }
-    }
+    removeFolders(folder, entries, step: step)
     return removeLast(folder, marker: marker, step: step)
+  }
+
+  /// Makes every folder among `entries` (walked under `root`) writable, in path order: they are going away.
+  static func makeFoldersWritable(_ root: String, _ entries: [String: OutputFolder.Kind], step: Step) {
+    for (path, kind) in entries.sorted(by: { $0.key < $1.key }) where kind == .directory {
+      makeWritable(root + "/" + path, step: step)
+    }
+  }
+
+  /// Removes the folders among `entries` (walked under `root`), deepest first; one that still holds something
+  /// stays.
+  static func removeFolders(_ root: String, _ entries: [String: OutputFolder.Kind], step: Step) {
+    for (path, kind) in entries.sorted(by: { $0.key > $1.key }) where kind == .directory {
+      mutate("rmdir", root + "/" + path, step) { rmdir(root + "/" + path) }
+    }
   }
 
   /// The end of a leftover folder: when only `marker` is left in it, the marker, then the folder. Anything else
