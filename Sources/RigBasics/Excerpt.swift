@@ -8,6 +8,8 @@ extension String {
 
   /// This text escaped and cut to `limit` scalars with `…` (paths use the system's 4096).
   public func excerpt(limit: Int) -> String {
+    // Most text is short printable ASCII, which stands as it is.
+    if utf8.count < limit, utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return self }
     var out = ""
     var count = 0
     let cut = unicodeScalars.count > limit

@@ -9,6 +9,11 @@ public struct SourceFiles: Sendable {
     lines[file] = Self.lines(of: text)
   }
 
+  /// Remembers the contents of `file` as its `lines` (from `lines(of:)`), shared with whoever else holds them.
+  public mutating func add(file: String, lines: [[Unicode.Scalar]]) {
+    self.lines[file] = lines
+  }
+
   /// Whether `scalar` breaks a line as YAML (libyaml) counts lines: LF, CR, NEL, LS and PS; CR LF is one break.
   public static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar {

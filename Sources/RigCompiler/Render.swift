@@ -22,8 +22,21 @@ extension RigCompiler {
     _ result: CheckResult, out folder: String?, targets: [Targets.Kind] = [], adopt: Bool = false,
     emitters: EmitterRegistry = .builtIn
   ) -> RenderResult {
+    switch made(result, targets: targets, emitters: emitters) {
+    case .failed(let failed): return failed
+    case .made(let made): return made.compared(with: folder, adopt: adopt)
+    }
+  }
+
+  /// The checked project's artifacts for `targets`, before any folder is read; the project with the unknown
+  /// targets' errors when there are any.
+  private static func made(
+    _ result: CheckResult, targets: [Targets.Kind], emitters: EmitterRegistry
+  ) -> Making {
     var check = result
-    guard let spec = result.spec, let plan = result.plan else { return RenderResult(check: check, output: nil) }
+    guard let spec = result.spec, let plan = result.plan else {
+      return .failed(RenderResult(check: check, output: nil))
+    }
     let enabled = emitters.enabled(plan)
     for target in Set(targets).sorted() where !enabled.contains(target.rawValue) {
       check.diagnostics.emit(
@@ -32,16 +45,41 @@ extension RigCompiler {
           result.origin.language.enableTarget(target.rawValue, in: result.file) + ", or leave out '--target \(target)'"
         ])
     }
-    guard !check.hasErrors else { return RenderResult(check: check, output: nil) }
+    guard !check.hasErrors else { return .failed(RenderResult(check: check, output: nil)) }
     let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
-    let artifacts = emitters.artifacts(for: plan).filter { names.contains($0.target) }
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
-    let output = OutputFolder.compare(
-      artifacts: artifacts, targets: names, known: Set(emitters.targets), scope: targets.isEmpty ? nil : Set(names),
-      project: spec.name.value, projectFile: result.origin.projectFile(shownAs: result.file), folder: folder,
-      adopt: adopt)
-    for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }
-    return RenderResult(check: check, output: output)
+    let scope = targets.isEmpty ? nil : Set(names)
+    return .made(
+      Made(
+        check: check, artifacts: emitters.artifacts(for: plan, targets: scope), targets: names,
+        known: Set(emitters.targets), scope: scope, project: spec.name.value,
+        projectFile: result.origin.projectFile(shownAs: result.file)))
+  }
+
+  /// The artifacts, or the result that stops before them.
+  private enum Making {
+    case made(Made)
+    case failed(RenderResult)
+  }
+
+  /// A project's artifacts, made once and compared with the output folder as often as it is read.
+  private struct Made {
+    var check: CheckResult
+    var artifacts: [Artifact]
+    var targets: [String]
+    var known: Set<String>
+    var scope: Set<String>?
+    var project: String
+    var projectFile: String
+
+    func compared(with folder: String?, adopt: Bool) -> RenderResult {
+      let output = OutputFolder.compare(
+        artifacts: artifacts, targets: targets, known: known, scope: scope, project: project,
+        projectFile: projectFile, folder: folder, adopt: adopt)
+      var check = check
+      for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }
+      return RenderResult(check: check, output: output)
+    }
   }
 
   /// Renders the project into `folder`: nothing when the project or the folder has an error or the folder is up to
@@ -55,8 +93,13 @@ extension RigCompiler {
     emitters: EmitterRegistry = .builtIn, checkpoint: (RenderPhase) -> Void = { _ in },
     step: (WriterStep) -> Void = { _ in }
   ) -> RenderResult {
-    let planned = changes(result, out: folder, targets: targets, adopt: adopt, emitters: emitters)
-    let known = Set(emitters.targets)
+    let made: Made
+    switch Self.made(result, targets: targets, emitters: emitters) {
+    case .failed(let failed): return failed
+    case .made(let success): made = success
+    }
+    let planned = made.compared(with: folder, adopt: adopt)
+    let known = made.known
     guard !planned.hasErrors, let output = planned.output else { return planned }
     let outcome: Result<RenderResult, OutputWriter.Failure>
     if output.isUpToDate {
@@ -66,7 +109,7 @@ extension RigCompiler {
       // Compared again under the writer's lock: the folder may have changed since it was read.
       outcome = OutputWriter.write(
         folder: folder, known: known,
-        replanning: { changes(result, out: folder, targets: targets, adopt: adopt, emitters: emitters) },
+        replanning: { made.compared(with: folder, adopt: adopt) },
         checkpoint: checkpoint, step: step)
     }
     switch outcome {

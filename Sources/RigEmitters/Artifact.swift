@@ -132,15 +132,22 @@ public struct EmitterRegistry: Sendable {
   /// The names of the targets `plan` enables, in registry order.
   public func enabled(_ plan: Plan) -> [String] { emitters.filter { $0.isEnabled(plan) }.map(\.target) }
 
-  /// The artifacts of every enabled target, sorted by path: installing emitters last, given the others' files.
-  public func artifacts(for plan: Plan) -> [Artifact] {
+  /// The artifacts of every enabled target, or of those of them named in `targets`, sorted by path: installing
+  /// emitters last, given every other enabled target's files (made for them even when not asked for).
+  public func artifacts(for plan: Plan, targets: Set<String>? = nil) -> [Artifact] {
     let enabled = emitters.filter { $0.isEnabled(plan) }
+    let wanted = enabled.filter { targets?.contains($0.target) ?? true }
+    let installs = wanted.contains { $0 is any InstallingEmitter }
     var artifacts: [Artifact] = []
+    var made: [Artifact] = []
     for emitter in enabled where !(emitter is any InstallingEmitter) {
-      artifacts += checked(emitter.artifacts(for: plan), of: emitter)
+      let asked = targets?.contains(emitter.target) ?? true
+      guard asked || installs else { continue }
+      let files = checked(emitter.artifacts(for: plan), of: emitter)
+      if installs { made += files }
+      if asked { artifacts += files }
     }
-    let made = artifacts
-    for case let installer as any InstallingEmitter in enabled {
+    for case let installer as any InstallingEmitter in wanted {
       artifacts += checked(installer.artifacts(for: plan, installing: made), of: installer)
     }
     // Each path is made by one emitter from fixed names and checked component names: a repeat is a bug in rig.

@@ -149,25 +149,37 @@ public struct ComponentVersion: Sendable, Hashable {
 }
 
 /// Something that can be installed or run, declared by the stack (`components:`) to extend or override
-/// the built-in catalog.
+/// the built-in catalog. Its fields (`Component.Fields`, each also a property of its own) live in one shared,
+/// copy-on-write box, so a copy of a component (in a plan, a filtered list, a dictionary) costs one reference,
+/// not the whole declaration, and a stack of thousands stays small.
 public struct Component: Sendable, Hashable {
-  public var name: Located<String>
-  public var description: String?
-  public var versions: [ComponentVersion]
-  public var runtime: Located<Runtime>?
-  public var image: Located<String>?
-  /// The program a systemd service runs (an absolute path), or a container's command.
-  public var exec: Located<String>?
-  /// Arguments of the program, in order.
-  public var args: [Located<String>]
-  public var ports: [Located<Int>]
-  /// Environment variables, in the order written.
-  public var environment: [EnvironmentVariable]
-  public var storage: Storage?
-  public var resources: Resources
-  public var exclusiveGroup: Located<String>?
-  /// How its container runs, where rig's restricted defaults do not fit the image (Kubernetes only).
-  public var security: ContainerSecurity?
+  public struct Fields: Sendable, Hashable {
+    public var name: Located<String>
+    public var description: String?
+    public var versions: [ComponentVersion]
+    public var runtime: Located<Runtime>?
+    public var image: Located<String>?
+    /// The program a systemd service runs (an absolute path), or a container's command.
+    public var exec: Located<String>?
+    /// Arguments of the program, in order.
+    public var args: [Located<String>]
+    public var ports: [Located<Int>]
+    /// Environment variables, in the order written.
+    public var environment: [EnvironmentVariable]
+    public var storage: Storage?
+    public var resources: Resources
+    public var exclusiveGroup: Located<String>?
+    /// How its container runs, where rig's restricted defaults do not fit the image (Kubernetes only).
+    public var security: ContainerSecurity?
+  }
+
+  /// Written only while this component holds the one reference to it (see the subscript's setter).
+  private final class Box: @unchecked Sendable {
+    var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var box: Box
 
   public init(
     name: Located<String>, description: String? = nil, versions: [ComponentVersion] = [],
@@ -176,19 +188,93 @@ public struct Component: Sendable, Hashable {
     environment: [EnvironmentVariable] = [], storage: Storage? = nil, resources: Resources = Resources(),
     exclusiveGroup: Located<String>? = nil
   ) {
-    self.name = name
-    self.description = description
-    self.versions = versions
-    self.runtime = runtime
-    self.image = image
-    self.exec = exec
-    self.args = args
-    self.ports = ports
-    self.environment = environment
-    self.storage = storage
-    self.resources = resources
-    self.exclusiveGroup = exclusiveGroup
+    box = Box(
+      Fields(
+        name: name, description: description, versions: versions, runtime: runtime, image: image, exec: exec,
+        args: args, ports: ports, environment: environment, storage: storage, resources: resources,
+        exclusiveGroup: exclusiveGroup, security: nil))
   }
+
+  /// `change` applied to the fields, copied first when another component shares them.
+  private mutating func edit(_ change: (inout Fields) -> Void) {
+    if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    change(&box.fields)
+  }
+
+  /// All the fields at once.
+  public var fields: Fields {
+    get { box.fields }
+    set { edit { $0 = newValue } }
+  }
+
+  public var name: Located<String> {
+    get { box.fields.name }
+    set { edit { $0.name = newValue } }
+  }
+
+  public var description: String? {
+    get { box.fields.description }
+    set { edit { $0.description = newValue } }
+  }
+
+  public var versions: [ComponentVersion] {
+    get { box.fields.versions }
+    set { edit { $0.versions = newValue } }
+  }
+
+  public var runtime: Located<Runtime>? {
+    get { box.fields.runtime }
+    set { edit { $0.runtime = newValue } }
+  }
+
+  public var image: Located<String>? {
+    get { box.fields.image }
+    set { edit { $0.image = newValue } }
+  }
+
+  public var exec: Located<String>? {
+    get { box.fields.exec }
+    set { edit { $0.exec = newValue } }
+  }
+
+  public var args: [Located<String>] {
+    get { box.fields.args }
+    set { edit { $0.args = newValue } }
+  }
+
+  public var ports: [Located<Int>] {
+    get { box.fields.ports }
+    set { edit { $0.ports = newValue } }
+  }
+
+  public var environment: [EnvironmentVariable] {
+    get { box.fields.environment }
+    set { edit { $0.environment = newValue } }
+  }
+
+  public var storage: Storage? {
+    get { box.fields.storage }
+    set { edit { $0.storage = newValue } }
+  }
+
+  public var resources: Resources {
+    get { box.fields.resources }
+    set { edit { $0.resources = newValue } }
+  }
+
+  public var exclusiveGroup: Located<String>? {
+    get { box.fields.exclusiveGroup }
+    set { edit { $0.exclusiveGroup = newValue } }
+  }
+
+  public var security: ContainerSecurity? {
+    get { box.fields.security }
+    set { edit { $0.security = newValue } }
+  }
+
+  public static func == (a: Component, b: Component) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
+
+  public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
 }
 
 extension Component {

@@ -479,7 +479,7 @@ public enum ModelRules {
   /// Warns about an image that names no version: no tag and no digest, or the tag `latest`, which moves.
   package static func checkPinned(_ image: Located<String>, _ diagnostics: inout DiagnosticEngine) {
     let reference = image.value
-    if reference.contains("@sha256:") { return }
+    if reference.utf8.contains(UInt8(ascii: "@")), reference.contains("@sha256:") { return }
     let lastComponent = reference.split(separator: "/").last ?? ""
     let tag = lastComponent.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
     guard tag == nil || tag == "latest" else { return }

@@ -128,8 +128,9 @@ private struct Loader {
     var text = original
     if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
     files.append(path)
-    sources.add(file: path, text: text)
-    return YAMLDocument.parse(file: path, text: text, diagnostics: &lowering.diagnostics)
+    let lines = SourceFiles.lines(of: text)
+    sources.add(file: path, lines: lines)
+    return YAMLDocument.parse(file: path, text: text, lines: lines, diagnostics: &lowering.diagnostics)
   }
 
   // MARK: Includes and sections

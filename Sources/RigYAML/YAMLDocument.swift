@@ -15,16 +15,26 @@ public enum InputLimits {
 }
 
 /// One parsed YAML file: its root node with marks, and what is needed to point into its text.
-struct YAMLDocument {
-  var file: String
-  var root: Node
-  var lines: [[Unicode.Scalar]]
+/// A class, so that each of the many values lowered from it holds one reference, not its fields.
+final class YAMLDocument {
+  let file: String
+  let root: Node
+  let lines: [[Unicode.Scalar]]
   /// Keeps anchors alive: Yams holds them weakly in nodes and strongly in the parser.
-  var parser: Parser
+  let parser: Parser
 
-  /// Parses `text` (already read from `file`), reporting any problem in `diagnostics`; nil when unusable.
-  static func parse(file: String, text: String, diagnostics: inout DiagnosticEngine) -> YAMLDocument? {
-    let lines = SourceFiles.lines(of: text)
+  init(file: String, root: Node, lines: [[Unicode.Scalar]], parser: Parser) {
+    self.file = file
+    self.root = root
+    self.lines = lines
+    self.parser = parser
+  }
+
+  /// Parses `text` (already read from `file`, and cut into `lines` by `SourceFiles.lines(of:)`), reporting any
+  /// problem in `diagnostics`; nil when unusable.
+  static func parse(
+    file: String, text: String, lines: [[Unicode.Scalar]], diagnostics: inout DiagnosticEngine
+  ) -> YAMLDocument? {
     /// A mark past the last line (errors at the end of input) is shown at the end of the last line.
     func location(_ mark: Mark) -> SourceRange {
       var line = mark.line

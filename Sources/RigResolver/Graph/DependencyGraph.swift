@@ -19,7 +19,7 @@ public struct DependencyEdge: Sendable, Hashable {
 public struct DependencyGraph: Sendable {
   /// Component names, sorted.
   public let nodes: [String]
-  /// Edges by source, sorted by target name.
+  /// Edges by source, sorted by target name; every node has an entry, empty when it requires nothing.
   public let edges: [String: [DependencyEdge]]
   public let roots: [Requirement]
 
@@ -169,7 +169,7 @@ public struct DependencyGraph: Sendable {
   public var reasons: [String: Reason] {
     var reasons: [String: Reason] = [:]
     var queue: [String] = []
-    for root in roots where reasons[root.name.value] == nil && nodes.contains(root.name.value) {
+    for root in roots where reasons[root.name.value] == nil && edges[root.name.value] != nil {
       reasons[root.name.value] = Reason(requiredBy: nil, requirement: root)
       queue.append(root.name.value)
     }
