@@ -82,10 +82,24 @@ public struct Manifest: Sendable, Hashable {
 
   /// The SHA-256 of `data` in lowercase hexadecimal, as `sha256sum` prints it.
   public static func sha256(_ data: Data) -> String {
-    SHA256.hash(data: data).map { byte in
-      let text = String(byte, radix: 16)
-      return text.count == 1 ? "0" + text : text
-    }.joined()
+    hexadecimal(SHA256.hash(data: data))
+  }
+
+  /// The SHA-256 of `text`'s UTF-8 bytes (a file rig writes), without copying them.
+  public static func sha256(_ text: String) -> String {
+    var text = text
+    return text.withUTF8 { hexadecimal(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+  }
+
+  private static func hexadecimal(_ digest: SHA256.Digest) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var characters: [UInt8] = []
+    characters.reserveCapacity(2 * SHA256.byteCount)
+    for byte in digest {
+      characters.append(digits[Int(byte >> 4)])
+      characters.append(digits[Int(byte & 0xF)])
+    }
+    return String(decoding: characters, as: UTF8.self)
   }
 }
 

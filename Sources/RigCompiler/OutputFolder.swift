@@ -291,13 +291,12 @@ enum OutputFolder {
     var previous: [String: Data] = [:]
     var entries: [Manifest.Entry] = []
     var reportedBlockers = Set<String>()
-    for artifact in artifacts {
+    let hashes = artifacts.concurrentMap { Manifest.sha256($0.contents) }
+    for (artifact, hash) in zip(artifacts, hashes) {
       // Emitters build paths from fixed names and checked component names; one that could leave the folder is a
       // bug in rig, never written.
       precondition(isSafeRelativePath(artifact.path), "emitter produced the unsafe path '\(artifact.path)'")
       let target = artifact.target
-      let bytes = Data(artifact.contents.utf8)
-      let hash = Manifest.sha256(bytes)
       entries.append(Manifest.Entry(path: artifact.path, target: target, sha256: hash))
       var change = FileChange(
         path: artifact.path, target: target, action: .create, oldSHA256: nil, newSHA256: hash,

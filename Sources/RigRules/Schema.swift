@@ -41,6 +41,7 @@ public struct ObjectSchema: Sendable {
   public init(_ properties: [SchemaProperty]) { self.properties = properties }
   public var keys: [String] { properties.map(\.name) }
   public func property(_ name: String) -> SchemaProperty? { properties.first { $0.name == name } }
+  public func has(_ name: String) -> Bool { properties.contains { $0.name == name } }
 }
 
 /// The rig.yaml schema (`rig/v1`).

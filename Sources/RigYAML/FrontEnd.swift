@@ -28,6 +28,25 @@ public enum FrontEnd {
   }
 }
 
+/// One file parsed on its own: its lines, its document, and what parsing it found.
+private struct Parsed: Sendable {
+  var path: String
+  var source: SourceText
+  var document: Unshared<YAMLDocument>?
+  var diagnostics = DiagnosticEngine(limit: .max)
+
+  init(_ path: String, _ original: String) {
+    // A byte order mark is not content: drop it so columns on the first line count from the first key.
+    var text = original
+    if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+    self.path = path
+    source = SourceText(text)
+    // The document's lines as scalars, for the columns of its values: dropped with the document once lowered.
+    let lines = source.lines.map { Array(text.unicodeScalars[$0]) }
+    document = YAMLDocument.parse(file: path, text: text, lines: lines, diagnostics: &diagnostics).map(Unshared.init)
+  }
+}
+
 /// A section of the merged project, with the file that wrote it.
 private struct Section {
   var name: String
@@ -44,6 +63,8 @@ private struct Loader {
   var chain: [String] = []
   var sections: [Section] = []
   let projectRoot: String
+  /// Included files already read and parsed by `prefetch`, by path.
+  var prefetched: [String: Parsed] = [:]
 
   init(rootPath: String) {
     self.rootPath = rootPath
@@ -124,13 +145,11 @@ private struct Loader {
   }
 
   mutating func parse(_ path: String, _ original: String) -> YAMLDocument? {
-    // A byte order mark is not content: drop it so columns on the first line count from the first key.
-    var text = original
-    if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+    let parsed = prefetched.removeValue(forKey: path) ?? Parsed(path, original)
     files.append(path)
-    let lines = SourceFiles.lines(of: text)
-    sources.add(file: path, lines: lines)
-    return YAMLDocument.parse(file: path, text: text, lines: lines, diagnostics: &lowering.diagnostics)
+    sources.add(file: path, source: parsed.source)
+    for diagnostic in parsed.diagnostics.diagnostics { lowering.diagnostics.emit(diagnostic) }
+    return parsed.document?.value
   }
 
   // MARK: Includes and sections
@@ -141,10 +160,43 @@ private struct Loader {
       sections.append(Section(name: name, value: value))
     }
     guard let includeValue = fields["include"] else { return }
+    prefetch(includeValue, from: document.file)
     for item in lowering.list(includeValue) ?? [] {
       guard let path = lowering.string(item) else { continue }
       include(path, from: document.file)
     }
+  }
+
+  /// Reads and parses the files an `include:` list names, all at once on every core, before they are taken in
+  /// order: what `parse` then finds ready. Writes no diagnostic; a file that is not plainly readable (missing, a
+  /// folder, too large, not UTF-8) is left for `include` to read and report.
+  mutating func prefetch(_ includeValue: Value, from file: String) {
+    guard case .sequence(let items) = includeValue.node, items.count > 1 else { return }
+    let targets = items.compactMap { item -> String? in
+      guard case .scalar(let scalar) = item, ScalarKind.of(scalar) == .string, !scalar.string.isEmpty,
+        let resolved = Paths.resolveInclude(scalar.string, from: file, projectRoot: projectRoot),
+        !resolved.isEmpty, prefetched[resolved] == nil
+      else { return nil }
+      return resolved
+    }
+    let parsed = Array(Set(targets)).sorted().concurrentMap(minimum: 2) { path -> Parsed? in
+      guard let text = Loader.plainRead(path) else { return nil }
+      return Parsed(path, text)
+    }
+    for case let parsed? in parsed { prefetched[parsed.path] = parsed }
+  }
+
+  /// The text of a regular file within the size limit, in UTF-8; nil for anything else (see `read`).
+  static func plainRead(_ path: String) -> String? {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+      attributes[.type] as? FileAttributeType == .typeRegular,
+      let size = (attributes[.size] as? NSNumber)?.intValue, size <= InputLimits.fileSize,
+      let handle = FileHandle(forReadingAtPath: path)
+    else { return nil }
+    defer { try? handle.close() }
+    guard let data = try? handle.read(upToCount: InputLimits.fileSize + 1), data.count <= InputLimits.fileSize
+    else { return nil }
+    return String(validating: data, as: UTF8.self)
   }
 
   mutating func include(_ path: Located<String>, from file: String) {
@@ -238,13 +290,19 @@ private struct Loader {
     var components: [Component] = []
     var componentRanges: [String: SourceRange?] = [:]
     for section in sections where section.name == "components" {
-      for (key, value) in lowering.map(section.value) ?? [] {
+      let entries = lowering.map(section.value) ?? []
+      // Every declaration is lowered on its own first (the work that grows with the stack, spread over the
+      // cores), then taken in the order written: what it found is reported after its name's checks, and only when
+      // they pass, exactly as one pass in order would.
+      let lowered = Lowering.components(entries)
+      for ((key, _), (component, found)) in zip(entries, lowered) {
         guard lowering.componentName(key),
           lowering.isFirst(
             key, in: &componentRanges, named: "component '\(key.value.excerpt)'", verb: "declared",
             help: ["merge the two declarations into one"])
         else { continue }
-        if let component = lowering.component(name: key, value) { components.append(component) }
+        for diagnostic in found { lowering.diagnostics.emit(diagnostic) }
+        if let component { components.append(component) }
       }
     }
     let policies = single("policies").map { lowering.policies($0) } ?? Policies()

@@ -55,7 +55,7 @@ struct Fields {
   var entries: [(name: String, value: Value)]
   var value: Value
 
-  subscript(_ name: String) -> Value? { entries.first { $0.name == name }?.value }
+  subscript(_ name: String) -> Value? { entries.firstIndex { $0.name == name }.map { entries[$0].value } }
 }
 
 /// Lowers Yams nodes to model values, reporting every problem at its exact place and going on after errors.
@@ -95,10 +95,16 @@ struct Lowering {
     case .literal, .folded:
       return SourceRange(start: start, length: 1)
     default:
-      let value = Array(scalar.string.unicodeScalars)
-      if !value.isEmpty, from + value.count <= text.count, Array(text[from..<from + value.count]) == value {
-        return SourceRange(start: start, length: value.count)
+      // The value as it stands in the line, compared in place.
+      var matched = from
+      for scalar in scalar.string.unicodeScalars {
+        guard matched < text.count, text[matched] == scalar else {
+          matched = from
+          break
+        }
+        matched += 1
       }
+      if matched > from { return SourceRange(start: start, length: matched - from) }
       // A plain scalar folded from several lines: its first line's part, without a trailing comment.
       var end = from
       while end < text.count, end == from || !AliasKeyScan.startsComment(text, end) { end += 1 }
@@ -199,7 +205,7 @@ struct Lowering {
     guard let entries = map(value) else { return nil }
     var fields: [(name: String, value: Value)] = []
     for (key, entry) in entries {
-      guard schema.property(key.value) != nil else {
+      guard schema.has(key.value) else {
         var help: [String] = []
         var notes: [DiagnosticNote] = []
         if let suggestion = Suggestion.closest(to: key.value, among: schema.keys) {

@@ -293,6 +293,24 @@ extension Lowering {
     return ok ? component : nil
   }
 
+  /// Each of `entries` (a `components:` mapping) lowered by `component(name:_:)` with what it reports, in order;
+  /// chunks of them on all cores when there are many. A declaration's nodes are read by one thread only.
+  static func components(_ entries: [(key: Located<String>, value: Value)]) -> [(Component?, [Diagnostic])] {
+    let shared = Unshared(entries)
+    let size = 256
+    let chunks = Array(stride(from: 0, to: entries.count, by: size))
+    return chunks.concurrentMap(minimum: 2) { start in
+      var lowering = Lowering(diagnostics: DiagnosticEngine(limit: .max))
+      var results: [(Component?, [Diagnostic])] = []
+      for (key, value) in shared.value[start..<min(start + size, shared.value.count)] {
+        let before = lowering.diagnostics.diagnostics.count
+        let component = lowering.component(name: key, value)
+        results.append((component, Array(lowering.diagnostics.diagnostics[before...])))
+      }
+      return results
+    }.flatMap { $0 }
+  }
+
   /// A part of a key's text, past its opening quote when it is quoted.
   func keySlice(_ key: Located<String>, offset: Int, length: Int) -> SourceRange? {
     guard let range = key.range else { return nil }
@@ -439,4 +457,11 @@ extension ObjectSchema {
     if case .object(let schema)? = property(name)?.type { return schema }
     return ObjectSchema([])
   }
+}
+
+/// Yams nodes handed to another thread: each is then read by that thread alone (a node's tag is resolved lazily,
+/// in place), and none is written after parsing.
+struct Unshared<Wrapped>: @unchecked Sendable {
+  let value: Wrapped
+  init(_ value: Wrapped) { self.value = value }
 }

@@ -113,6 +113,59 @@ let hardware = """
         """)
   }
 
+  @Test func includesReadTogetherReportAsIfReadInOrder() throws {
+    // Several includes are read and parsed at once, and components lowered in chunks: the diagnostics, the
+    // duplicate rule across files and the byte order mark are as one pass in order gives them.
+    let p = try Project()
+    try p.write("rig.yaml", header + hardware + "include: [a.yaml, b.yaml, c.yaml, nope.yaml, d.yaml]\n")
+    try p.write("a.yaml", "components:\n  app: { runtime: hots }\n  ok1: { runtime: host }\n")
+    try p.write("b.yaml", "stack: [\n")
+    try p.write("c.yaml", "components:\n  app: { runtime: host }\n  Bad_Name: { runtime: host }\n")
+    try p.write("d.yaml", "\u{FEFF}stack: [ok1]\ncomponents:\n  ok2: { versions: { \"1.0\": {} }, runtime: host }\n")
+    let (text, _) = p.check()
+    #expect(
+      text == """
+        P/a.yaml:2:19: error: 'components.app.runtime' must be one of 'kubernetes', 'systemd', 'host'; not 'hots' [invalid-value]
+        2 |   app: { runtime: hots }
+          |                   ^~~~
+        help: did you mean 'host'?
+
+        P/b.yaml:2:1: error: did not find expected node content [yaml-syntax]
+        2 |
+          | ^
+
+        P/c.yaml:2:3: error: component 'app' is declared twice [duplicate-definition]
+        2 |   app: { runtime: host }
+          |   ^~~
+        P/a.yaml:2:3: note: first declared here
+        2 |   app: { runtime: hots }
+          |   ^~~
+        help: merge the two declarations into one
+
+        P/c.yaml:3:3: error: invalid component name 'Bad_Name': component names are lowercase [invalid-value]
+        3 |   Bad_Name: { runtime: host }
+          |   ^~~~~~~~
+        help: write 'bad-name'
+
+        P/rig.yaml:7:35: error: included file 'P/nope.yaml' does not exist [include-not-found]
+        7 | include: [a.yaml, b.yaml, c.yaml, nope.yaml, d.yaml]
+          |                                   ^~~~~~~~~
+
+        5 errors
+
+        """)
+    try p.write("b.yaml", "stack: [neovim]\n")
+    try p.write("c.yaml", "components:\n  ok3: { runtime: host }\n")
+    try p.write("a.yaml", "components:\n  ok1: { runtime: host }\n")
+    try p.write("d.yaml", "\u{FEFF}stack: [ok2]\ncomponents:\n  ok2: { versions: { \"1.0\": {} }, runtime: host }\n")
+    try p.write("rig.yaml", header + hardware + "include: [a.yaml, b.yaml, c.yaml, d.yaml]\n")
+    let (clean, result) = p.check()
+    #expect(clean == "")
+    #expect(result.spec?.components.map(\.name.value) == ["ok1", "ok3", "ok2"])
+    #expect(
+      result.spec?.stack.map(\.name.range?.start.description) == [p.root + "/b.yaml:1:9", p.root + "/d.yaml:1:9"])
+  }
+
   @Test func includeMissingFile() throws {
     let p = try Project()
     try p.write("rig.yaml", header + hardware + "include: [nope.yaml]\n")

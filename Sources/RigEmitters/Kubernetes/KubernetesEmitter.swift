@@ -158,10 +158,12 @@ public struct KubernetesEmitter: Emitter {
         storage.installation?.folders = keeping.map(volumeFolder)
         artifacts.append(storage)
       }
-      for component in workloads {
-        var documents = [workload(component)]
-        if !component.ports.isEmpty { documents.append(service(component)) }
-        artifacts.append(file(KubernetesEmitter.workloadFile(component.name.value), documents))
+      // One file per workload, each made on its own: the work that grows with the stack, spread over the cores.
+      let context = self
+      artifacts += workloads.concurrentMap { component in
+        var documents = [context.workload(component)]
+        if !component.ports.isEmpty { documents.append(context.service(component)) }
+        return context.file(KubernetesEmitter.workloadFile(component.name.value), documents)
       }
       for agent in agents {
         artifacts.append(file(KubernetesEmitter.workloadFile(agent.name.value), [nodeAgent(agent)]))

@@ -31,7 +31,7 @@ struct YAMLWriter {
       if !first { pad(indent) }
       first = false
       // Readers take an implicit key of at most 1024 characters; a longer one is written explicit (`? key`).
-      let explicit = key.unicodeScalars.count > 1000
+      let explicit = key.utf8.count > 1000 && key.unicodeScalars.count > 1000
       if explicit {
         text += "? "
         writeKey(key)
@@ -226,6 +226,14 @@ struct YAMLWriter {
     }
   }
 
+  /// The characters that cannot start a plain scalar, whatever follows: `#,[]{}&*!|>'"%@` and the backquote.
+  static func isFlowOrIndicator(_ value: UInt32) -> Bool {
+    switch value {
+    case 0x23, 0x2C, 0x5B, 0x5D, 0x7B, 0x7D, 0x26, 0x2A, 0x21, 0x7C, 0x3E, 0x27, 0x22, 0x25, 0x40, 0x60: true
+    default: false
+    }
+  }
+
   /// Blank or the end of the text, as libyaml's `IS_BLANKZ`.
   static func isBlankOrBreak(_ value: UInt32) -> Bool {
     value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D || value == 0x85 || value == 0x2028
@@ -258,6 +266,9 @@ struct YAMLWriter {
       var previousBreak = false
       let dash = UInt32(UInt8(ascii: "-"))
       let dot = UInt32(UInt8(ascii: "."))
+      let colon = UInt32(UInt8(ascii: ":"))
+      let question = UInt32(UInt8(ascii: "?"))
+      let hash = UInt32(UInt8(ascii: "#"))
       if scalars.count >= 3, scalars[0] == scalars[1], scalars[1] == scalars[2], scalars[0] == dash || scalars[0] == dot
       {
         indicators = true
@@ -266,13 +277,12 @@ struct YAMLWriter {
       let last = scalars.count - 1
       for (index, value) in scalars.enumerated() {
         let followedByWhitespace = index == last || YAMLWriter.isBlankOrBreak(scalars[index + 1])
-        let character = Character(Unicode.Scalar(value) ?? " ")
         if index == 0 {
-          if "#,[]{}&*!|>'\"%@`".contains(character) { indicators = true }
-          if (character == "?" || character == ":" || character == "-") && followedByWhitespace { indicators = true }
+          if YAMLWriter.isFlowOrIndicator(value) { indicators = true }
+          if (value == colon || value == question || value == dash) && followedByWhitespace { indicators = true }
         } else {
-          if character == ":" && followedByWhitespace { indicators = true }
-          if character == "#" && precededByWhitespace { indicators = true }
+          if value == colon && followedByWhitespace { indicators = true }
+          if value == hash && precededByWhitespace { indicators = true }
         }
         if !YAMLWriter.isPrintable(value) { special = true }
         if value == 0x0A { lineBreaks = true }
