@@ -34,14 +34,18 @@ half=$(((chain + 1) / 2))
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bench=$root/scripts/bench
-rig=$root/.build/release/rig
+# The release build to ship: the Swift runtime and Foundation linked in (`--static-swift-stdlib`), which
+# starts in about 2 ms instead of 6 and keeps 5 MiB less resident. Its own build folder, so that switching
+# between this and the ordinary release build does not rebuild either.
+scratch=$root/.build/static
+rig=$scratch/release/rig
 
 if ! command -v jsonnet >/dev/null; then
   echo "installing jsonnet from Debian" >&2
   apt-get install -y jsonnet >&2 || { apt-get update >&2 && apt-get install -y jsonnet >&2; }
 fi
-echo "building rig (release)" >&2
-swift build -c release --product rig >&2
+echo "building rig (release, --static-swift-stdlib)" >&2
+swift build -c release --product rig --static-swift-stdlib --scratch-path "$scratch" >&2
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

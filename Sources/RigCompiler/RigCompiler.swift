@@ -128,6 +128,8 @@ public enum RigCompiler {
   /// Parses and validates the project at `path` (a rig.yaml or a folder holding one). Writes nothing.
   public static func check(path: String) -> CheckResult {
     let file = rootFile(for: path)
+    // The catalog does not depend on the project: it is read on another core while the project is.
+    DispatchQueue.global().async { _ = Catalog.builtIn }
     let result = FrontEnd.load(path: file)
     return resolve(result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file, origin: .yaml)
   }
