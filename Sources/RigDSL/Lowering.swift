@@ -204,7 +204,7 @@ struct Lowering {
 
   mutating func component(_ declared: Component) -> RigModel.Component? {
     let name = Located(declared.name, at: range(Site(position: declared.position, callee: "Component")))
-    var component = RigModel.Component(name: name)
+    var component = RigModel.Component.Fields(name: name)
     var seen: [String: SourceRange?] = [:]
     var ok = true
     let help = "keep one; only 'Version', 'Ports' and 'Env' add up"
@@ -272,7 +272,7 @@ struct Lowering {
     // Environment variables in name order, as the YAML front end keeps them: output does not depend on the order
     // they are written in.
     component.environment.sort { $0.name.value < $1.name.value }
-    return ok ? component : nil
+    return ok ? RigModel.Component(component) : nil
   }
 
   // MARK: Policies and targets

@@ -171,9 +171,32 @@ public struct Component: Sendable, Hashable {
     public var exclusiveGroup: Located<String>?
     /// How its container runs, where rig's restricted defaults do not fit the image (Kubernetes only).
     public var security: ContainerSecurity?
+
+    public init(
+      name: Located<String>, description: String? = nil, versions: [ComponentVersion] = [],
+      runtime: Located<Runtime>? = nil, image: Located<String>? = nil, exec: Located<String>? = nil,
+      args: [Located<String>] = [], ports: [Located<Int>] = [],
+      environment: [EnvironmentVariable] = [], storage: Storage? = nil, resources: Resources = Resources(),
+      exclusiveGroup: Located<String>? = nil, security: ContainerSecurity? = nil
+    ) {
+      self.name = name
+      self.description = description
+      self.versions = versions
+      self.runtime = runtime
+      self.image = image
+      self.exec = exec
+      self.args = args
+      self.ports = ports
+      self.environment = environment
+      self.storage = storage
+      self.resources = resources
+      self.exclusiveGroup = exclusiveGroup
+      self.security = security
+    }
   }
 
-  /// Written only while this component holds the one reference to it (see the subscript's setter).
+  /// Written only while this component holds the one reference to it (see `edit`). A front end builds the fields
+  /// first (appending to a list of a component would copy the list each time) and boxes them once.
   private final class Box: @unchecked Sendable {
     var fields: Fields
     init(_ fields: Fields) { self.fields = fields }
@@ -201,11 +224,7 @@ public struct Component: Sendable, Hashable {
     change(&box.fields)
   }
 
-  /// All the fields at once.
-  public var fields: Fields {
-    get { box.fields }
-    set { edit { $0 = newValue } }
-  }
+  public init(_ fields: Fields) { box = Box(fields) }
 
   public var name: Located<String> {
     get { box.fields.name }

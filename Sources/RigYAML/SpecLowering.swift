@@ -188,7 +188,7 @@ extension Lowering {
 
   mutating func component(name: Located<String>, _ value: Value) -> Component? {
     guard let fields = object(value, RigSchema.component) else { return nil }
-    var component = Component(name: name)
+    var component = Component.Fields(name: name)
     var ok = true
     component.description = fields["description"].flatMap { string($0) }?.value
     if let versionsValue = fields["versions"] {
@@ -285,12 +285,13 @@ extension Lowering {
         ok = false
       }
     }
-    if component.runtime?.value == .kubernetes, !ModelRules.kubernetesWorkload(component, &diagnostics) { ok = false }
-    if !ModelRules.runtimeFields(component, &diagnostics) { ok = false }
+    let written = Component(component)
+    if component.runtime?.value == .kubernetes, !ModelRules.kubernetesWorkload(written, &diagnostics) { ok = false }
+    if !ModelRules.runtimeFields(written, &diagnostics) { ok = false }
     // Environment variables in name order: a mapping's key order carries no meaning, and output must not
     // depend on it.
     component.environment.sort { $0.name.value < $1.name.value }
-    return ok ? component : nil
+    return ok ? Component(component) : nil
   }
 
   /// Each of `entries` (a `components:` mapping) lowered by `component(name:_:)` with what it reports, in order;

@@ -134,6 +134,18 @@ import Testing
         """)
   }
 
+  /// `--target T` makes T's files only (and, for the playbook, the files it installs), the same as all of them.
+  @Test func eachTargetAloneMakesItsOwnFiles() throws {
+    let plan = try compiledPlan(try exampleText("workstation"))
+    let all = EmitterRegistry.builtIn.artifacts(for: plan)
+    let targets = Set(all.map(\.target))
+    #expect(targets.count == 6)
+    for target in targets.sorted() {
+      #expect(EmitterRegistry.builtIn.artifacts(for: plan, targets: [target]) == all.filter { $0.target == target })
+    }
+    #expect(EmitterRegistry.builtIn.artifacts(for: plan, targets: targets) == all)
+  }
+
   @Test func noTargetsNoArtifacts() throws {
     #expect(EmitterRegistry.builtIn.artifacts(for: try plan("stack: []\n")) == [])
   }
