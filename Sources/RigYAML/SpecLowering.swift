@@ -460,8 +460,9 @@ extension ObjectSchema {
   }
 }
 
-/// Yams nodes handed to another thread: each is then read by that thread alone (a node's tag is resolved lazily,
-/// in place), and none is written after parsing.
+/// Yams nodes handed to another thread: each is then read by that thread alone, and none is written after
+/// parsing. (Yams resolves a node's tag lazily, in place, when the node is hashed or compared; an alias shares its
+/// anchor's tag, but lowering never hashes or compares nodes.)
 struct Unshared<Wrapped>: @unchecked Sendable {
   let value: Wrapped
   init(_ value: Wrapped) { self.value = value }
