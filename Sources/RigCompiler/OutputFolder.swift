@@ -206,10 +206,14 @@ enum OutputFolder {
   /// folder with a manifest is rig's (the manifest then says which files are); any other folder (files of someone
   /// else's and no manifest, such as a link to `/etc` or a home folder) is refused unless `adopt` says to take it
   /// over (`--adopt`): rig then adds its files beside the ones there and never changes those.
+  ///
+  /// `hashes` are the artifacts' SHA-256s (`Manifest.sha256` of each one's contents), in order: made once by the
+  /// caller, which compares again under the writer's lock.
   static func compare(
-    artifacts: [Artifact], targets: [String], known: Set<String>, scope: Set<String>?, project: String,
-    projectFile: String, folder display: String?, adopt: Bool = false
+    artifacts: [Artifact], hashes: [String], targets: [String], known: Set<String>, scope: Set<String>?,
+    project: String, projectFile: String, folder display: String?, adopt: Bool = false
   ) -> FolderChanges {
+    precondition(hashes.count == artifacts.count, "one hash per artifact")
     let shown = { (path: String) in (display.map { $0 + "/" } ?? "") + path }
     var diagnostics: [Diagnostic] = []
     var disk: [String: Kind] = [:]
@@ -291,7 +295,6 @@ enum OutputFolder {
     var previous: [String: Data] = [:]
     var entries: [Manifest.Entry] = []
     var reportedBlockers = Set<String>()
-    let hashes = artifacts.concurrentMap { Manifest.sha256($0.contents) }
     for (artifact, hash) in zip(artifacts, hashes) {
       // Emitters build paths from fixed names and checked component names; one that could leave the folder is a
       // bug in rig, never written.

@@ -49,10 +49,11 @@ extension RigCompiler {
     let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
     let scope = targets.isEmpty ? nil : Set(names)
+    let artifacts = emitters.artifacts(for: plan, targets: scope)
     return .made(
       Made(
-        check: check, artifacts: emitters.artifacts(for: plan, targets: scope), targets: names,
-        known: Set(emitters.targets), scope: scope, project: spec.name.value,
+        check: check, artifacts: artifacts, hashes: artifacts.concurrentMap { Manifest.sha256($0.contents) },
+        targets: names, known: Set(emitters.targets), scope: scope, project: spec.name.value,
         projectFile: result.origin.projectFile(shownAs: result.file)))
   }
 
@@ -62,10 +63,11 @@ extension RigCompiler {
     case failed(RenderResult)
   }
 
-  /// A project's artifacts, made once and compared with the output folder as often as it is read.
+  /// A project's artifacts and their hashes, made once and compared with the output folder as often as it is read.
   private struct Made {
     var check: CheckResult
     var artifacts: [Artifact]
+    var hashes: [String]
     var targets: [String]
     var known: Set<String>
     var scope: Set<String>?
@@ -74,7 +76,7 @@ extension RigCompiler {
 
     func compared(with folder: String?, adopt: Bool) -> RenderResult {
       let output = OutputFolder.compare(
-        artifacts: artifacts, targets: targets, known: known, scope: scope, project: project,
+        artifacts: artifacts, hashes: hashes, targets: targets, known: known, scope: scope, project: project,
         projectFile: projectFile, folder: folder, adopt: adopt)
       var check = check
       for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }

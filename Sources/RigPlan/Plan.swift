@@ -7,12 +7,16 @@ import RigResolver
 /// plain values (each component's version, source and requirements, the install order), so that an emitter reads
 /// the plan and never the solver.
 public struct Plan: Sendable {
-  public var spec: RigSpec
-  /// Every chosen component, sorted by name.
-  public var components: [PlannedComponent]
+  public var spec: RigSpec {
+    didSet { declarationIndex = Self.declarationIndex(spec) }
+  }
+  /// Every chosen component, sorted by name (`component(named:)` searches it by halves).
+  public private(set) var components: [PlannedComponent]
   /// The chosen components' names, each after what it requires.
   public var installOrder: [String]
-  public var allocation: Allocation
+  public var allocation: Allocation {
+    didSet { cpuIndex = Self.cpuIndex(allocation) }
+  }
   /// The catalog the versions were chosen from: how each is installed (apt repositories, release archives).
   public var catalog: Catalog
 
@@ -31,36 +35,36 @@ public struct Plan: Sendable {
       return PlannedComponent(
         name: component.name, version: component.version, source: component.origin.sourceName,
         catalogLocation: catalogLocation, requires: (graph.edges[component.name] ?? []).map(\.to))
-    }
+    }.sorted { $0.name < $1.name }
     self.installOrder = graph.installOrder ?? resolution.components.map(\.name)
     self.allocation = allocation
     self.catalog = catalog
-    self.declarationIndex = Dictionary(
-      spec.components.enumerated().map { ($0.element.name.value, $0.offset) }, uniquingKeysWith: { first, _ in first })
-    self.cpuIndex = Dictionary(
-      allocation.cpu.components.enumerated().map { ($0.element.name, $0.offset) },
-      uniquingKeysWith: { first, _ in first })
+    self.declarationIndex = Self.declarationIndex(spec)
+    self.cpuIndex = Self.cpuIndex(allocation)
   }
 
-  /// Where each declaration of `spec.components` and each component of `allocation.cpu` is, by name: lookups stay
-  /// constant-time at thousands of components. Checked on use, so a plan changed after it was made still answers
-  /// right (by a search).
+  /// Where each declaration of `spec.components` and each component of `allocation.cpu` is, by name (the first of
+  /// a name): lookups stay constant-time at thousands of components. Made again whenever `spec` or `allocation`
+  /// changes.
   private var declarationIndex: [String: Int] = [:]
   private var cpuIndex: [String: Int] = [:]
 
+  private static func declarationIndex(_ spec: RigSpec) -> [String: Int] {
+    Dictionary(spec.components.enumerated().map { ($1.name.value, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  private static func cpuIndex(_ allocation: Allocation) -> [String: Int] {
+    Dictionary(allocation.cpu.components.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
   /// The project's declaration of `name` under `components:`, if any.
   public func declaration(of name: String) -> Component? {
-    if let index = declarationIndex[name], index < spec.components.count, spec.components[index].name.value == name {
-      return spec.components[index]
-    }
-    return spec.components.first { $0.name.value == name }
+    declarationIndex[name].map { spec.components[$0] }
   }
 
   /// The CPUs allocated to `name`, if it asked for any.
   public func cpu(of name: String) -> ComponentCPU? {
-    let all = allocation.cpu.components
-    if let index = cpuIndex[name], index < all.count, all[index].name == name { return all[index] }
-    return all.first { $0.name == name }
+    cpuIndex[name].map { allocation.cpu.components[$0] }
   }
 
   /// The chosen component called `name`, if any.
@@ -72,8 +76,7 @@ public struct Plan: Sendable {
       let middle = (low + high) / 2
       if components[middle].name < name { low = middle + 1 } else { high = middle }
     }
-    if low < components.count, components[low].name == name { return components[low] }
-    return components.first { $0.name == name }
+    return low < components.count && components[low].name == name ? components[low] : nil
   }
 
   /// How a component runs: as its declaration under `components:` says, else on the host (catalog components).
