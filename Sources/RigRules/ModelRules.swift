@@ -187,15 +187,13 @@ public enum ModelRules {
     return false
   }
 
-  /// Whether `text` matches the schema's pattern `pattern` (compiled once into `cache`); the message names the
-  /// value `name` (a YAML path in quotes) or, when nil, calls it a key the user chose (an environment variable's
-  /// name).
+  /// Whether `text` matches the schema's pattern `pattern`; the message names the value `name` (a YAML path in
+  /// quotes) or, when nil, calls it a key the user chose (an environment variable's name).
   package static func matches(
     _ text: Located<String>, _ pattern: String, named name: String?, example: String,
-    cache: inout [String: Regex<AnyRegexOutput>], _ diagnostics: inout DiagnosticEngine
+    _ diagnostics: inout DiagnosticEngine
   ) -> Bool {
-    if cache[pattern] == nil, let source = RigSchema.pattern(pattern) { cache[pattern] = try? Regex(source) }
-    if let regex = cache[pattern], text.value.wholeMatch(of: regex) != nil { return true }
+    if RigSchema.compiledPatterns[pattern]?.matches(text.value) == true { return true }
     let summary = RigSchema.patterns.first { $0.0 == pattern }?.2 ?? pattern
     let message =
       name.map { "\($0) must be \(summary), not '\(text.value.excerpt)'" }
@@ -557,7 +555,6 @@ public enum ModelRules {
 /// share (`'components.comfyui.image'`).
 private struct Checker {
   var diagnostics: DiagnosticEngine
-  var patterns: [String: Regex<AnyRegexOutput>] = [:]
 
   init(diagnostics: DiagnosticEngine) { self.diagnostics = diagnostics }
 
@@ -732,7 +729,7 @@ private struct Checker {
   @discardableResult
   mutating func pattern(_ text: Located<String>, _ name: String, _ path: String?, example: String) -> Bool {
     ModelRules.matches(
-      text, name, named: path.map { "'\($0)'" }, example: example, cache: &patterns, &diagnostics)
+      text, name, named: path.map { "'\($0)'" }, example: example, &diagnostics)
   }
 
   mutating func choice(_ text: Located<String>, _ allowed: [String], _ path: String) -> Bool {

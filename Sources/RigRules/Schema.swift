@@ -307,6 +307,11 @@ public enum RigSchema {
     ),
   ]
 
-  /// The pattern a named string grammar must match (the same one the JSON Schema carries).
-  static func pattern(_ name: String) -> String? { patterns.first { $0.0 == name }?.1 }
+  /// Each named grammar compiled once for every thread (a test checks that none is missing: a pattern the
+  /// matcher refused would reject every value).
+  package static let compiledPatterns: [String: SchemaPattern] = Dictionary(
+    uniqueKeysWithValues: patterns.compactMap { name, source, _ in (try? SchemaPattern(source)).map { (name, $0) } })
+
+  /// The named grammars as (name, pattern), for tests.
+  package static var patternSources: [(name: String, pattern: String)] { patterns.map { ($0.0, $0.1) } }
 }

@@ -61,7 +61,6 @@ struct Fields {
 /// Lowers Yams nodes to model values, reporting every problem at its exact place and going on after errors.
 struct Lowering {
   var diagnostics = DiagnosticEngine()
-  var patternCache: [String: Regex<AnyRegexOutput>] = [:]
 
   // MARK: Ranges
 
@@ -263,13 +262,12 @@ struct Lowering {
   /// A string that must match one of the schema's named patterns.
   mutating func patterned(_ value: Value, _ name: String, example: String) -> Located<String>? {
     guard let text = string(value) else { return nil }
-    return ModelRules.matches(
-      text, name, named: value.displayName, example: example, cache: &patternCache, &diagnostics) ? text : nil
+    return ModelRules.matches(text, name, named: value.displayName, example: example, &diagnostics) ? text : nil
   }
 
   /// A user-chosen mapping key that must match one of the schema's named patterns.
   mutating func patterned(key: Located<String>, _ name: String, example: String) -> Located<String>? {
-    ModelRules.matches(key, name, named: nil, example: example, cache: &patternCache, &diagnostics) ? key : nil
+    ModelRules.matches(key, name, named: nil, example: example, &diagnostics) ? key : nil
   }
 
   /// The raw text of a scalar that is a string or a number (quantities, CPU lists).
