@@ -109,7 +109,19 @@ public struct ManifestError: Error, Sendable, Hashable {
 }
 
 /// Whether `path` is relative, `/`-separated and stays inside its folder: no empty, `.` or `..` component.
-func isSafeRelativePath(_ path: String) -> Bool {
-  let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-  return !path.isEmpty && !path.hasPrefix("/") && !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." }
+package func isSafeRelativePath(_ path: String) -> Bool {
+  // Each part between slashes (and the ends) is neither empty nor `.` nor `..`; read as bytes, splitting nothing.
+  var partLength = 0
+  var dots = 0
+  for byte in path.utf8 {
+    if byte == UInt8(ascii: "/") {
+      guard partLength > 0, dots < partLength || partLength > 2 else { return false }
+      partLength = 0
+      dots = 0
+    } else {
+      partLength += 1
+      if byte == UInt8(ascii: ".") { dots += 1 }
+    }
+  }
+  return partLength > 0 && (dots < partLength || partLength > 2)
 }

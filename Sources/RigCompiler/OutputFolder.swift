@@ -132,7 +132,7 @@ enum OutputMessage: DiagnosticMessage {
 }
 
 /// The output folder on disk, read without changing anything.
-enum OutputFolder {
+package enum OutputFolder {
   /// What is at a path, without following a symbolic link.
   enum Kind: Equatable {
     case file
@@ -181,10 +181,16 @@ enum OutputFolder {
     return (result, unreadable.sorted())
   }
 
-  /// The proper ancestors of a relative path: `a/b/c` → `a`, `a/b`.
-  static func ancestors(_ path: String) -> [String] {
-    let parts = path.split(separator: "/")
-    return (1..<max(parts.count, 1)).map { parts[0..<$0].joined(separator: "/") }
+  /// The proper ancestors of a relative path: `a/b/c` → `a`, `a/b`; empty parts (`a//b`, `/a`) are skipped.
+  package static func ancestors(_ path: String) -> [String] {
+    let utf8 = path.utf8
+    let slash = UInt8(ascii: "/")
+    // The common case, a safe relative path (no empty part): each ancestor is the text before a slash.
+    guard !path.hasPrefix("/"), !path.hasSuffix("/"), !path.contains("//") else {
+      let parts = path.split(separator: "/")
+      return (1..<max(parts.count, 1)).map { parts[0..<$0].joined(separator: "/") }
+    }
+    return utf8.indices.filter { utf8[$0] == slash }.map { String(path[..<$0]) }
   }
 
   /// The folder's absolute path with symbolic links resolved, so a link to a folder is rendered through.

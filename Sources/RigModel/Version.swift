@@ -117,35 +117,36 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   public func hash(into hasher: inout Hasher) {
     // Hash a canonical form so that versions dpkg calls equal hash alike: numbers without leading zeros and
-    // an empty or all-zero revision dropped.
-    let (epoch, upstream, revision) = parts
-    hasher.combine(Version.canonical(epoch))
-    hasher.combine(Version.canonical(upstream))
-    let canonicalRevision = Version.canonical(revision)
-    hasher.combine(canonicalRevision == "0" ? "" : canonicalRevision)
+    // an empty or all-zero revision dropped. The bytes go to the hasher as they are read; nothing is built.
+    Version.combineCanonical(epochBytes, into: &hasher)
+    Version.combineCanonical(upstreamBytes, into: &hasher)
+    if revisionBytes.contains(where: { $0 != UInt8(ascii: "0") }) {
+      Version.combineCanonical(revisionBytes, into: &hasher)
+    } else {
+      hasher.combine(UInt8.max)
+    }
   }
 
-  /// Text with every run of digits written without leading zeros.
-  private static func canonical(_ text: String) -> String {
-    var result = ""
-    var digits = ""
-    func flush() {
-      if !digits.isEmpty {
-        let trimmed = digits.drop(while: { $0 == "0" })
-        result += trimmed.isEmpty ? "0" : String(trimmed)
-        digits = ""
+  /// The bytes with every run of digits written without leading zeros, then a byte no version holds (0xFF), so
+  /// that the parts cannot run into each other.
+  private static func combineCanonical(_ bytes: [UInt8], into hasher: inout Hasher) {
+    var index = 0
+    while index < bytes.count {
+      guard isDigit(bytes[index]) else {
+        hasher.combine(bytes[index])
+        index += 1
+        continue
+      }
+      var end = index
+      while end < bytes.count && isDigit(bytes[end]) { end += 1 }
+      // The run's last digit stays even when it is a zero: "00" is "0".
+      while index < end - 1 && bytes[index] == UInt8(ascii: "0") { index += 1 }
+      while index < end {
+        hasher.combine(bytes[index])
+        index += 1
       }
     }
-    for c in text {
-      if c.isASCII && c.isNumber {
-        digits.append(c)
-      } else {
-        flush()
-        result.append(c)
-      }
-    }
-    flush()
-    return result
+    hasher.combine(UInt8.max)
   }
 
   /// dpkg's `verrevcmp` over epoch, upstream and revision in turn: negative, zero or positive.

@@ -59,6 +59,9 @@ func randomVersion(_ g: inout SeededGenerator) -> String {
       #expect((x == y) == (expected == 0))
       if expected == 0 { #expect(x.hashValue == y.hashValue, "\(a) and \(b) are equal and must hash alike") }
     }
+    // Versions that differ hash apart (a hash that ignored a part would pass the check above).
+    let distinct = Set(Self.policyPairs.flatMap { [Version(exactly: $0.0)!, Version(exactly: $0.1)!] })
+    #expect(Set(distinct.map(\.hashValue)).count == distinct.count)
   }
 
   /// 12,000 generated pairs plus the policy pairs, each compared by `dpkg --compare-versions` (the oracle; a
