@@ -99,19 +99,20 @@ private struct Loader {
 
   /// Reads a file within the limits; reports at `range` (the include that named it) or without location.
   mutating func read(_ path: String, at range: SourceRange?) -> String? {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    // One stat, through symbolic links (a link to a file is read as that file; includes that lead out are
+    // refused before): what FileManager's attributes would say, without the owner's and group's names it looks
+    // up in the user database.
+    var status = stat()
+    guard stat(path, &status) == 0 else {
       lowering.diagnostics.emit(
         range == nil ? YAMLMessage.fileNotFound(path) : YAMLMessage.includeNotFound(path), at: range)
       return nil
     }
-    // Through symbolic links: a link to a file is read as that file (includes that lead out are refused before).
-    let attributes = try? FileManager.default.attributesOfItem(atPath: Paths.canonical(path))
-    guard !isDirectory.boolValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
+    guard status.st_mode & S_IFMT == S_IFREG else {
       lowering.diagnostics.emit(YAMLMessage.notAFile(path), at: range)
       return nil
     }
-    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    let size = Int(status.st_size)
     guard size <= InputLimits.fileSize else {
       lowering.diagnostics.emit(
         YAMLMessage.fileTooLarge(size: size, limit: InputLimits.fileSize),
@@ -188,9 +189,8 @@ private struct Loader {
 
   /// The text of a regular file within the size limit, in UTF-8; nil for anything else (see `read`).
   static func plainRead(_ path: String) -> String? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      attributes[.type] as? FileAttributeType == .typeRegular,
-      let size = (attributes[.size] as? NSNumber)?.intValue, size <= InputLimits.fileSize,
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size <= InputLimits.fileSize,
       let handle = FileHandle(forReadingAtPath: path)
     else { return nil }
     defer { try? handle.close() }
