@@ -125,11 +125,16 @@ public enum RigCompiler {
     return path
   }
 
+  /// Starts reading the built-in catalog on another core: it does not depend on the project, so it is read
+  /// while the project is (and, from the command line, while the arguments are parsed). Later reads wait for it.
+  public static func readCatalogAhead() {
+    DispatchQueue.global().async { _ = Catalog.builtIn }
+  }
+
   /// Parses and validates the project at `path` (a rig.yaml or a folder holding one). Writes nothing.
   public static func check(path: String) -> CheckResult {
     let file = rootFile(for: path)
-    // The catalog does not depend on the project: it is read on another core while the project is.
-    DispatchQueue.global().async { _ = Catalog.builtIn }
+    readCatalogAhead()
     let result = FrontEnd.load(path: file)
     return resolve(result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file, origin: .yaml)
   }
