@@ -49,7 +49,7 @@ indirect enum YAMLValue: Sendable, Hashable {
   static func documents(_ values: [YAMLValue]) -> String {
     var writer = YAMLWriter()
     for value in values {
-      writer.text += "---\n"
+      writer.append("---\n")
       writer.writeRoot(value)
     }
     return writer.text
