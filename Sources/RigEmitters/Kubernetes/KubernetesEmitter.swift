@@ -158,17 +158,20 @@ public struct KubernetesEmitter: Emitter {
         storage.installation?.folders = keeping.map(volumeFolder)
         artifacts.append(storage)
       }
-      // One file per workload, each made on its own: the work that grows with the stack, spread over the cores.
+      // One file per workload, each made on its own, and the NetworkPolicy file beside them (it grows with the
+      // stack too, and alone it would keep one core busy while the other waits): spread over the cores.
       let context = self
-      artifacts += workloads.concurrentMap { component in
+      let made = ([nil] + workloads).concurrentMap { component in
+        guard let component else { return context.file("networkpolicies.yaml", context.networkPolicies()) }
         var documents = [context.workload(component)]
         if !component.ports.isEmpty { documents.append(context.service(component)) }
         return context.file(KubernetesEmitter.workloadFile(component.name.value), documents)
       }
+      artifacts += made.dropFirst()
       for agent in agents {
         artifacts.append(file(KubernetesEmitter.workloadFile(agent.name.value), [nodeAgent(agent)]))
       }
-      artifacts.append(file("networkpolicies.yaml", networkPolicies()))
+      artifacts.append(made[0])
       if let slicing = plan.allocation.timeSlicing {
         artifacts.append(file("device-plugin-config.yaml", [devicePluginConfig(slicing)]))
       }
