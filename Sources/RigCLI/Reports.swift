@@ -198,16 +198,22 @@ public enum Reports {
   static func table(header: [String], rows: [[String]]) -> String {
     let all = [header] + rows
     let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-    return all.map { row in
-      row.enumerated().map { column, cell in
-        column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-      }.joined(separator: "  ")
-    }.map { line in
+    // Written line by line into one text (a plan at 10,000 components has 10,000 rows).
+    var out = ""
+    var line = ""
+    for row in all {
+      line = "  "
+      for (column, cell) in row.enumerated() {
+        if column > 0 { line += "  " }
+        line += cell
+        if column < row.count - 1 { line += String(repeating: " ", count: widths[column] - cell.count) }
+      }
       // An empty last cell leaves no trailing blanks.
-      var line = "  " + line
       while line.hasSuffix(" ") { line.removeLast() }
-      return line + "\n"
-    }.joined()
+      out += line
+      out += "\n"
+    }
+    return out
   }
 
   /// What `rig plan` prints after the allocation: each file render adds (`+`), changes (`~`) or removes (`-`),

@@ -310,9 +310,12 @@ package enum OutputFolder {
       var change = FileChange(
         path: artifact.path, target: target, action: .create, oldSHA256: nil, newSHA256: hash,
         drifted: owned[artifact.path] != nil)
-      if let blocker = ancestors(artifact.path).first(where: {
-        disk[$0] != nil && disk[$0] != .directory && !removing.contains($0)
-      }) {
+      // (An empty folder, or none, has nothing in the way: the ancestors are not worked out.)
+      if !disk.isEmpty,
+        let blocker = ancestors(artifact.path).first(where: {
+          disk[$0] != nil && disk[$0] != .directory && !removing.contains($0)
+        })
+      {
         change.action = .conflict
         change.newSHA256 = nil
         change.reason = "'\(shown(blocker))' is \(describe(disk[blocker])) where rig needs a folder"
