@@ -190,6 +190,29 @@ import Yams
     #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n"))")
   }
 
+  /// The byte-level shortcut for plain strings says plain only where the whole analysis does too: on every
+  /// string of up to five characters over letters, a digit, space, `_./-:#` and `é`, and on the hostile corpus.
+  @Test func theShortcutAgreesWithTheAnalysis() {
+    let alphabet = ["a", "Y", "n", "0", " ", "_", ".", "/", "-", ":", "#", "é"]
+    var strings = [""]
+    var level = [""]
+    for _ in 0..<5 {
+      level = level.flatMap { prefix in alphabet.map { prefix + $0 } }
+      strings += level
+    }
+    var generator = Generator(state: 7)
+    strings += Self.pieces + (0..<3000).map { _ in generator.string() }
+    strings += ["Install /etc/rig/kubernetes/namespace.yaml", "Set up bench", "yes", "No", "a  b", "a b "]
+    var shortcuts = 0
+    for string in strings where YAMLWriter.isSimplePlain(string) {
+      shortcuts += 1
+      for key in [false, true] {
+        #expect(YAMLWriter.analyzedStyle(of: string, key: key) == .plain, "\(string.debugDescription)")
+      }
+    }
+    #expect(shortcuts > 10_000)
+  }
+
   /// The style chosen for a few strings, as libyaml's emitter chose it before.
   @Test(arguments: [
     ("plain text", YAMLWriter.Style.plain), ("", .singleQuoted), ("0644", .singleQuoted), ("yes", .singleQuoted),

@@ -175,26 +175,33 @@ struct YAMLWriter {
 
   /// How a string is written: as a mapping key (one line always) or as a value.
   static func style(of string: String, key: Bool) -> Style {
-    if isSimplePlain(string) { return .plain }
+    isSimplePlain(string) ? .plain : analyzedStyle(of: string, key: key)
+  }
+
+  /// The style as the whole analysis works it out (what `isSimplePlain` shortens; a test checks they agree).
+  static func analyzedStyle(of string: String, key: Bool) -> Style {
     let facts = Analysis(string)
     if facts.multiline { return key || !facts.blockAllowed ? .doubleQuoted : .literal }
     if facts.plainAllowed && !needsQuotes(string) { return .plain }
     return facts.singleQuotedAllowed ? .singleQuoted : .doubleQuoted
   }
 
-  /// The common case decided on the bytes alone: letters, digits, `_./-`, starting with a letter, `_` or `/`,
-  /// and not one of YAML 1.1's words.
+  /// The common case decided on the bytes alone: letters, digits, `_./-` and spaces, starting with a letter, `_`
+  /// or `/`, not ending with a space, and not one of YAML 1.1's words (a playbook's task names, such as
+  /// `Install /etc/rig/kubernetes/namespace.yaml`, are all of this kind).
   static func isSimplePlain(_ string: String) -> Bool {
     var bytes = string.utf8.makeIterator()
     guard let first = bytes.next(), isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "/")
     else { return false }
+    var last = first
     while let byte = bytes.next() {
       guard
         isLetter(byte) || (0x30...0x39).contains(byte) || byte == 0x5F || byte == 0x2E || byte == 0x2F
-          || byte == 0x2D
+          || byte == 0x2D || byte == 0x20
       else { return false }
+      last = byte
     }
-    return string.utf8.count > 5 || !yaml11Words.contains(string.lowercased())
+    return last != 0x20 && (string.utf8.count > 5 || !yaml11Words.contains(string.lowercased()))
   }
 
   static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
