@@ -612,33 +612,33 @@ enum OutputWriter {
 
 /// Functions of the C library that Swift's Glibc module does not declare, looked up at run time: nil where the C
 /// library has none (and on other systems than Linux).
-enum LibC {
+package enum LibC {
   #if os(Linux)
-    typealias SyncFS = @convention(c) (Int32) -> Int32
-    typealias ListXattr = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<CChar>?, Int) -> Int
-    typealias GetXattr =
+    package typealias SyncFS = @convention(c) (Int32) -> Int32
+    package typealias ListXattr = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<CChar>?, Int) -> Int
+    package typealias GetXattr =
       @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int)
       -> Int
-    typealias SetXattr =
+    package typealias SetXattr =
       @convention(c) (
         UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32
       ) -> Int32
-    typealias RemoveXattr = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>) -> Int32
+    package typealias RemoveXattr = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>) -> Int32
 
     /// The function `name` of the process's C library as `type` (RTLD_DEFAULT is glibc's null handle).
-    static func symbol<Function>(_ name: String, as type: Function.Type) -> Function? {
+    package static func symbol<Function>(_ name: String, as type: Function.Type) -> Function? {
       guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
       return unsafeBitCast(address, to: type)
     }
 
     /// `syncfs(2)`: flushes the file system holding a descriptor.
-    static var syncfs: SyncFS? { symbol("syncfs", as: SyncFS.self) }
-    static var llistxattr: ListXattr? { symbol("llistxattr", as: ListXattr.self) }
-    static var lgetxattr: GetXattr? { symbol("lgetxattr", as: GetXattr.self) }
-    static var lsetxattr: SetXattr? { symbol("lsetxattr", as: SetXattr.self) }
-    static var lremovexattr: RemoveXattr? { symbol("lremovexattr", as: RemoveXattr.self) }
+    package static var syncfs: SyncFS? { symbol("syncfs", as: SyncFS.self) }
+    package static var llistxattr: ListXattr? { symbol("llistxattr", as: ListXattr.self) }
+    package static var lgetxattr: GetXattr? { symbol("lgetxattr", as: GetXattr.self) }
+    package static var lsetxattr: SetXattr? { symbol("lsetxattr", as: SetXattr.self) }
+    package static var lremovexattr: RemoveXattr? { symbol("lremovexattr", as: RemoveXattr.self) }
   #else
-    static var syncfs: ((Int32) -> Int32)? { nil }
+    package static var syncfs: ((Int32) -> Int32)? { nil }
   #endif
 }
 
