@@ -311,7 +311,4 @@ public enum RigSchema {
   /// matcher refused would reject every value).
   package static let compiledPatterns: [String: SchemaPattern] = Dictionary(
     uniqueKeysWithValues: patterns.compactMap { name, source, _ in (try? SchemaPattern(source)).map { (name, $0) } })
-
-  /// The named grammars as (name, pattern), for tests.
-  package static var patternSources: [(name: String, pattern: String)] { patterns.map { ($0.0, $0.1) } }
 }

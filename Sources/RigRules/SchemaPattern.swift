@@ -6,9 +6,10 @@
 /// its own), and its matcher backtracks. This automaton compiles in microseconds, is shared by every thread,
 /// and matches in time linear in the text. It accepts the subset of the syntax the schema uses — literals,
 /// escaped punctuation (`\.`), `\s`, classes with ranges and negation, groups (`(…)`, `(?:…)`), alternation,
-/// `?` `*` `+` `{n}` `{m,}` `{m,n}`, and the anchors `^` `$` — and refuses anything else (`.`, `\d`, `\w`,
-/// whose Unicode meanings differ between engines, among them), which a test checks for every pattern. A property test compares it with `Regex` (Unicode-scalar
-/// semantics) on strings generated from each pattern and on their mutations.
+/// `?` `*` `+` `{n}` `{m,}` `{m,n}`, and the anchors `^` `$` — and refuses anything else (`.`, `\d`, `\w`, whose
+/// Unicode meanings differ between engines; lazy and possessive quantifiers; an empty class or one inside
+/// another, which ECMAScript and `Regex` read differently). A property test compares it with `Regex`
+/// (Unicode-scalar semantics) on strings generated from each pattern and on their mutations.
 package struct SchemaPattern: Sendable {
   /// One state of the automaton; `next` and the branches index `states`.
   enum State: Sendable {
@@ -155,7 +156,7 @@ extension SchemaPattern {
       case "^": return .start
       case "$": return .end
       case "[": return .step(try characterClass())
-      case "\\": return .step(try escape())
+      case "\\": return .step(try escape().map(ScalarClass.single) ?? .spaces)
       case "(":
         if peek == "?" {
           guard index + 1 < scalars.count, scalars[index + 1] == ":" else { throw unsupported("a group kind") }
@@ -190,6 +191,10 @@ extension SchemaPattern {
         default: return node
         }
         index += 1
+        // `a??`, `a*+`: Regex reads a second quantifier as lazy or possessive, which can change what matches.
+        if let next = peek, "?*+{".unicodeScalars.contains(next) {
+          throw unsupported("a quantifier after a quantifier")
+        }
       }
       return node
     }
@@ -207,17 +212,15 @@ extension SchemaPattern {
       return value
     }
 
-    mutating func escape() throws(Unsupported) -> ScalarClass {
+    /// The scalar an escape stands for, or nil for `\s`.
+    mutating func escape() throws(Unsupported) -> Unicode.Scalar? {
       guard let scalar = peek else { throw unsupported("a trailing '\\'") }
       index += 1
-      switch scalar {
-      case "s": return .spaces
-      default:
-        guard scalar.isASCII, !scalar.properties.isAlphabetic, !("0"..."9").contains(scalar) else {
-          throw unsupported("the escape '\\\(scalar)'")
-        }
-        return .single(scalar)
+      if scalar == "s" { return nil }
+      guard scalar.isASCII, !scalar.properties.isAlphabetic, !("0"..."9").contains(scalar) else {
+        throw unsupported("the escape '\\\(scalar)'")
       }
+      return scalar
     }
 
     mutating func characterClass() throws(Unsupported) -> ScalarClass {
@@ -226,23 +229,17 @@ extension SchemaPattern {
         result.negated = true
         index += 1
       }
-      var first = true
-      while let scalar = peek, scalar != "]" || first {
-        first = false
+      guard peek != "]" else { throw unsupported("an empty class") }
+      while let scalar = peek, scalar != "]" {
         index += 1
-        let low: Unicode.Scalar
+        guard scalar != "[" else { throw unsupported("a class inside a class") }
+        var low = scalar
         if scalar == "\\" {
-          let escaped = try escape()
-          guard escaped.ranges.count == 1, !escaped.whitespace, let only = escaped.ranges.first,
-            only.lowerBound == only.upperBound, let single = Unicode.Scalar(only.lowerBound)
-          else {
-            result.ranges += escaped.ranges
-            result.whitespace = result.whitespace || escaped.whitespace
+          guard let escaped = try escape() else {
+            result.whitespace = true
             continue
           }
-          low = single
-        } else {
-          low = scalar
+          low = escaped
         }
         if peek == "-", index + 1 < scalars.count, scalars[index + 1] != "]" {
           index += 1
