@@ -200,9 +200,8 @@ public enum Reports {
     let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
     // Written line by line into one text (a plan at 10,000 components has 10,000 rows).
     var out = ""
-    var line = ""
     for row in all {
-      line = "  "
+      var line = "  "
       for (column, cell) in row.enumerated() {
         if column > 0 { line += "  " }
         line += cell

@@ -183,14 +183,13 @@ package enum OutputFolder {
 
   /// The proper ancestors of a relative path: `a/b/c` → `a`, `a/b`; empty parts (`a//b`, `/a`) are skipped.
   package static func ancestors(_ path: String) -> [String] {
-    let utf8 = path.utf8
-    let slash = UInt8(ascii: "/")
     // The common case, a safe relative path (no empty part): each ancestor is the text before a slash.
     guard !path.hasPrefix("/"), !path.hasSuffix("/"), !path.contains("//") else {
       let parts = path.split(separator: "/")
       return (1..<max(parts.count, 1)).map { parts[0..<$0].joined(separator: "/") }
     }
-    return utf8.indices.filter { utf8[$0] == slash }.map { String(path[..<$0]) }
+    let utf8 = path.utf8
+    return utf8.indices.filter { utf8[$0] == UInt8(ascii: "/") }.map { String(path[..<$0]) }
   }
 
   /// The folder's absolute path with symbolic links resolved, so a link to a folder is rendered through.
