@@ -2,6 +2,7 @@ import Foundation
 import RigBasics
 import RigEmitters
 import RigModel
+import RigPlan
 
 /// A checked project and what rendering it does to an output folder (`rig plan`, `rig render`).
 public struct RenderResult: Sendable {
@@ -34,8 +35,20 @@ extension RigCompiler {
     _ result: CheckResult, targets: [Targets.Kind], emitters: EmitterRegistry
   ) -> Making {
     var check = result
-    guard let spec = result.spec, let plan = result.plan else {
-      return .failed(RenderResult(check: check, output: nil))
+    let project: String
+    let plan: Plan
+    if let fleet = result.fleet {
+      guard !result.hasErrors, let plans = fleet.plans, let first = plans.first else {
+        return .failed(RenderResult(check: check, output: nil))
+      }
+      project = fleet.fleet.name.value
+      plan = first
+    } else {
+      guard let spec = result.spec, let single = result.plan else {
+        return .failed(RenderResult(check: check, output: nil))
+      }
+      project = spec.name.value
+      plan = single
     }
     let enabled = emitters.enabled(plan)
     for target in Set(targets).sorted() where !enabled.contains(target.rawValue) {
@@ -49,11 +62,16 @@ extension RigCompiler {
     let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
     let scope = targets.isEmpty ? nil : Set(names)
-    let artifacts = emitters.artifacts(for: plan, targets: scope)
+    let artifacts: [Artifact]
+    if let fleet = result.fleet, let plans = fleet.plans {
+      artifacts = emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster, targets: scope)
+    } else {
+      artifacts = emitters.artifacts(for: plan, targets: scope)
+    }
     return .made(
       Made(
         check: check, artifacts: artifacts, hashes: artifacts.concurrentMap { Manifest.sha256($0.contents) },
-        targets: names, known: Set(emitters.targets), scope: scope, project: spec.name.value,
+        targets: names, known: Set(emitters.targets), scope: scope, project: project,
         projectFile: result.origin.projectFile(shownAs: result.file)))
   }
 

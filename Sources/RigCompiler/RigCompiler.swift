@@ -19,6 +19,8 @@ public struct CheckResult: Sendable {
   public var file: String
   /// The front end that wrote the project, and where its description is on disk.
   public var origin: ProjectOrigin
+  /// A fleet's hosts, each checked on its own; nil for a single-machine project (whose phases are `progress`).
+  public var fleet: FleetCheck?
   public var hasErrors: Bool { diagnostics.hasErrors }
 
   /// How far a project got: each phase runs only when the ones before it found no error.
@@ -135,13 +137,19 @@ public enum RigCompiler {
   public static func check(path: String) -> CheckResult {
     let file = rootFile(for: path)
     readCatalogAhead()
-    let result = FrontEnd.load(path: file)
-    return resolve(result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file, origin: .yaml)
+    return checked(FrontEnd.load(path: file), file: file)
   }
 
   /// Validates YAML text as if it were the file `file`.
   public static func check(text: String, file: String) -> CheckResult {
-    let result = FrontEnd.load(text: text, file: file)
+    checked(FrontEnd.load(text: text, file: file), file: file)
+  }
+
+  /// The phases after the front end, for one machine or for each host of a fleet.
+  static func checked(_ result: FrontEndResult, file: String) -> CheckResult {
+    if case .fleet(let fleet) = result.project {
+      return resolve(fleet: fleet, diagnostics: result.diagnostics, sources: result.sources, file: file)
+    }
     return resolve(result.spec, diagnostics: result.diagnostics, sources: result.sources, file: file, origin: .yaml)
   }
 

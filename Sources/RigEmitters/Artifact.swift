@@ -17,8 +17,15 @@ public struct Artifact: Sendable, Hashable {
     self.installation = installation
   }
 
-  /// The target that made the file, whose folder holds it (`kubernetes/namespace.yaml`).
-  public var target: String { String(path.prefix { $0 != "/" }) }
+  /// The target that made the file, whose folder holds it (`kubernetes/namespace.yaml`), also within a fleet's
+  /// host folder (`hosts/ws-1/kernel/cmdline.txt`).
+  public var target: String {
+    if path.hasPrefix("hosts/") {
+      let rest = path.dropFirst("hosts/".count).drop { $0 != "/" }.dropFirst()
+      return String(rest.prefix { $0 != "/" })
+    }
+    return String(path.prefix { $0 != "/" })
+  }
 }
 
 /// Where an artifact is installed on the host, as whom, and what the host does after it changes.

@@ -11,7 +11,7 @@ public struct Plan: Sendable {
     didSet { declarationIndex = Self.declarationIndex(spec) }
   }
   /// Every chosen component, sorted by name (`component(named:)` searches it by halves).
-  public private(set) var components: [PlannedComponent]
+  public internal(set) var components: [PlannedComponent]
   /// The chosen components' names, each after what it requires.
   public var installOrder: [String]
   public var allocation: Allocation {
@@ -19,6 +19,9 @@ public struct Plan: Sendable {
   }
   /// The catalog the versions were chosen from: how each is installed (apt repositories, release archives).
   public var catalog: Catalog
+  /// The cluster this plan describes, for a fleet's cluster-wide plan (`init(cluster:merging:)`); nil for one
+  /// machine.
+  public var cluster: ClusterView?
 
   /// The plan of a resolution without cycles (`graph` its requirements) and its allocation.
   public init(

@@ -18,6 +18,10 @@ public enum Limits {
   public static let threadsPerCore = 1...8
   /// The logical CPUs Linux numbers.
   public static let cpu = 0...CPUList.maxCPU
+  /// Identical machines one group of a fleet declares with `count:`.
+  public static let groupCount = 1...1000
+  /// The hosts of one fleet, groups' members included.
+  public static let fleetHosts = 1...5000
 }
 
 /// A quantity with the range rig accepts: wide enough for any real machine, narrow enough that sums and unit

@@ -255,7 +255,7 @@ public enum ModelRules {
   }
 
   /// Groups every Ansible inventory has: as a host name, `hosts: all` would target every host.
-  static let inventoryGroups: Set<String> = ["all", "ungrouped"]
+  package static let inventoryGroups: Set<String> = ["all", "ungrouped"]
 
   /// An Ansible host name that is not one of the groups every inventory has.
   package static func ansibleHost(_ host: Located<String>, _ diagnostics: inout DiagnosticEngine) -> Bool {

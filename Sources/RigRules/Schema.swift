@@ -216,7 +216,13 @@ public enum RigSchema {
 
   public static let targets = ObjectSchema([
     .init(
-      "ansible", .object(ObjectSchema([.init("host", .ref("hostName"), required: true, "inventory host name")])),
+      "ansible",
+      .object(
+        ObjectSchema([
+          .init(
+            "host", .ref("hostName"),
+            "inventory host name (required in a single-machine project; a fleet names its hosts under 'hosts')")
+        ])),
       "Ansible playbook"),
     .init(
       "kubernetes",
@@ -248,12 +254,49 @@ public enum RigSchema {
     .init("targets", .object(targets), "artifacts to emit"),
   ]
 
+  /// What a fleet's group or host may add to the shared sections (its own hardware, sources, stack, components
+  /// and policies).
+  static let machineProperties: [SchemaProperty] = sectionProperties.filter {
+    ["hardware", "sources", "stack", "components", "policies"].contains($0.name)
+  }
+
+  /// One host of a fleet, under `hosts:`.
+  public static let host = ObjectSchema(
+    [
+      .init("address", .ref("hostAddress"), "where Ansible reaches it (ansible_host; default: its name)"),
+      .init("groups", .array(.ref("groupName")), "the groups under 'groups:' it is a member of, in order"),
+    ] + machineProperties)
+
+  /// A group of a fleet, under `groups:`: what its members share and, with `count` or `names`, identical members
+  /// declared at once.
+  public static let group = ObjectSchema(
+    [
+      .init(
+        "count", .integer(Limits.groupCount),
+        "declare this many identical members, named after the group ('_' written '-'): NAME-1, NAME-2, …"),
+      .init("names", .array(.ref("dnsLabel")), "declare identical members by name"),
+    ] + machineProperties)
+
+  /// A fleet's Kubernetes cluster, under `cluster:`.
+  public static let cluster = ObjectSchema([
+    .init("control_plane", .ref("dnsLabel"), required: true, "the host that runs the control plane")
+  ])
+
+  /// Keys of the root file alone.
+  static let fleetProperties: [SchemaProperty] = [
+    .init(
+      "hosts", .map(key: "dnsLabel", value: .object(host)),
+      "the machines of a fleet, by name (inventory host and Kubernetes node)"),
+    .init("groups", .map(key: "groupName", value: .object(group)), "groups of a fleet's machines (inventory groups)"),
+    .init("cluster", .object(cluster), "the Kubernetes cluster a fleet's machines form"),
+  ]
+
   /// The root file.
   public static let root = ObjectSchema(
     [
       .init("apiVersion", .enumeration([RigSpec.apiVersion]), required: true, "input format version"),
       .init("name", .ref("dnsLabel"), required: true, "name of this machine description"),
-    ] + sectionProperties)
+    ] + sectionProperties + fleetProperties)
 
   /// A file pulled in with `include:`; sections only.
   public static let fragment = ObjectSchema(sectionProperties)
@@ -297,6 +340,14 @@ public enum RigSchema {
     (
       "hostName", #"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"#,
       "an inventory host name: letters, digits, '-', '_' and '.'"
+    ),
+    (
+      "groupName", #"^[a-z][a-z0-9_]*$"#,
+      "an inventory group name: lowercase letters, digits and '_', starting with a letter"
+    ),
+    (
+      "hostAddress", #"^[A-Za-z0-9:]([-A-Za-z0-9_.:]*[A-Za-z0-9])?$"#,
+      "a host name or an IP address, such as 10.0.0.11"
     ),
     (
       // The distribution reference grammar (github.com/distribution/reference, reference.go): optional

@@ -6,7 +6,13 @@ import RigRules
 /// What reading a project produced: the model when there were no errors, every diagnostic, and the text of
 /// every file read (for snippets).
 public struct FrontEndResult: Sendable {
-  public var spec: RigSpec?
+  /// What the file describes: one machine or a fleet; nil when it has errors.
+  public var project: ProjectModel?
+  /// The machine of a single-machine project.
+  public var spec: RigSpec? {
+    if case .host(let spec) = project { return spec }
+    return nil
+  }
   public var diagnostics: DiagnosticEngine
   public var sources: SourceFiles
   /// Every file read, root first, as displayed in diagnostics.
@@ -29,7 +35,7 @@ public enum FrontEnd {
 }
 
 /// One file parsed on its own: its lines, its document, and what parsing it found.
-private struct Parsed: Sendable {
+struct Parsed: Sendable {
   var path: String
   var source: SourceText
   var document: Unshared<YAMLDocument>?
@@ -48,12 +54,12 @@ private struct Parsed: Sendable {
 }
 
 /// A section of the merged project, with the file that wrote it.
-private struct Section {
+struct Section {
   var name: String
   var value: Value
 }
 
-private struct Loader {
+struct Loader {
   let rootPath: String
   var lowering = Lowering()
   var sources = SourceFiles()
@@ -84,15 +90,15 @@ private struct Loader {
       let root = lowering.value(document.root, in: document, path: "", keyRange: nil)
       if let fields = lowering.object(root, RigSchema.root) {
         collect(fields, from: document)
-        let spec = lower(fields)
-        return finish(lowering.diagnostics.hasErrors ? nil : spec)
+        let project = lower(fields)
+        return finish(lowering.diagnostics.hasErrors ? nil : project)
       }
     }
     return finish(nil)
   }
 
-  func finish(_ spec: RigSpec?) -> FrontEndResult {
-    FrontEndResult(spec: spec, diagnostics: lowering.diagnostics, sources: sources, files: files)
+  func finish(_ project: ProjectModel?) -> FrontEndResult {
+    FrontEndResult(project: project, diagnostics: lowering.diagnostics, sources: sources, files: files)
   }
 
   // MARK: Files
@@ -275,22 +281,57 @@ private struct Loader {
     return all.first?.value
   }
 
-  mutating func lower(_ fields: Fields) -> RigSpec? {
+  mutating func lower(_ fields: Fields) -> ProjectModel? {
     let apiVersion = fields["apiVersion"].flatMap { value in
       lowering.string(value).flatMap { text in ModelRules.apiVersion(text, &lowering.diagnostics) ? text : nil }
     }
     let name = fields["name"].flatMap { lowering.patterned($0, "dnsLabel", example: "ai-workstation") }
+    let fleet = single("hosts")
     let hardwareValue = single("hardware")
     let hardware = hardwareValue.flatMap { lowering.hardware($0) }
-    if hardwareValue == nil {
+    if hardwareValue == nil, fleet == nil {
       lowering.missing(RigSchema.root.property("hardware") ?? SchemaProperty("hardware", .string, ""), in: fields.value)
     }
     let sources = lowering.sources(sections.filter { $0.name == "sources" }.map(\.value))
     let stack = lowering.stack(sections.filter { $0.name == "stack" }.map(\.value))
+    let components = self.components(sections.filter { $0.name == "components" }.map(\.value))
+    let policies = single("policies").map { lowering.policies($0) } ?? Policies()
+    let targetsValue = single("targets")
+    let targets = targetsValue.map { lowering.targets($0, fleet: fleet != nil) } ?? Targets()
+    for component in components {
+      ModelRules.checkSecurity(component, namespace: targets?.kubernetes?.namespace.value, &lowering.diagnostics)
+    }
+    if fleet == nil {
+      for key in ["groups", "cluster"] {
+        guard let value = single(key) else { continue }
+        lowering.diagnostics.emit(
+          RuleMessage.invalidValue("'\(key)' belongs to a fleet, and this project has no 'hosts'"),
+          at: value.keyRange, help: ["describe the machines under 'hosts:', or remove '\(key)'"])
+      }
+    }
+    guard let apiVersion, let name, let policies, let targets else { return nil }
+    let shared = MachineSections(
+      hardware: hardware, sources: sources, stack: stack, components: components, policies: policies)
+    if let fleet {
+      return lowerFleet(
+        fleet, groups: single("groups"), cluster: single("cluster"), shared: shared, apiVersion: apiVersion,
+        name: name, targets: targets, targetsValue: targetsValue
+      ).map(ProjectModel.fleet)
+    }
+    guard let hardware else { return nil }
+    return .host(
+      RigSpec(
+        apiVersion: apiVersion, name: name, hardware: hardware, sources: sources, stack: stack,
+        components: components, policies: policies, targets: targets))
+  }
+
+  /// The declarations of every `components` section in `values`, in the order written; a name declared twice is
+  /// an error at the second.
+  mutating func components(_ values: [Value]) -> [Component] {
     var components: [Component] = []
     var componentRanges: [String: SourceRange?] = [:]
-    for section in sections where section.name == "components" {
-      let entries = lowering.map(section.value) ?? []
+    for value in values {
+      let entries = lowering.map(value) ?? []
       // Every declaration is lowered on its own first (the work that grows with the stack, spread over the
       // cores), then taken in the order written: what it found is reported after its name's checks, and only when
       // they pass, exactly as one pass in order would.
@@ -305,15 +346,7 @@ private struct Loader {
         if let component { components.append(component) }
       }
     }
-    let policies = single("policies").map { lowering.policies($0) } ?? Policies()
-    let targets = single("targets").map { lowering.targets($0) } ?? Targets()
-    for component in components {
-      ModelRules.checkSecurity(component, namespace: targets?.kubernetes?.namespace.value, &lowering.diagnostics)
-    }
-    guard let apiVersion, let name, let hardware, let policies, let targets else { return nil }
-    return RigSpec(
-      apiVersion: apiVersion, name: name, hardware: hardware, sources: sources, stack: stack, components: components,
-      policies: policies, targets: targets)
+    return components
   }
 }
 

@@ -424,13 +424,32 @@ extension Lowering {
     return policies
   }
 
-  mutating func targets(_ value: Value) -> Targets? {
+  /// The targets; in a fleet (`fleet`), the Ansible target names no host (each host's plan gets its own name).
+  mutating func targets(_ value: Value, fleet: Bool) -> Targets? {
     guard let fields = object(value, RigSchema.targets) else { return nil }
     var targets = Targets()
-    if let ansible = fields["ansible"].flatMap({ object($0, RigSchema.targets.nestedObject("ansible")) }),
-      let host = ansible["host"].flatMap({ patterned($0, "hostName", example: "workstation") })
+    if let ansibleValue = fields["ansible"],
+      let ansible = object(ansibleValue, RigSchema.targets.nestedObject("ansible"))
     {
-      if ModelRules.ansibleHost(host, &diagnostics) { targets.ansible = .init(host: host) }
+      let hostValue = ansible["host"]
+      if fleet {
+        if let hostValue {
+          diagnostics.emit(
+            RuleMessage.invalidValue("a fleet's inventory names its hosts under 'hosts', not 'targets.ansible.host'"),
+            at: hostValue.keyRange, help: ["remove 'host' (write 'ansible: {}')"])
+        } else {
+          targets.ansible = .init(host: Located("all", at: ansibleValue.keyRange))
+        }
+      } else if let hostValue {
+        if let host = patterned(hostValue, "hostName", example: "workstation"), ModelRules.ansibleHost(host, &diagnostics)
+        {
+          targets.ansible = .init(host: host)
+        }
+      } else {
+        missing(
+          RigSchema.targets.nestedObject("ansible").property("host") ?? SchemaProperty("host", .string, ""),
+          in: ansibleValue)
+      }
     }
     if let kubernetes = fields["kubernetes"].flatMap({ object($0, RigSchema.targets.nestedObject("kubernetes")) }) {
       let version = kubernetes["version"].flatMap { patterned($0, "kubernetesVersion", example: "1.30") }

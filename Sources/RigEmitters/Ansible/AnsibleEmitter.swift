@@ -52,6 +52,88 @@ public struct AnsibleEmitter: InstallingEmitter {
     ] + builder.files
   }
 
+  /// A fleet's playbook: one inventory (`inventory.yml`, its groups, and `host_vars/HOST.yml` with each host's
+  /// address and node labels), each host's tasks in `tasks/HOST.yml` with its files under `files/HOST/`, and one
+  /// play over every host that includes each host's own tasks. The play's `free` strategy lets every host go on at
+  /// its own pace (up to Ansible's forks at once), so a fleet converges in the time of its slowest host.
+  /// `installing[i]` are the files host `i` installs: its own targets' and, for the control plane, the cluster's.
+  public func fleetArtifacts(for fleet: Fleet, plans: [Plan], installing: [[Artifact]], cluster: ClusterView?)
+    -> [Artifact]
+  {
+    let builders = Array(zip(plans, installing)).enumerated().map { index, pair in
+      var builder = Builder(plan: pair.0, others: pair.1, filesFolder: fleet.hosts[index].name.value + "/")
+      builder.build()
+      return builder
+    }
+    var artifacts: [Artifact] = []
+    var header = plans[0].fileHeader
+    header += "# Run: ansible-playbook -i inventory.yml site.yml. Each host runs its own tasks (tasks/HOST.yml), all\n"
+    header += "# hosts at once. Tags: 'kubernetes' (the control plane applies the cluster's objects), 'download',\n"
+    header += "# 'hardware' (needs a physical NVIDIA GPU); -e rig_mirror_github=https://mirror.example/github points\n"
+    header += "# downloads at a mirror.\n"
+    var merged = Builder(plan: plans[0], others: [])
+    for (host, builder) in zip(fleet.hosts, builders) {
+      merged.notified.formUnion(builder.notified)
+      for unit in builder.restarted where !merged.restarted.contains(unit) { merged.restarted.append(unit) }
+      merged.mirrorsUsed.formUnion(builder.mirrorsUsed)
+      if !builder.notInstalled.isEmpty {
+        header += "# Not installed on \(host.name.value) (no apt package or release archive in the catalog): "
+        header += builder.notInstalled.joined(separator: ", ") + ".\n"
+      }
+      artifacts.append(
+        Artifact(
+          path: "ansible/tasks/\(host.name.value).yml",
+          contents: plans[0].fileHeader + YAMLValue.documents([.list(builder.tasks)])))
+      artifacts += builder.files
+      var variables: [(String, YAMLValue)] = []
+      if let address = host.address { variables.append(("ansible_host", .string(address.value))) }
+      if let node = cluster?.nodes.first(where: { $0.name == host.name.value }) {
+        variables.append(("rig_node_labels", .map(node.labels.map { ($0.key, .string($0.value)) })))
+      }
+      artifacts.append(
+        Artifact(
+          path: "ansible/host_vars/\(host.name.value).yml",
+          contents: plans[0].fileHeader + YAMLValue.map(variables).document))
+    }
+    let handlers = merged.handlers()
+    var play: [(String, YAMLValue)] = [
+      ("name", .string("Set up \(fleet.name.value)")), ("hosts", "all"), ("become", true), ("force_handlers", true),
+      ("strategy", "free"),
+    ]
+    let mirrors = Self.mirrors.filter { merged.mirrorsUsed.contains($0.variable) }
+    if !mirrors.isEmpty { play.append(("vars", .map(mirrors.map { ($0.variable, .string($0.base)) }))) }
+    play += [
+      (
+        "tasks",
+        [
+          Self.task(
+            "Set up this host", "ansible.builtin.include_tasks", [("file", "tasks/{{ inventory_hostname }}.yml")])
+        ]
+      ),
+      ("handlers", .list(handlers)),
+    ]
+    var groups: [(String, YAMLValue)] = []
+    var members: [String: [String]] = [:]
+    var order: [String] = []
+    for host in fleet.hosts {
+      for group in host.groups {
+        if members[group.value] == nil { order.append(group.value) }
+        members[group.value, default: []].append(host.name.value)
+      }
+    }
+    for group in order {
+      groups.append((group, ["hosts": .map((members[group] ?? []).map { ($0, YAMLValue.map([])) })]))
+    }
+    var all: [(String, YAMLValue)] = [("hosts", .map(fleet.hosts.map { ($0.name.value, YAMLValue.map([])) }))]
+    if !groups.isEmpty { all.append(("children", .map(groups))) }
+    let inventory: YAMLValue = ["all": .map(all)]
+    artifacts += [
+      Artifact(path: "ansible/inventory.yml", contents: plans[0].fileHeader + inventory.document),
+      Artifact(path: "ansible/site.yml", contents: header + YAMLValue.documents([.list([.map(play)])])),
+    ]
+    return artifacts
+  }
+
   /// Where downloads come from, each origin behind a play variable (`-e rig_mirror_github=…` points it at a
   /// mirror with the same layout). The only Jinja rig writes: catalog addresses, never user text.
   static let mirrors: [(variable: String, base: String)] = [
@@ -98,6 +180,8 @@ public struct AnsibleEmitter: InstallingEmitter {
     var configured: Set<String> = []
     /// The mirror variables the tasks use.
     var mirrorsUsed: Set<String> = []
+    /// The folder under `files/` that holds this host's copies: empty for one machine, `HOST/` in a fleet.
+    var filesFolder = ""
 
     /// `url` with its origin replaced by the origin's mirror variable, when it has one.
     mutating func mirrored(_ url: String) -> String {
@@ -106,8 +190,9 @@ public struct AnsibleEmitter: InstallingEmitter {
       return "{{ \(mirror.variable) }}" + url.dropFirst(mirror.base.count)
     }
 
-    init(plan: Plan, others: [Artifact]) {
+    init(plan: Plan, others: [Artifact], filesFolder: String = "") {
       self.plan = plan
+      self.filesFolder = filesFolder
       var groups: [[Artifact]] = []
       for artifact in others where artifact.installation != nil {
         if let last = groups.last?.last, last.target == artifact.target {
@@ -133,7 +218,7 @@ public struct AnsibleEmitter: InstallingEmitter {
     mutating func copy(_ contents: String, as installation: Installation, notify: [String]) {
       let destination = installation.path
       directory(String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)]))
-      let source = String(destination.dropFirst())  // files/etc/... mirrors the host
+      let source = filesFolder + String(destination.dropFirst())  // files/etc/... mirrors the host
       files.append(Artifact(path: "ansible/files/" + source, contents: contents))
       var keywords: [(String, YAMLValue)] = []
       if !notify.isEmpty {

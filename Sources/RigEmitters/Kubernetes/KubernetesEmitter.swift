@@ -39,6 +39,7 @@ public struct KubernetesEmitter: Emitter {
         "kubernetes/storage.yaml":
         1
       case "kubernetes/networkpolicies.yaml": 3
+      case "kubernetes/nodes.yaml": 4
       default: 2
       }
     }
@@ -49,6 +50,12 @@ public struct KubernetesEmitter: Emitter {
       ranked.installation?.rank = turn[artifact.path] ?? 0
       return ranked
     }
+  }
+
+  /// A node's own files in a fleet (the kubelet's configuration and its unit's drop-in), which its host installs;
+  /// the cluster's objects come from the cluster's plan (`Plan.init(cluster:merging:)`).
+  public func nodeArtifacts(for plan: Plan) -> [Artifact] {
+    artifacts(for: plan).filter { $0.path == Self.kubeletConfigPath || $0.path == Self.kubeletUnitPath }
   }
 
   /// The folder of the kubelet's configuration drop-ins, which it reads only when started with `--config-dir`
@@ -64,6 +71,8 @@ public struct KubernetesEmitter: Emitter {
   /// The NVIDIA device plugin's image: the newest release, v0.20.0 (https://github.com/NVIDIA/k8s-device-plugin
   /// tags; deployments/static/nvidia-device-plugin.yml at v0.20.0 names the same image).
   static let devicePluginImage = "nvcr.io/nvidia/k8s-device-plugin:v0.20.0"
+  /// A fleet's ConfigMap of device plugin configurations, one per way its nodes share GPUs.
+  static let devicePluginConfigsName = "nvidia-device-plugin-configs"
   /// Where the device plugin reads its configuration file (`CONFIG_FILE`), from the ConfigMap rig writes.
   static let devicePluginConfigFolder = "/etc/nvidia-device-plugin"
   /// The device plugin's socket folder, where the kubelet looks for device plugins.
@@ -77,6 +86,9 @@ public struct KubernetesEmitter: Emitter {
       .filter { $0.runtime?.value == .kubernetes && plan.component(named: $0.name.value) != nil }
       .sorted { $0.name.value < $1.name.value }
   }
+
+  /// The names of the Kubernetes components (workloads and node agents) of `plan`, sorted.
+  public static func workloadNames(_ plan: Plan) -> [String] { workloads(plan).map(\.name.value) }
 
   /// The kubelet's configuration, which is a host file rather than a cluster object.
   public static let kubeletConfigPath = "kubernetes/kubelet-config.yaml"
@@ -172,6 +184,15 @@ public struct KubernetesEmitter: Emitter {
         artifacts.append(file(KubernetesEmitter.workloadFile(agent.name.value), [nodeAgent(agent)]))
       }
       artifacts.append(made[0])
+      if let cluster = plan.cluster {
+        let configs = Set(cluster.nodes.compactMap(\.devicePluginConfig))
+        if usesGPU, !configs.isEmpty {
+          artifacts.append(file("device-plugin-config.yaml", [nodeDevicePluginConfigs(cluster)]))
+          artifacts.append(file("device-plugin.yaml", devicePluginAccess() + [devicePlugin()]))
+        }
+        artifacts.append(file("nodes.yaml", cluster.nodes.map(node)))
+        return artifacts
+      }
       if let slicing = plan.allocation.timeSlicing {
         artifacts.append(file("device-plugin-config.yaml", [devicePluginConfig(slicing)]))
       }
@@ -329,6 +350,29 @@ public struct KubernetesEmitter: Emitter {
           ]
         ))
       spec.append(("tolerations", [["operator": "Exists"]]))
+      if plan.cluster != nil {
+        // In a fleet's cluster, on the nodes whose stacks hold it.
+        spec.append(
+          (
+            "affinity",
+            [
+              "nodeAffinity": [
+                "requiredDuringSchedulingIgnoredDuringExecution": [
+                  "nodeSelectorTerms": [
+                    [
+                      "matchExpressions": [
+                        [
+                          "key": "kubernetes.io/hostname", "operator": "In",
+                          "values": .list(nodes(of: component).map { .string($0) }),
+                        ]
+                      ]
+                    ]
+                  ]
+                ]
+              ]
+            ]
+          ))
+      }
       spec.append(("containers", [.map(container)]))
       spec.append(("volumes", .list(volumes)))
       return [
@@ -518,7 +562,138 @@ public struct KubernetesEmitter: Emitter {
           ])
       }
       spec.append(("volumes", .list(volumes)))
+      if let affinity = affinity(component) { spec.append(("affinity", affinity)) }
       return ["metadata": ["labels": .map(labels(component))], "spec": .map(spec)]
+    }
+
+    // MARK: A fleet's cluster
+
+    /// The nodes a workload runs on: in a fleet's cluster, the hosts whose stacks hold it; one otherwise.
+    func nodes(of component: Component) -> [String] {
+      guard let cluster = plan.cluster else { return [""] }
+      return cluster.placement[component.name.value] ?? []
+    }
+
+    /// In a fleet's cluster: only on the hosts whose stacks hold the workload, and only where the GPU has the
+    /// memory it asks for (GFD's `nvidia.com/gpu.memory`, MiB, which rig writes from the hardware); one replica
+    /// a node (a second on one node would need a second share of its cores and GPU memory).
+    func affinity(_ component: Component) -> YAMLValue? {
+      guard plan.cluster != nil else { return nil }
+      var expressions: [YAMLValue] = [
+        [
+          "key": "kubernetes.io/hostname", "operator": "In",
+          "values": .list(nodes(of: component).map { .string($0) }),
+        ]
+      ]
+      if let gpu = component.resources.gpu {
+        expressions.append(
+          [
+            "key": .string(ClusterView.gpuMemoryLabel), "operator": "Gt",
+            "values": [.string(String((gpu.memory.value.bytes >> 20) - 1))],
+          ])
+      }
+      var affinity: [(String, YAMLValue)] = [
+        (
+          "nodeAffinity",
+          ["requiredDuringSchedulingIgnoredDuringExecution": ["nodeSelectorTerms": [["matchExpressions": .list(expressions)]]]]
+        )
+      ]
+      if nodes(of: component).count > 1 {
+        affinity.append(
+          (
+            "podAntiAffinity",
+            [
+              "requiredDuringSchedulingIgnoredDuringExecution": [
+                ["labelSelector": ["matchLabels": .map(selector(component))], "topologyKey": "kubernetes.io/hostname"]
+              ]
+            ]
+          ))
+      }
+      return .map(affinity)
+    }
+
+    /// A node's labels from its host's hardware, applied to the Node object the kubelet registered.
+    func node(_ node: ClusterNode) -> YAMLValue {
+      [
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": [
+          "name": .string(node.name), "labels": .map(node.labels.map { ($0.key, .string($0.value)) }),
+        ],
+      ]
+    }
+
+    /// The device plugin's configurations, one key per way the nodes share their GPUs, each a whole configuration
+    /// file; each node selects its own with the `nvidia.com/device-plugin.config` label (NVIDIA/k8s-device-plugin
+    /// v0.20.0, deployments/helm/nvidia-device-plugin/templates/configmap.yml lays out the chart's the same way).
+    func nodeDevicePluginConfigs(_ cluster: ClusterView) -> YAMLValue {
+      var configs: [(String, YAMLValue)] = []
+      var seen: Set<String> = []
+      let ordered = cluster.nodes.sorted { ($0.devicePluginConfig ?? "") < ($1.devicePluginConfig ?? "") }
+      for node in ordered {
+        guard let name = node.devicePluginConfig, seen.insert(name).inserted else { continue }
+        var config: [(String, YAMLValue)] = [("version", "v1")]
+        if let slicing = node.timeSlicing {
+          config.append(
+            (
+              "sharing",
+              [
+                "timeSlicing": [
+                  "failRequestsGreaterThanOne": true,
+                  "resources": [["name": "nvidia.com/gpu", "replicas": .int(slicing.replicas)]],
+                ]
+              ]
+            ))
+        }
+        configs.append((name, .string(YAMLValue.map(config).body)))
+      }
+      return [
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": metadata(KubernetesEmitter.devicePluginConfigsName, in: "kube-system"),
+        "data": .map(configs),
+      ]
+    }
+
+    /// What the device plugin's config-manager needs to read its own node's labels: a ServiceAccount, a
+    /// ClusterRole to get, list and watch nodes, and the binding (the chart's role.yml, service-account.yml and
+    /// role-binding.yml at v0.20.0).
+    func devicePluginAccess() -> [YAMLValue] {
+      let name = "nvidia-device-plugin"
+      return [
+        ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata(name, in: "kube-system")],
+        [
+          "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": metadata(name, in: nil),
+          "rules": [["apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list", "watch"]]],
+        ],
+        [
+          "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+          "metadata": metadata(name, in: nil),
+          "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": .string(name)],
+          "subjects": [["kind": "ServiceAccount", "name": .string(name), "namespace": "kube-system"]],
+        ],
+      ]
+    }
+
+    /// The config-manager container: once before the plugin starts (`ONESHOT`), then beside it, linking the
+    /// configuration the node's label names to where the plugin reads it and signalling the plugin (SIGHUP) when
+    /// it changes (the chart's daemonset-device-plugin.yml and cmd/config-manager at v0.20.0).
+    func configManager(_ name: String, oneshot: Bool) -> YAMLValue {
+      let env: [(String, String)] = [
+        ("ONESHOT", oneshot ? "true" : "false"), ("KUBECONFIG", ""),
+        ("NODE_LABEL", ClusterView.devicePluginConfigLabel), ("CONFIG_FILE_SRCDIR", "/available-configs"),
+        ("CONFIG_FILE_DST", "/config/config.yaml"), ("DEFAULT_CONFIG", "exclusive"),
+        ("FALLBACK_STRATEGIES", "named,single"), ("SEND_SIGNAL", oneshot ? "false" : "true"),
+        ("SIGNAL", oneshot ? "" : "1"), ("PROCESS_TO_SIGNAL", oneshot ? "" : "nvidia-device-plugin"),
+      ]
+      var variables: [YAMLValue] = [["name": "NODE_NAME", "valueFrom": ["fieldRef": ["fieldPath": "spec.nodeName"]]]]
+      variables += env.map { ["name": .string($0.0), "value": .string($0.1)] }
+      return [
+        "name": .string(name), "image": .string(KubernetesEmitter.devicePluginImage), "command": ["config-manager"],
+        "env": .list(variables),
+        "securityContext": ["allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]]],
+        "volumeMounts": [
+          ["name": "available-configs", "mountPath": "/available-configs"], ["name": "config", "mountPath": "/config"],
+        ],
+      ]
     }
 
     func workload(_ component: Component) -> YAMLValue {
@@ -530,7 +705,7 @@ public struct KubernetesEmitter: Emitter {
         meta = .map(fields)
       }
       var spec: [(String, YAMLValue)] = [
-        ("replicas", .int(standby.contains(name) ? 0 : 1)),
+        ("replicas", .int(standby.contains(name) ? 0 : nodes(of: component).count)),
         ("selector", ["matchLabels": .map(selector(component))]),
       ]
       if let storage = component.storage {
@@ -698,7 +873,16 @@ public struct KubernetesEmitter: Emitter {
         ]
       ]
       if compatible { env.append(["name": "PASS_DEVICE_SPECS", "value": "true"]) }
-      if plan.allocation.timeSlicing != nil {
+      if plan.cluster != nil {
+        env.append(["name": "CONFIG_FILE", "value": "/config/config.yaml"])
+        mounts += [
+          ["name": "available-configs", "mountPath": "/available-configs"], ["name": "config", "mountPath": "/config"],
+        ]
+        volumes += [
+          ["name": "available-configs", "configMap": ["name": .string(KubernetesEmitter.devicePluginConfigsName)]],
+          ["name": "config", "emptyDir": [:]],
+        ]
+      } else if plan.allocation.timeSlicing != nil {
         env.append([
           "name": "CONFIG_FILE", "value": .string(KubernetesEmitter.devicePluginConfigFolder + "/config.yaml"),
         ])
@@ -724,21 +908,47 @@ public struct KubernetesEmitter: Emitter {
             : ["allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]]]
         ))
       container.append(("volumeMounts", .list(mounts)))
+      var pod: [(String, YAMLValue)] = [
+        ("runtimeClassName", "nvidia"), ("priorityClassName", "system-node-critical"),
+        ("tolerations", [["key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"]]),
+      ]
+      if let cluster = plan.cluster {
+        // Only on the nodes with GPUs, and with the config-manager beside the plugin, sharing its processes so it
+        // can signal it.
+        pod += [
+          ("serviceAccountName", .string(name)), ("shareProcessNamespace", true),
+          (
+            "affinity",
+            [
+              "nodeAffinity": [
+                "requiredDuringSchedulingIgnoredDuringExecution": [
+                  "nodeSelectorTerms": [
+                    [
+                      "matchExpressions": [
+                        [
+                          "key": "kubernetes.io/hostname", "operator": "In",
+                          "values": .list(cluster.nodes.filter(\.hasGPU).map { .string($0.name) }),
+                        ]
+                      ]
+                    ]
+                  ]
+                ]
+              ]
+            ]
+          ),
+          ("initContainers", [configManager(name + "-init", oneshot: true)]),
+          ("containers", [.map(container), configManager(name + "-sidecar", oneshot: false)]),
+        ]
+      } else {
+        pod.append(("containers", [.map(container)]))
+      }
+      pod.append(("volumes", .list(volumes)))
       return [
         "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": metadata(name, in: "kube-system", labels: selector),
         "spec": [
           "selector": ["matchLabels": .map(selector)],
           "updateStrategy": ["type": "RollingUpdate"],
-          "template": [
-            "metadata": ["labels": .map(selector)],
-            "spec": [
-              "runtimeClassName": "nvidia",
-              "priorityClassName": "system-node-critical",
-              "tolerations": [["key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"]],
-              "containers": [.map(container)],
-              "volumes": .list(volumes),
-            ],
-          ],
+          "template": ["metadata": ["labels": .map(selector)], "spec": .map(pod)],
         ],
       ]
     }

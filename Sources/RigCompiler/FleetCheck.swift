@@ -1,0 +1,134 @@
+import RigBasics
+import RigEmitters
+import RigModel
+import RigPlan
+
+/// A fleet, checked: each host through every phase on its own, then the cluster they form.
+public struct FleetCheck: Sendable {
+  public var fleet: Fleet
+  /// Each host's result, in the fleet's order; its diagnostics are also the project's (with the host named).
+  public var hosts: [CheckResult]
+  /// The cluster's plan (its nodes, and every host's Kubernetes workloads with where each runs); nil without the
+  /// Kubernetes target, or when a host or the cluster has an error.
+  public var cluster: Plan?
+
+  /// Every host's plan, in the fleet's order; nil when any host has an error.
+  public var plans: [Plan]? {
+    let plans = hosts.compactMap(\.plan)
+    return plans.count == hosts.count ? plans : nil
+  }
+}
+
+extension RigCompiler {
+  /// Each host of `fleet` resolved and allocated on its own (spread over the cores), then the cluster checked.
+  /// A diagnostic that several hosts share (a shared component's, found on each) is reported once, with a note
+  /// naming the hosts.
+  static func resolve(
+    fleet: Fleet, diagnostics: DiagnosticEngine, sources: SourceFiles, file: String
+  ) -> CheckResult {
+    var result = CheckResult(progress: .unread, diagnostics: diagnostics, sources: sources, file: file, origin: .yaml)
+    let hosts = fleet.hosts.concurrentMap { host in
+      resolve(host.spec, diagnostics: DiagnosticEngine(limit: .max), sources: sources, file: file, origin: .yaml)
+    }
+    var order: [Diagnostic] = []
+    var where_: [Diagnostic: [String]] = [:]
+    for (host, checked) in zip(fleet.hosts, hosts) {
+      for diagnostic in checked.diagnostics.diagnostics {
+        if where_[diagnostic] == nil { order.append(diagnostic) }
+        where_[diagnostic, default: []].append(host.name.value)
+      }
+    }
+    for diagnostic in order {
+      var named = diagnostic
+      named.notes.insert(DiagnosticNote(Self.hostsNote(where_[diagnostic] ?? [], of: fleet.hosts.count)), at: 0)
+      result.diagnostics.emit(named)
+    }
+    var checked = FleetCheck(fleet: fleet, hosts: hosts)
+    if !result.hasErrors, let plans = checked.plans, let controlPlane = fleet.controlPlane?.value,
+      plans[0].spec.targets.kubernetes != nil
+    {
+      let cluster = ClusterView(
+        hosts: fleet.hosts, plans: plans, controlPlane: controlPlane,
+        workloads: { KubernetesEmitter.workloadNames($0) })
+      let found = clusterDiagnostics(fleet, plans: plans, cluster: cluster)
+      for diagnostic in found { result.diagnostics.emit(diagnostic) }
+      if found.isEmpty { checked.cluster = Plan(cluster: cluster, merging: plans) }
+    }
+    result.fleet = checked
+    return result
+  }
+
+  /// What one cluster cannot run: a workload declared differently on two of its hosts (a Deployment has one pod
+  /// template), and a workload with a local volume on more than one host (its volume is one node's folder).
+  static func clusterDiagnostics(_ fleet: Fleet, plans: [Plan], cluster: ClusterView) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for name in cluster.placement.keys.sorted() {
+      let nodes = cluster.placement[name] ?? []
+      guard nodes.count > 1 else { continue }
+      let hosting = zip(fleet.hosts, plans).filter { nodes.contains($0.0.name.value) }
+      guard let (firstHost, firstPlan) = hosting.first, let first = firstPlan.declaration(of: name) else { continue }
+      for (host, plan) in hosting.dropFirst() {
+        guard let other = plan.declaration(of: name) else { continue }
+        if other != first || plan.component(named: name)?.version != firstPlan.component(named: name)?.version {
+          diagnostics.append(
+            Diagnostic(
+              FleetMessage.clusterConflict(
+                "component '\(name)' is not the same on hosts '\(firstHost.name.value)' and '\(host.name.value)'"),
+              at: other.name.range,
+              notes: [
+                DiagnosticNote("the cluster runs one workload of it, with one pod template, on every host that has it"),
+                DiagnosticNote("host '\(firstHost.name.value)' has this declaration", at: first.name.range),
+              ],
+              help: ["declare it once for every host, or give the variant its own name"]))
+          break
+        }
+      }
+      if first.storage != nil {
+        diagnostics.append(
+          Diagnostic(
+            FleetMessage.clusterVolume(
+              "component '\(name)' keeps its state on a local volume, and the stacks of \(hostList(nodes)) hold it"
+            ),
+            at: first.name.range,
+            notes: [DiagnosticNote("a local volume is a folder on one node: a second replica would have none")],
+            help: ["keep it in the stack of one host"]))
+      }
+    }
+    return diagnostics
+  }
+
+  /// `on host 'a'`, `on hosts 'a' and 'b'`, `on hosts 'a', 'b', 'c' and 4 more`, `on every host`.
+  static func hostsNote(_ names: [String], of total: Int) -> String {
+    names.count == total && total > 1 ? "on every host" : "on " + hostList(names)
+  }
+
+  /// `host 'a'`, `hosts 'a' and 'b'`, `hosts 'a', 'b', 'c' and 4 more`.
+  static func hostList(_ names: [String]) -> String {
+    let quoted = names.prefix(3).map { "'\($0)'" }
+    let noun = names.count == 1 ? "host" : "hosts"
+    if names.count > 3 { return "\(noun) \(quoted.joined(separator: ", ")) and \(names.count - 3) more" }
+    if quoted.count == 1 { return "\(noun) \(quoted[0])" }
+    return "\(noun) \(quoted.dropLast().joined(separator: ", ")) and \(quoted.last ?? "")"
+  }
+}
+
+/// What a fleet's cluster refuses.
+enum FleetMessage: DiagnosticMessage {
+  case clusterConflict(String)
+  case clusterVolume(String)
+
+  var id: DiagnosticID {
+    switch self {
+    case .clusterConflict: "cluster-conflict"
+    case .clusterVolume: "cluster-volume"
+    }
+  }
+
+  var severity: Severity { .error }
+
+  var text: String {
+    switch self {
+    case .clusterConflict(let text), .clusterVolume(let text): text
+    }
+  }
+}

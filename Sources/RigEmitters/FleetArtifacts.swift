@@ -1,0 +1,50 @@
+import RigModel
+import RigPlan
+
+extension EmitterRegistry {
+  /// The folder of a fleet's host in the output: its own targets' files go under it (`hosts/ws-1/kernel/…`).
+  public static func hostFolder(_ host: String) -> String { "hosts/\(host)/" }
+
+  /// A fleet's artifacts, sorted by path: each host's files of every enabled target under `hosts/HOST/`, the
+  /// cluster's Kubernetes objects (from `cluster`, the merged plan) in `kubernetes/`, and the installing targets'
+  /// files (the one playbook, which installs each host's files on that host and the cluster's on the control
+  /// plane). With `targets`, only the files of those targets (installers still get every other target's files).
+  public func artifacts(for fleet: Fleet, plans: [Plan], cluster: Plan?, targets: Set<String>? = nil) -> [Artifact]
+  {
+    guard let first = plans.first else { return [] }
+    let enabled = emitters.filter { $0.isEnabled(first) }
+    let wanted = enabled.filter { targets?.contains($0.target) ?? true }
+    let installs = wanted.contains { $0 is any InstallingEmitter }
+    let making = enabled.filter { !($0 is any InstallingEmitter) && (installs || targets?.contains($0.target) ?? true) }
+    // Each host's own files, the hosts spread over the cores.
+    let hostFiles: [[Artifact]] = plans.concurrentMap { plan in
+      making.flatMap { emitter -> [Artifact] in
+        if let kubernetes = emitter as? KubernetesEmitter { return kubernetes.nodeArtifacts(for: plan) }
+        return emitter.artifacts(for: plan)
+      }
+    }
+    let shared: [Artifact] =
+      cluster.map { plan in making.compactMap { $0 as? KubernetesEmitter }.flatMap { $0.artifacts(for: plan) } } ?? []
+    var artifacts: [Artifact] = []
+    for (host, files) in zip(fleet.hosts, hostFiles) {
+      let folder = Self.hostFolder(host.name.value)
+      for file in files where targets?.contains(file.target) ?? true {
+        var moved = file
+        moved.path = folder + file.path
+        artifacts.append(moved)
+      }
+    }
+    artifacts += shared.filter { targets?.contains($0.target) ?? true }
+    if installs {
+      let installing = zip(fleet.hosts, hostFiles).map { host, files in
+        host.name.value == cluster?.cluster?.controlPlane ? files + shared : files
+      }
+      for case let installer as AnsibleEmitter in wanted {
+        artifacts += installer.fleetArtifacts(
+          for: fleet, plans: plans, installing: installing, cluster: cluster?.cluster)
+      }
+    }
+    precondition(Set(artifacts.map(\.path)).count == artifacts.count, "two artifacts share a path")
+    return artifacts.sorted { $0.path < $1.path }
+  }
+}
