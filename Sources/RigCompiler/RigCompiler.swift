@@ -213,6 +213,10 @@ public enum RigCompiler {
 
   /// The files of every enabled target of `emitters`, sorted by path; empty when any phase found an error.
   public static func artifacts(_ result: CheckResult, emitters: EmitterRegistry = .builtIn) -> [Artifact] {
+    if let fleet = result.fleet {
+      guard !result.hasErrors, let plans = fleet.plans else { return [] }
+      return emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster)
+    }
     guard let plan = result.plan else { return [] }
     return emitters.artifacts(for: plan)
   }

@@ -9,8 +9,7 @@ extension EmitterRegistry {
   /// cluster's Kubernetes objects (from `cluster`, the merged plan) in `kubernetes/`, and the installing targets'
   /// files (the one playbook, which installs each host's files on that host and the cluster's on the control
   /// plane). With `targets`, only the files of those targets (installers still get every other target's files).
-  public func artifacts(for fleet: Fleet, plans: [Plan], cluster: Plan?, targets: Set<String>? = nil) -> [Artifact]
-  {
+  public func artifacts(for fleet: Fleet, plans: [Plan], cluster: Plan?, targets: Set<String>? = nil) -> [Artifact] {
     guard let first = plans.first else { return [] }
     let enabled = emitters.filter { $0.isEnabled(first) }
     let wanted = enabled.filter { targets?.contains($0.target) ?? true }

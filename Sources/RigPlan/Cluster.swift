@@ -67,13 +67,18 @@ public struct ClusterView: Sendable, Hashable {
   /// A label value of `text`'s words: characters outside `[A-Za-z0-9-_.]` dropped, words joined with '-',
   /// trimmed to 63 characters and to an alphanumeric end; nil when nothing is left.
   static func labelValue(_ text: String) -> String? {
-    let kept = text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_. ".unicodeScalars.contains($0)) }
+    let kept = text.unicodeScalars.filter {
+      $0.isASCII
+        && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_. ".unicodeScalars.contains($0))
+    }
     let words = String(String.UnicodeScalarView(kept)).split(separator: " ").joined(separator: "-")
     var value = Substring(words.prefix(63))
     while let last = value.unicodeScalars.last, !(last.properties.isAlphabetic || last.properties.numericType != nil) {
       value = value.dropLast()
     }
-    while let first = value.unicodeScalars.first, !(first.properties.isAlphabetic || first.properties.numericType != nil) {
+    while let first = value.unicodeScalars.first,
+      !(first.properties.isAlphabetic || first.properties.numericType != nil)
+    {
       value = value.dropFirst()
     }
     return value.isEmpty ? nil : String(value)

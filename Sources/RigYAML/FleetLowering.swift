@@ -97,7 +97,9 @@ extension Loader {
         }
       }
       var hostTargets = targets
-      if let ansible = targets.ansible { hostTargets.ansible = .init(host: Located(hostName.value, at: ansible.host.range)) }
+      if let ansible = targets.ansible {
+        hostTargets.ansible = .init(host: Located(hostName.value, at: ansible.host.range))
+      }
       let spec = RigSpec(
         apiVersion: apiVersion, name: name, hardware: hardware,
         sources: levels.reversed().first { !$0.sources.isEmpty }?.sources ?? [],
@@ -135,7 +137,8 @@ extension Loader {
         guard let at = groupIndex[group.value] else {
           let suggestion = Suggestion.closest(to: group.value, among: groups.map(\.name.value))
           lowering.diagnostics.emit(
-            RuleMessage.invalidValue("host '\(hostName.value)' is in group '\(group.value)', which 'groups' does not declare"),
+            RuleMessage.invalidValue(
+              "host '\(hostName.value)' is in group '\(group.value)', which 'groups' does not declare"),
             at: group.range,
             help: [suggestion.map { "did you mean '\($0)'?" } ?? "declare it under 'groups:'"])
           continue
@@ -159,7 +162,8 @@ extension Loader {
     }
     if hosts.count > Limits.fleetHosts.upperBound {
       lowering.diagnostics.emit(
-        RuleMessage.invalidValue("the fleet has \(hosts.count) hosts; rig compiles at most \(Limits.fleetHosts.upperBound)"),
+        RuleMessage.invalidValue(
+          "the fleet has \(hosts.count) hosts; rig compiles at most \(Limits.fleetHosts.upperBound)"),
         at: hostsValue.keyRange, help: ["split the fleet into several projects"])
     }
     if hosts.isEmpty, !lowering.diagnostics.hasErrors {

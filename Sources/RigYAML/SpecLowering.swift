@@ -441,7 +441,8 @@ extension Lowering {
           targets.ansible = .init(host: Located("all", at: ansibleValue.keyRange))
         }
       } else if let hostValue {
-        if let host = patterned(hostValue, "hostName", example: "workstation"), ModelRules.ansibleHost(host, &diagnostics)
+        if let host = patterned(hostValue, "hostName", example: "workstation"),
+          ModelRules.ansibleHost(host, &diagnostics)
         {
           targets.ansible = .init(host: host)
         }

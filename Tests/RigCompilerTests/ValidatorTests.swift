@@ -11,23 +11,42 @@ import Testing
   /// The examples whose golden output holds files of `target` (a folder under `golden/EXAMPLE/`): the YAML ones and
   /// the DSL ones with output of their own (`workstation-dsl` renders the bytes of `workstation`).
   static func examplesWith(_ target: String) -> [String] {
-    (examples + ["gpu-lab-dsl"]).filter { FileManager.default.fileExists(atPath: Golden.root + "/\($0)/\(target)") }
+    // A fleet's hosts each have a folder of their own targets' files, checked like an example's.
+    let hosts = examples.flatMap { example in
+      ((try? FileManager.default.contentsOfDirectory(atPath: Golden.root + "/\(example)/hosts")) ?? []).sorted().map {
+        "\(example)/hosts/\($0)"
+      }
+    }
+    return (examples + ["gpu-lab-dsl"] + hosts).filter {
+      FileManager.default.fileExists(atPath: Golden.root + "/\($0)/\(target)")
+    }
   }
 
   @Test func everyTargetOfTheExamplesIsChecked() {
-    #expect(Self.examplesWith("kernel") == ["debian-services", "llm-server", "workstation", "gpu-lab-dsl"])
+    let fleetHosts = ["fleet/hosts/server", "fleet/hosts/ws-4070", "fleet/hosts/ws-4090"]
     #expect(
-      Self.examplesWith("systemd") == ["ai-lab", "debian-services", "llm-server", "workstation", "gpu-lab-dsl"])
-    for target in ["ansible", "prometheus"] {
-      #expect(
-        Self.examplesWith(target) == [
-          "ai-lab", "debian-host", "debian-host-trixie", "debian-services", "llm-server", "workstation",
-          "gpu-lab-dsl",
-        ],
-        "\(target)")
-    }
-    #expect(Self.examplesWith("nix") == ["llm-server", "workstation"])
-    #expect(Self.examplesWith("kubernetes") == ["ai-lab", "workstation", "gpu-lab-dsl"])
+      Self.examplesWith("kernel") == ["debian-services", "llm-server", "workstation", "gpu-lab-dsl"] + fleetHosts)
+    // A host with nothing isolated has an empty command line and no GRUB drop-in: nothing for GRUB to read.
+    #expect(
+      Self.examplesWith("kernel/grub.d") == [
+        "debian-services", "llm-server", "workstation", "gpu-lab-dsl", "fleet/hosts/ws-4090",
+      ])
+    #expect(
+      Self.examplesWith("systemd") == [
+        "ai-lab", "debian-services", "llm-server", "workstation", "gpu-lab-dsl", "fleet/hosts/ws-4090",
+      ])
+    #expect(
+      Self.examplesWith("ansible") == [
+        "ai-lab", "debian-host", "debian-host-trixie", "debian-services", "fleet", "llm-server", "workstation",
+        "gpu-lab-dsl",
+      ])
+    #expect(
+      Self.examplesWith("prometheus") == [
+        "ai-lab", "debian-host", "debian-host-trixie", "debian-services", "llm-server", "workstation", "gpu-lab-dsl",
+      ] + fleetHosts)
+    #expect(Self.examplesWith("nix") == ["llm-server", "workstation"] + fleetHosts)
+    #expect(
+      Self.examplesWith("kubernetes") == ["ai-lab", "fleet", "workstation", "gpu-lab-dsl", "fleet/hosts/ws-4090"])
   }
 
   /// Each target's checker, and what it prints when everything passed.
@@ -50,7 +69,7 @@ import Testing
   }
 
   static let cases = checkers.flatMap { checker in
-    examplesWith(checker.target).map {
+    examplesWith(checker.target == "kernel" ? "kernel/grub.d" : checker.target).map {
       Case(target: checker.target, script: checker.script, success: checker.success, example: $0)
     }
   }
@@ -60,7 +79,8 @@ import Testing
     var arguments = [Golden.root + "/" + check.example]
     if check.target == "kubernetes" {
       // The version the example targets, as kubernetes-validate names it.
-      let yaml = packageRoot + "/examples/\(check.example)/rig.yaml"
+      let example = check.example.prefix { $0 != "/" }
+      let yaml = packageRoot + "/examples/\(example)/rig.yaml"
       let version: Substring
       if FileManager.default.fileExists(atPath: yaml) {
         let text = try String(contentsOfFile: yaml, encoding: .utf8)

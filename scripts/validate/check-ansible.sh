@@ -83,6 +83,10 @@ def construct_unsafe(loader, node):
 
 Loader.add_constructor("!unsafe", construct_unsafe)
 
+# A fleet's play includes each host's own tasks; the one other Jinja rig writes (host names are DNS labels).
+HOST_TASKS = "tasks/{{ inventory_hostname }}.yml"
+mirror_variables = set()
+
 def load(name):
     path = os.path.join(root, name)
     text = open(path, encoding="utf-8").read()
@@ -92,17 +96,19 @@ def load(name):
     except yaml.YAMLError as exc:
         errors.append(f"{name}: does not parse as YAML: {exc}")
         return text, None
-    # The mirror variables the plays define (the one Jinja rig writes: `{{ rig_mirror_NAME }}/path`).
-    mirror_variables = set()
+    # The mirror variables the plays define (the one Jinja rig writes: `{{ rig_mirror_NAME }}/path`), which the
+    # tasks files a play includes use too.
     for play in data if isinstance(data, list) else []:
         if isinstance(play, dict) and isinstance(play.get("vars"), dict):
-            mirror_variables |= {k for k, v in play["vars"].items()
-                                 if k.startswith("rig_mirror_") and isinstance(v, str) and re.fullmatch(r"https://[A-Za-z0-9./-]+", v)}
+            mirror_variables.update({k for k, v in play["vars"].items()
+                                 if k.startswith("rig_mirror_") and isinstance(v, str) and re.fullmatch(r"https://[A-Za-z0-9./-]+", v)})
     # Jinja: any scalar (key or value) with a delimiter must be !unsafe, else Ansible templates it.
     def scan(n):
         if isinstance(n, yaml.ScalarNode):
             mirror = re.fullmatch(r"\{\{ (rig_mirror_[a-z_]+) \}\}/[^{}%#]*", n.value)
             if mirror and mirror.group(1) in mirror_variables:
+                return
+            if name == "site.yml" and n.value == HOST_TASKS:
                 return
             if n.tag != "!unsafe" and re.search(r"\{\{|\{%|\{#", n.value):
                 errors.append(f"{name}:{n.start_mark.line + 1}: Jinja delimiter in {n.value!r} is not tagged !unsafe: "
@@ -138,7 +144,7 @@ def tasks(seq, where):
     if seq is None:
         return
     if not isinstance(seq, list):
-        errors.append(f"site.yml: {where} is not a list")
+        errors.append(f"{where}: is not a list")
         return
     for i, t in enumerate(seq):
         w = f"{where}[{i}]"
@@ -157,13 +163,34 @@ srcs, debs, dests, k8s_remote = [], [], set(), []
 if site is not None and not isinstance(site, list):
     errors.append("site.yml: a playbook is a list of plays")
     site = None
+# The inventory's hosts: a fleet's play includes tasks/HOST.yml for each of them.
+inventory_hosts = sorted(((inventory or {}).get("all") or {}).get("hosts") or {}) if isinstance(inventory, dict) else []
+task_lists = []
 for p, play in enumerate(site or []):
     if not isinstance(play, dict):
         errors.append(f"site.yml: play {p} is not a mapping")
         continue
     for key in ("pre_tasks", "tasks", "post_tasks", "handlers"):
-        for w, t in tasks(play.get(key), f"play[{p}].{key}"):
-            label = f"site.yml: task {t.get('name', w)!r}"
+        task_lists.append(("site.yml", play.get(key), f"play[{p}].{key}"))
+def all_tasks():
+    i = 0
+    while i < len(task_lists):
+        file, seq, where = task_lists[i]
+        i += 1
+        for w, t in tasks(seq, where):
+            include = t.get("ansible.builtin.include_tasks")
+            if include is not None:
+                target = include.get("file") if isinstance(include, dict) else include
+                files = [f"tasks/{h}.yml" for h in inventory_hosts] if target == HOST_TASKS else [target]
+                for f in files:
+                    if not isinstance(f, str) or not os.path.isfile(os.path.join(root, f)):
+                        errors.append(f"{file}: task {t.get('name', w)!r} includes {f!r}, which does not exist")
+                        continue
+                    _, included = load(f)
+                    task_lists.append((f, included, f))
+            yield file, w, t
+for file, w, t in all_tasks():
+            label = f"{file}: task {t.get('name', w)!r}"
             modules = [k for k in t if k not in KEYWORDS and not str(k).startswith("with_")]
             if len(modules) != 1:
                 continue   # syntax-check and ansible-lint report this
@@ -278,7 +305,7 @@ if grep -vxE '|playbook: site\.yml' "$T/syntax" >&2; then die "unexpected output
 # ("<unknown>:1: SyntaxWarning: invalid decimal literal", which ast.literal_eval prints for text such as '9or');
 # they are silenced, and where ansible-lint's own warning filters let that one line through anyway, it alone is
 # dropped below; every warning of ansible-lint's still fails.
-rc=0; (cd "$T/lint" && PYTHONWARNINGS=ignore::SyntaxWarning ansible-lint -c "$LINTCONF" --offline --project-dir "$T/lint" site.yml inventory.yml) \
+rc=0; (cd "$T/lint" && PYTHONWARNINGS=ignore::SyntaxWarning ansible-lint -c "$LINTCONF" --offline --project-dir "$T/lint" site.yml inventory.yml $(cd "$T/lint" && ls tasks/*.yml 2>/dev/null)) \
   > "$T/lint.out" 2>&1 || rc=$?
 # Known noise, tolerated only when site.yml uses !unsafe: ansible-lint 26 compares task names parsed by
 # two YAML loaders, which disagree on !unsafe strings, logs this traceback and carries on (it only loses

@@ -595,7 +595,11 @@ public struct KubernetesEmitter: Emitter {
       var affinity: [(String, YAMLValue)] = [
         (
           "nodeAffinity",
-          ["requiredDuringSchedulingIgnoredDuringExecution": ["nodeSelectorTerms": [["matchExpressions": .list(expressions)]]]]
+          [
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+              "nodeSelectorTerms": [["matchExpressions": .list(expressions)]]
+            ]
+          ]
         )
       ]
       if nodes(of: component).count > 1 {
