@@ -133,6 +133,10 @@ struct OutputOptions: ParsableArguments {
       "Only this target (repeat for several; default: every enabled one): \(Targets.Kind.allCases.map(\.rawValue).joined(separator: ", "))."
   )
   var targets: [Targets.Kind] = []
+
+  @Option(
+    help: "Only this host of a fleet: its section of the plan and its own files (the others are left as they are).")
+  var host: String?
 }
 
 /// `rig plan`: the resolution, the allocation, and what render would change in the output folder.
@@ -179,12 +183,15 @@ public struct Plan<Project: ProjectArguments>: ParsableCommand {
   }
 
   public func run() throws {
-    let planned = RigCompiler.changes(project.check(), out: out, targets: output.targets, adopt: adopt)
+    let planned = RigCompiler.changes(
+      project.check(), out: out, targets: output.targets, host: output.host, adopt: adopt)
     let result = planned.check
     try options.report(
       result,
       json: { Reports.planJSON(planned, diff: diff) },
-      text: { Reports.planText(planned, diff: diff, colors: options.color.enabled(on: STDOUT_FILENO)) })
+      text: {
+        Reports.planText(planned, diff: diff, host: output.host, colors: options.color.enabled(on: STDOUT_FILENO))
+      })
     if detailedExitcode, let output = planned.output, !output.isUpToDate { throw ExitCode(2) }
   }
 }
@@ -227,7 +234,7 @@ public struct Render<Project: ProjectArguments>: ParsableCommand {
   public func run() throws {
     var kill = KillAfterSteps(ProcessInfo.processInfo.environment)
     let planned = RigCompiler.render(
-      project.check(), out: out, targets: output.targets, adopt: adopt, checkpoint: pauseForTests,
+      project.check(), out: out, targets: output.targets, host: output.host, adopt: adopt, checkpoint: pauseForTests,
       step: { kill.record($0) })
     try options.report(
       planned.check,

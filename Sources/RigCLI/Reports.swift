@@ -234,8 +234,10 @@ public enum Reports {
 
   /// What `rig plan` prints: the resolution and allocation (`resolutionReport`), then the output folder's changes
   /// (`outputReport`) when the project got that far.
-  public static func planText(_ planned: RenderResult, diff: Bool, colors: Bool = false) -> String {
-    let report = resolutionReport(planned.check)
+  public static func planText(_ planned: RenderResult, diff: Bool, host: String? = nil, colors: Bool = false)
+    -> String
+  {
+    let report = planned.check.fleet.map { fleetReport($0, host: host) } ?? resolutionReport(planned.check)
     guard let output = planned.output else { return report }
     return report + "\n" + outputReport(output, diff: diff, colors: colors)
   }
@@ -259,7 +261,7 @@ public enum Reports {
 
   /// `rig plan --format json`: the resolution and allocation (`resolutionJSON(_:)`), then the output folder.
   public static func planJSON(_ planned: RenderResult, diff: Bool) -> JSONValue {
-    withOutput(resolutionJSON(planned.check), planned, diff: diff)
+    withOutput(fleetJSON(planned.check) ?? resolutionJSON(planned.check), planned, diff: diff)
   }
 
   /// `rig render --format json`: the diagnostics, whether the folder was written, and the output folder.

@@ -93,6 +93,7 @@ enum OutputMessage: DiagnosticMessage {
   case fileSystemRoot(String)
   case notRigs(folder: String, manifest: String)
   case targetNotEnabled(String)
+  case unknownHost(String)
   case writeFailed(path: String, reason: String)
   case unreadable(String)
   case specialFile(String)
@@ -104,6 +105,7 @@ enum OutputMessage: DiagnosticMessage {
     case .badManifest: "bad-manifest"
     case .notAFolder, .holdsProject, .fileSystemRoot, .notRigs: "bad-output-folder"
     case .targetNotEnabled: "target-not-enabled"
+    case .unknownHost: "unknown-host"
     case .writeFailed: "write-failed"
     case .unreadable: "unreadable-output"
     case .specialFile: "file-not-owned"
@@ -123,6 +125,7 @@ enum OutputMessage: DiagnosticMessage {
     case .notRigs(let folder, let manifest):
       "the output folder '\(folder)' is not empty and has no rig manifest ('\(manifest)'): rig did not make it"
     case .targetNotEnabled(let name): "target '\(name)' is not enabled in 'targets:'"
+    case .unknownHost(let name): "the project has no host '\(name)'"
     case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"
     case .unreadable(let path): "cannot read '\(path)'"
     case .specialFile(let path): "'\(path)' is a special file or a mount point that rig does not own"
@@ -200,8 +203,9 @@ package enum OutputFolder {
   }
 
   /// Compares `artifacts` (the files of `targets`) with what `folder` holds: what render would add, change and
-  /// remove, and what would stop it. Files rig wrote before for a target outside `scope` are left as they are
-  /// (`--target`); with no scope, any file rig wrote and no longer makes is removed. `folder` nil compares with an
+  /// remove, and what would stop it. Files rig wrote before for a target outside `scope` (`--target`), or that are
+  /// not the fleet host `host`'s own (`--host`), are left as they are; with neither, any file rig wrote and no
+  /// longer makes is removed. `folder` nil compares with an
   /// empty folder.
   ///
   /// Which folders rig takes, decided before anything under the folder is read (so that `--out /` or `--out ~`
@@ -216,7 +220,7 @@ package enum OutputFolder {
   /// caller, which compares again under the writer's lock.
   static func compare(
     artifacts: [Artifact], hashes: [String], targets: [String], known: Set<String>, scope: Set<String>?,
-    project: String, projectFile: String, folder display: String?, adopt: Bool = false
+    host: String? = nil, project: String, projectFile: String, folder display: String?, adopt: Bool = false
   ) -> FolderChanges {
     precondition(hashes.count == artifacts.count, "one hash per artifact")
     let shown = { (path: String) in (display.map { $0 + "/" } ?? "") + path }
@@ -291,11 +295,13 @@ package enum OutputFolder {
     }
     let root = display.map(resolved) ?? ""
     let owned = old.byPath
-    let inScope = { (target: String) in scope?.contains(target) ?? true }
+    let inScope = { (entry: Manifest.Entry) in
+      (scope?.contains(entry.target) ?? true) && (host.map { FleetLayout.belongs(entry.path, to: $0) } ?? true)
+    }
     let newPaths = Set(artifacts.map(\.path))
     // Owned files in scope that rig no longer makes: removed, so they do not stand in the way.
     let removing = Set(
-      old.entries.filter { inScope($0.target) && !newPaths.contains($0.path) && disk[$0.path] == .file }.map(\.path))
+      old.entries.filter { inScope($0) && !newPaths.contains($0.path) && disk[$0.path] == .file }.map(\.path))
     var changes: [FileChange] = []
     var previous: [String: Data] = [:]
     var entries: [Manifest.Entry] = []

@@ -20,10 +20,10 @@ extension RigCompiler {
   /// empty); with `folder` nil, compared with an empty folder. Reads the folder, writes nothing. A folder that is
   /// not empty and has no manifest is refused unless `adopt` (see `OutputFolder.compare`).
   public static func changes(
-    _ result: CheckResult, out folder: String?, targets: [Targets.Kind] = [], adopt: Bool = false,
-    emitters: EmitterRegistry = .builtIn
+    _ result: CheckResult, out folder: String?, targets: [Targets.Kind] = [], host: String? = nil,
+    adopt: Bool = false, emitters: EmitterRegistry = .builtIn
   ) -> RenderResult {
-    switch made(result, targets: targets, emitters: emitters) {
+    switch made(result, targets: targets, host: host, emitters: emitters) {
     case .failed(let failed): return failed
     case .made(let made): return made.compared(with: folder, adopt: adopt)
     }
@@ -32,7 +32,7 @@ extension RigCompiler {
   /// The checked project's artifacts for `targets`, before any folder is read; the project with the unknown
   /// targets' errors when there are any.
   private static func made(
-    _ result: CheckResult, targets: [Targets.Kind], emitters: EmitterRegistry
+    _ result: CheckResult, targets: [Targets.Kind], host: String?, emitters: EmitterRegistry
   ) -> Making {
     var check = result
     let project: String
@@ -58,20 +58,35 @@ extension RigCompiler {
           result.origin.language.enableTarget(target.rawValue, in: result.file) + ", or leave out '--target \(target)'"
         ])
     }
+    if let host {
+      if let fleet = result.fleet?.fleet {
+        if fleet.host(named: host) == nil {
+          let suggestion = Suggestion.closest(to: host, among: fleet.hosts.map(\.name.value))
+          check.diagnostics.emit(
+            OutputMessage.unknownHost(host), at: nil,
+            help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
+        }
+      } else {
+        check.diagnostics.emit(
+          OutputMessage.unknownHost(host), at: nil,
+          help: ["'\(result.file)' describes one machine: leave out '--host'"])
+      }
+    }
     guard !check.hasErrors else { return .failed(RenderResult(check: check, output: nil)) }
     let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
     let scope = targets.isEmpty ? nil : Set(names)
     let artifacts: [Artifact]
     if let fleet = result.fleet, let plans = fleet.plans {
-      artifacts = emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster, targets: scope)
+      let all = emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster, targets: scope)
+      artifacts = host.map { host in all.filter { FleetLayout.belongs($0.path, to: host) } } ?? all
     } else {
       artifacts = emitters.artifacts(for: plan, targets: scope)
     }
     return .made(
       Made(
         check: check, artifacts: artifacts, hashes: artifacts.concurrentMap { Manifest.sha256($0.contents) },
-        targets: names, known: Set(emitters.targets), scope: scope, project: project,
+        targets: names, known: Set(emitters.targets), scope: scope, host: host, project: project,
         projectFile: result.origin.projectFile(shownAs: result.file)))
   }
 
@@ -89,12 +104,14 @@ extension RigCompiler {
     var targets: [String]
     var known: Set<String>
     var scope: Set<String>?
+    var host: String?
     var project: String
     var projectFile: String
 
     func compared(with folder: String?, adopt: Bool) -> RenderResult {
       let output = OutputFolder.compare(
-        artifacts: artifacts, hashes: hashes, targets: targets, known: known, scope: scope, project: project,
+        artifacts: artifacts, hashes: hashes, targets: targets, known: known, scope: scope, host: host,
+        project: project,
         projectFile: projectFile, folder: folder, adopt: adopt)
       var check = check
       for diagnostic in output.diagnostics { check.diagnostics.emit(diagnostic) }
@@ -109,12 +126,12 @@ extension RigCompiler {
   /// each phase of the swap, `step` after each change the writer makes to the file system (tests stop the process
   /// there).
   public static func render(
-    _ result: CheckResult, out folder: String, targets: [Targets.Kind] = [], adopt: Bool = false,
+    _ result: CheckResult, out folder: String, targets: [Targets.Kind] = [], host: String? = nil, adopt: Bool = false,
     emitters: EmitterRegistry = .builtIn, checkpoint: (RenderPhase) -> Void = { _ in },
     step: (WriterStep) -> Void = { _ in }
   ) -> RenderResult {
     let made: Made
-    switch Self.made(result, targets: targets, emitters: emitters) {
+    switch Self.made(result, targets: targets, host: host, emitters: emitters) {
     case .failed(let failed): return failed
     case .made(let success): made = success
     }

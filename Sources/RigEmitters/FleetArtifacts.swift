@@ -1,10 +1,27 @@
 import RigModel
 import RigPlan
 
-extension EmitterRegistry {
-  /// The folder of a fleet's host in the output: its own targets' files go under it (`hosts/ws-1/kernel/…`).
+/// Where a fleet's files are in the output folder: each host's own targets' files under `hosts/HOST/`, its part
+/// of the playbook (tasks, variables, the files it copies) under `ansible/`, the cluster's objects in
+/// `kubernetes/`.
+public enum FleetLayout {
+  /// The folder of a host's own targets' files (`hosts/ws-1/kernel/…`).
   public static func hostFolder(_ host: String) -> String { "hosts/\(host)/" }
+  /// The host's tasks, which the fleet's play includes.
+  public static func tasksFile(_ host: String) -> String { "ansible/tasks/\(host).yml" }
+  /// The host's inventory variables.
+  public static func hostVarsFile(_ host: String) -> String { "ansible/host_vars/\(host).yml" }
+  /// The folder under `ansible/files/` of the files the host's tasks copy.
+  public static func filesFolder(_ host: String) -> String { "\(host)/" }
 
+  /// Whether the file at `path` is one of `host`'s own (what `--host` limits a plan or a render to).
+  public static func belongs(_ path: String, to host: String) -> Bool {
+    path.hasPrefix(hostFolder(host)) || path == tasksFile(host) || path == hostVarsFile(host)
+      || path.hasPrefix("ansible/files/" + filesFolder(host))
+  }
+}
+
+extension EmitterRegistry {
   /// A fleet's artifacts, sorted by path: each host's files of every enabled target under `hosts/HOST/`, the
   /// cluster's Kubernetes objects (from `cluster`, the merged plan) in `kubernetes/`, and the installing targets'
   /// files (the one playbook, which installs each host's files on that host and the cluster's on the control
@@ -26,7 +43,7 @@ extension EmitterRegistry {
       cluster.map { plan in making.compactMap { $0 as? KubernetesEmitter }.flatMap { $0.artifacts(for: plan) } } ?? []
     var artifacts: [Artifact] = []
     for (host, files) in zip(fleet.hosts, hostFiles) {
-      let folder = Self.hostFolder(host.name.value)
+      let folder = FleetLayout.hostFolder(host.name.value)
       for file in files where targets?.contains(file.target) ?? true {
         var moved = file
         moved.path = folder + file.path

@@ -61,7 +61,8 @@ public struct AnsibleEmitter: InstallingEmitter {
     -> [Artifact]
   {
     let builders = Array(zip(plans, installing)).enumerated().map { index, pair in
-      var builder = Builder(plan: pair.0, others: pair.1, filesFolder: fleet.hosts[index].name.value + "/")
+      var builder = Builder(
+        plan: pair.0, others: pair.1, filesFolder: FleetLayout.filesFolder(fleet.hosts[index].name.value))
       builder.build()
       return builder
     }
@@ -82,7 +83,7 @@ public struct AnsibleEmitter: InstallingEmitter {
       }
       artifacts.append(
         Artifact(
-          path: "ansible/tasks/\(host.name.value).yml",
+          path: FleetLayout.tasksFile(host.name.value),
           contents: plans[0].fileHeader + YAMLValue.documents([.list(builder.tasks)])))
       artifacts += builder.files
       var variables: [(String, YAMLValue)] = []
@@ -92,7 +93,7 @@ public struct AnsibleEmitter: InstallingEmitter {
       }
       artifacts.append(
         Artifact(
-          path: "ansible/host_vars/\(host.name.value).yml",
+          path: FleetLayout.hostVarsFile(host.name.value),
           contents: plans[0].fileHeader + YAMLValue.map(variables).document))
     }
     let handlers = merged.handlers()
