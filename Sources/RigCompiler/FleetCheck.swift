@@ -98,7 +98,7 @@ extension RigCompiler {
   }
 
   /// `on host 'a'`, `on hosts 'a' and 'b'`, `on hosts 'a', 'b', 'c' and 4 more`, `on every host`.
-  static func hostsNote(_ names: [String], of total: Int) -> String {
+  package static func hostsNote(_ names: [String], of total: Int) -> String {
     names.count == total && total > 1 ? "on every host" : "on " + hostList(names)
   }
 

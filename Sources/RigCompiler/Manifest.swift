@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RigBasics
+import RigEmitters
 import RigModel
 
 /// The list of files rig wrote into an output folder (`.rig-manifest.json` at its top): what rig owns there.
@@ -64,8 +65,11 @@ public struct Manifest: Sendable, Hashable {
       else {
         return .failure(ManifestError(reason: "entry \(index + 1) of 'files' lacks 'path', 'target' or 'sha256'"))
       }
-      // rig writes a target's files under the target's folder only: anything else is not a list rig wrote.
-      guard isSafeRelativePath(path), targets.contains(target), path.hasPrefix(target + "/") else {
+      // rig writes a target's files under the target's folder only (a fleet host's under `hosts/HOST/TARGET/`):
+      // anything else is not a list rig wrote.
+      guard isSafeRelativePath(path), targets.contains(target),
+        Artifact(path: path, contents: "").target == target, path.count > target.count + 1
+      else {
         return .failure(
           ManifestError(reason: "entry \(index + 1) names '\(path)' of target '\(target)', which rig never writes"))
       }

@@ -66,7 +66,7 @@ public struct ClusterView: Sendable, Hashable {
 
   /// A label value of `text`'s words: characters outside `[A-Za-z0-9-_.]` dropped, words joined with '-',
   /// trimmed to 63 characters and to an alphanumeric end; nil when nothing is left.
-  static func labelValue(_ text: String) -> String? {
+  package static func labelValue(_ text: String) -> String? {
     let kept = text.unicodeScalars.filter {
       $0.isASCII
         && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_. ".unicodeScalars.contains($0))

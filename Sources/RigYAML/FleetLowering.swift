@@ -25,7 +25,7 @@ private struct GroupEntry {
 /// of a component or a policy setting takes the place of an earlier one, and the nearest hardware and sources win.
 extension Loader {
   mutating func lowerFleet(
-    _ hostsValue: Value, groups groupsValue: Value?, cluster clusterValue: Value?, shared: MachineSections,
+    _ hostsValue: Value?, groups groupsValue: Value?, cluster clusterValue: Value?, shared: MachineSections,
     apiVersion: Located<String>, name: Located<String>, targets: Targets, targetsValue: Value?
   ) -> Fleet? {
     var groups: [GroupEntry] = []
@@ -81,6 +81,8 @@ extension Loader {
       levels += memberOf.compactMap { groupIndex[$0.value].map { groups[$0].sections } }
       if let own { levels.append(own) }
       guard let hardware = levels.reversed().lazy.compactMap(\.hardware).first else {
+        // A declaring group without hardware is reported once, at the group.
+        guard own != nil else { return nil }
         lowering.diagnostics.emit(
           RuleMessage.missingKey(key: "hardware", context: "in host '\(hostName.value)'"), at: range,
           help: ["add 'hardware:' to the host, to one of its groups, or at the top level for every host"])
@@ -123,7 +125,7 @@ extension Loader {
         }
       }
     }
-    for (key, value) in lowering.map(hostsValue) ?? [] {
+    for (key, value) in hostsValue.flatMap({ lowering.map($0) }) ?? [] {
       guard let hostName = lowering.patterned(key: key, "dnsLabel", example: "ws-1"),
         let fields = lowering.object(value, RigSchema.host)
       else { continue }
@@ -164,11 +166,11 @@ extension Loader {
       lowering.diagnostics.emit(
         RuleMessage.invalidValue(
           "the fleet has \(hosts.count) hosts; rig compiles at most \(Limits.fleetHosts.upperBound)"),
-        at: hostsValue.keyRange, help: ["split the fleet into several projects"])
+        at: (hostsValue ?? groupsValue)?.keyRange, help: ["split the fleet into several projects"])
     }
     if hosts.isEmpty, !lowering.diagnostics.hasErrors {
       lowering.diagnostics.emit(
-        RuleMessage.invalidValue("the fleet has no hosts"), at: hostsValue.keyRange,
+        RuleMessage.invalidValue("the fleet has no hosts"), at: (hostsValue ?? groupsValue)?.keyRange,
         help: ["describe each machine under 'hosts:', or identical ones under a group with 'count'"])
     }
 

@@ -286,10 +286,12 @@ struct Loader {
       lowering.string(value).flatMap { text in ModelRules.apiVersion(text, &lowering.diagnostics) ? text : nil }
     }
     let name = fields["name"].flatMap { lowering.patterned($0, "dnsLabel", example: "ai-workstation") }
-    let fleet = single("hosts")
+    let hostsValue = single("hosts")
+    let groupsValue = single("groups")
+    let isFleet = hostsValue != nil || groupsValue != nil
     let hardwareValue = single("hardware")
     let hardware = hardwareValue.flatMap { lowering.hardware($0) }
-    if hardwareValue == nil, fleet == nil {
+    if hardwareValue == nil, !isFleet {
       lowering.missing(RigSchema.root.property("hardware") ?? SchemaProperty("hardware", .string, ""), in: fields.value)
     }
     let sources = lowering.sources(sections.filter { $0.name == "sources" }.map(\.value))
@@ -297,24 +299,21 @@ struct Loader {
     let components = self.components(sections.filter { $0.name == "components" }.map(\.value))
     let policies = single("policies").map { lowering.policies($0) } ?? Policies()
     let targetsValue = single("targets")
-    let targets = targetsValue.map { lowering.targets($0, fleet: fleet != nil) } ?? Targets()
+    let targets = targetsValue.map { lowering.targets($0, fleet: isFleet) } ?? Targets()
     for component in components {
       ModelRules.checkSecurity(component, namespace: targets?.kubernetes?.namespace.value, &lowering.diagnostics)
     }
-    if fleet == nil {
-      for key in ["groups", "cluster"] {
-        guard let value = single(key) else { continue }
-        lowering.diagnostics.emit(
-          RuleMessage.invalidValue("'\(key)' belongs to a fleet, and this project has no 'hosts'"),
-          at: value.keyRange, help: ["describe the machines under 'hosts:', or remove '\(key)'"])
-      }
+    if !isFleet, let value = single("cluster") {
+      lowering.diagnostics.emit(
+        RuleMessage.invalidValue("'cluster' belongs to a fleet, and this project has no 'hosts' or 'groups'"),
+        at: value.keyRange, help: ["describe the machines under 'hosts:', or remove 'cluster'"])
     }
     guard let apiVersion, let name, let policies, let targets else { return nil }
     let shared = MachineSections(
       hardware: hardware, sources: sources, stack: stack, components: components, policies: policies)
-    if let fleet {
+    if isFleet {
       return lowerFleet(
-        fleet, groups: single("groups"), cluster: single("cluster"), shared: shared, apiVersion: apiVersion,
+        hostsValue, groups: groupsValue, cluster: single("cluster"), shared: shared, apiVersion: apiVersion,
         name: name, targets: targets, targetsValue: targetsValue
       ).map(ProjectModel.fleet)
     }
