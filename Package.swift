@@ -75,7 +75,7 @@ let package = Package(
     .target(
       name: "RigCLI",
       dependencies: [
-        "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigEmitters", "RigCompiler", "RigProbe",
+        "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigPlan", "RigEmitters", "RigCompiler", "RigProbe",
         "RigVerify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6),
@@ -98,7 +98,8 @@ let package = Package(
     // The model's values: versions, requirements, hardware.
     .testTarget(name: "RigModelTests", dependencies: ["RigModel", "RigBasics"], swiftSettings: swift6),
     // The model check agrees with the YAML front end on every example, and catches a model broken after lowering.
-    .testTarget(name: "RigRulesTests", dependencies: ["RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),
+    .testTarget(
+      name: "RigRulesTests", dependencies: ["RigRules", "RigYAML", "RigModel", "RigBasics"], swiftSettings: swift6),
     // Every DSL element lowers as its YAML counterpart; diagnostics point into Swift files, as YAML's do into YAML.
     .testTarget(
       name: "RigDSLTests", dependencies: ["RigDSL", "RigRules", "RigYAML", "RigBasics"], swiftSettings: swift6),

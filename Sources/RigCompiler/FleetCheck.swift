@@ -65,11 +65,15 @@ extension RigCompiler {
     for name in cluster.placement.keys.sorted() {
       let nodes = cluster.placement[name] ?? []
       guard nodes.count > 1 else { continue }
-      let hosting = zip(fleet.hosts, plans).filter { nodes.contains($0.0.name.value) }
+      let placed = Set(nodes)
+      let hosting = zip(fleet.hosts, plans).filter { placed.contains($0.0.name.value) }
       guard let (firstHost, firstPlan) = hosting.first, let first = firstPlan.declaration(of: name) else { continue }
+      // Compared as the objects each host's plan makes of it (declaration, version, CPUs, a standby member of an
+      // exclusive group): equal declarations written in two places are the same workload.
+      let text = KubernetesEmitter.workloadText(of: name, in: firstPlan)
       for (host, plan) in hosting.dropFirst() {
         guard let other = plan.declaration(of: name) else { continue }
-        if other != first || plan.component(named: name)?.version != firstPlan.component(named: name)?.version {
+        if KubernetesEmitter.workloadText(of: name, in: plan) != text {
           diagnostics.append(
             Diagnostic(
               FleetMessage.clusterConflict(

@@ -1,5 +1,6 @@
 import Foundation
 import RigBasics
+import RigModel
 import RigRules
 import RigYAML
 import Testing
@@ -21,9 +22,14 @@ import Testing
   @Test(arguments: examples)
   func modelRulesAgreeWithTheFrontEnd(path: String) throws {
     let loaded = FrontEnd.load(path: path)
-    let spec = try #require(loaded.spec)
+    // A fleet's hosts are each a whole description, checked by the same rules.
+    let specs: [RigSpec]
+    switch try #require(loaded.project) {
+    case .host(let spec): specs = [spec]
+    case .fleet(let fleet): specs = fleet.hosts.map(\.spec)
+    }
     var diagnostics = DiagnosticEngine()
-    ModelRules.check(spec, into: &diagnostics)
+    for spec in specs { ModelRules.check(spec, into: &diagnostics) }
     #expect(diagnostics.errorCount == 0, "\(diagnostics.diagnostics.map(\.message))")
     #expect(diagnostics.diagnostics == loaded.diagnostics.diagnostics.filter { $0.severity == .warning })
   }

@@ -5,6 +5,10 @@
                                         files, at most CHUNK components each, so every file stays under rig's
                                         1 MiB limit) and DIR/spec.json, the same components for the jsonnet peer
   gen.py chain DIR N                    N components, each requiring the next; only c0 in the stack
+  gen.py fleet DIR HOSTS C              a fleet of HOSTS machines (four models, in groups of ten), each with C
+                                        components (Kubernetes workloads and host packages) and all six targets,
+                                        in one cluster: DIR/rig.yaml; and the same machines as HOSTS single-host
+                                        projects, DIR/single/HOST/rig.yaml (one rig.yaml copied per machine)
   gen.py compare OUT JSON               OUT/kubernetes/*.yaml (rig render) against jsonnet's document: prints
                                         "same" or the files that differ, exits 1 on a difference
 """
@@ -79,6 +83,64 @@ def chain(folder, n):
     write(os.path.join(folder, "rig.yaml"), "\n".join(lines) + "\n")
 
 
+FLEET_MODELS = [  # (cpu hybrid shorthand, RAM, GPU line or None)
+    ("{ performance: 8, efficiency: 12 }", "64GiB", "{ name: gpu0, model: NVIDIA GeForce RTX 4070, architecture: ada, memory: 12GiB }"),
+    ("{ performance: 16, efficiency: 0, smt: split }", "128GiB", "{ name: gpu0, model: NVIDIA GeForce RTX 4090, architecture: ada, memory: 24GiB }"),
+    ("{ performance: 8, efficiency: 0 }", "64GiB", None),
+    ("{ performance: 6, efficiency: 8 }", "32GiB", "{ name: gpu0, model: NVIDIA RTX A4000, architecture: ampere, memory: 16GiB }"),
+]
+
+
+def fleet_machine(model, indent):
+    cpu, memory, gpu = FLEET_MODELS[model]
+    pad = " " * indent
+    lines = [f"{pad}hardware:", f"{pad}  cpu: {{ hybrid: {cpu} }}", f"{pad}  memory: {memory}"]
+    if gpu:
+        lines.append(f"{pad}  gpus: [{gpu}]")
+    lines.append(f"{pad}  os: {{ distribution: debian, release: bookworm }}")
+    return lines
+
+
+def fleet(folder, hosts, count):
+    """Each host: the catalog packages below, then workloads up to `count` components (shared ones, and one
+    of its group's own); a GPU workload on the GPU models."""
+    packages = ["git", "curl", "htop", "tmux", "ripgrep", "zstd", "containerd", "kubelet",
+                "prometheus-node-exporter"]
+    shared = count - len(packages) - 1   # plus runc (containerd's) and the group's own workload
+    os.makedirs(folder, exist_ok=True)
+    def workload(name, gpu=False):
+        resources = "{ memory: 64MiB" + (", gpu: { memory: 1GiB, sharing: time-sliced }" if gpu else "") + " }"
+        return (f'  {name}: {{ versions: {{ "1.0.0": {{}} }}, runtime: kubernetes, '
+                f'image: registry.example/{name}:1.0.0, ports: [8080], resources: {resources} }}')
+    stack = packages + [f"app{i}" for i in range(shared - 1)]
+    common = ["sources: [debian-bookworm, kubernetes, upstream]", "", "components:"]
+    common += [workload(f"app{i}") for i in range(shared - 1)]
+    targets = TARGETS["all"].replace("  ansible: { host: bench }", "  ansible: {}")
+    names = [f"node-{i}" for i in range(hosts)]
+    groups = (hosts + 9) // 10
+    lines = ["apiVersion: rig/v1", "name: fleet", ""] + common + ["", "stack: [" + ", ".join(stack) + "]", "", "groups:"]
+    for g in range(groups):
+        model = g % len(FLEET_MODELS)
+        gpu = FLEET_MODELS[model][2] is not None
+        members = names[g * 10:(g + 1) * 10]
+        lines += [f"  g{g}:", f"    names: [{', '.join(members)}]"] + fleet_machine(model, 4)
+        lines += [f"    stack: [app{shared - 1}, group{g}]", "    components:", "    " + workload(f"group{g}", gpu)]
+        lines += ["    " + workload(f"app{shared - 1}")]
+    lines += ["", "cluster: { control_plane: node-0 }", "", "targets:", targets]
+    write(os.path.join(folder, "rig.yaml"), "\n".join(lines) + "\n")
+    # The same machines, one project each: what a lab without fleets copies per machine.
+    for i, name in enumerate(names):
+        g = i // 10
+        model = g % len(FLEET_MODELS)
+        gpu = FLEET_MODELS[model][2] is not None
+        single = ["apiVersion: rig/v1", f"name: {name}", ""] + fleet_machine(model, 0) + [""] + common
+        single += [workload(f"app{shared - 1}"), workload(f"group{g}", gpu)]
+        single += ["", "stack: [" + ", ".join(stack + [f"app{shared - 1}", f"group{g}"]) + "]", "", "targets:",
+                   TARGETS["all"].replace("host: bench", f"host: {name}")]
+        os.makedirs(os.path.join(folder, "single", name), exist_ok=True)
+        write(os.path.join(folder, "single", name, "rig.yaml"), "\n".join(single) + "\n")
+
+
 def compare(out, document):
     import yaml  # PyYAML (Debian's python3-yaml)
 
@@ -104,6 +166,8 @@ if __name__ == "__main__":
         project(args[1], int(args[2]), "--all-targets" in args[3:])
     elif len(args) == 3 and args[0] == "chain":
         chain(args[1], int(args[2]))
+    elif len(args) == 4 and args[0] == "fleet":
+        fleet(args[1], int(args[2]), int(args[3]))
     elif len(args) == 3 and args[0] == "compare":
         sys.exit(compare(args[1], args[2]))
     else:

@@ -87,6 +87,19 @@ public struct KubernetesEmitter: Emitter {
       .sorted { $0.name.value < $1.name.value }
   }
 
+  /// What the cluster runs of component `name` as `plan` has it: its workload's (or node agent's) objects and their
+  /// Service, as text; nil when `plan` does not run it. Two hosts whose texts differ cannot share one workload.
+  public static func workloadText(of name: String, in plan: Plan) -> String? {
+    guard let target = plan.spec.targets.kubernetes,
+      let component = workloads(plan).first(where: { $0.name.value == name })
+    else { return nil }
+    let context = Context(plan: plan, namespace: target.namespace.value)
+    if KubernetesFacts.nodeAgents[name] != nil { return YAMLValue.documents([context.nodeAgent(component)]) }
+    var documents = [context.workload(component)]
+    if !component.ports.isEmpty { documents.append(context.service(component)) }
+    return YAMLValue.documents(documents)
+  }
+
   /// The names of the Kubernetes components (workloads and node agents) of `plan`, sorted.
   public static func workloadNames(_ plan: Plan) -> [String] { workloads(plan).map(\.name.value) }
 
