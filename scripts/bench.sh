@@ -13,11 +13,13 @@
 #   `rig render DIR --out FRESH` into a fresh folder each run (the deletion is not timed).
 # - the 14k chain: 14,001 components each requiring the next, only c0 in the stack: `rig plan`, and the size of
 #   its output against a chain half as long (linear output doubles, quadratic quadruples).
+# - a fleet of 100 hosts × 30 components (scripts/bench/gen.py fleet): `rig plan` and `rig render` against 100
+#   single-host `rig plan`s of the same machines, and the plan of 50 hosts for the growth in hosts.
 # - `rig check examples/workstation`, many runs (process startup counts).
 # - N = 10,000 with all six targets: `rig plan DIR --target T` for each target, and all together.
 # Each figure is the median wall time of the whole process over the runs (measure.py: spawn to exit, with its
 # peak RSS from wait4); a case whose runs pass 300 s in all stops repeating, and says how many it made.
-# BENCH_SIZES="1000 10000" and BENCH_CHAIN=14001 change the sizes (for development; the goals assume these).
+# BENCH_SIZES="1000 10000", BENCH_CHAIN=14001 and BENCH_FLEET=100 change the sizes (for development; the goals assume these).
 set -euo pipefail
 export LC_ALL=C.UTF-8 # ${#text} counts characters
 
@@ -29,6 +31,7 @@ case "${1-}" in
 esac
 read -r small large <<<"${BENCH_SIZES:-1000 10000}"
 chain=${BENCH_CHAIN:-14001}
+fleet_hosts=${BENCH_FLEET:-100}
 half=$(((chain + 1) / 2))
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,6 +142,31 @@ row chain "plan output, $chain components" "$full_bytes B" "$half: $bytes B" "gr
   "goal ≤2.2×" "$(verdict "$growth" "<=" 2.2)" \
   "$((full_bytes / chain)) B per component; linear ≈2×, quadratic ≈4×"
 rm -rf "$tmp/chain" "$tmp/half"
+
+# A fleet: 100 hosts (four machine models in groups of ten) of 30 components each, all six targets, one cluster;
+# and 50 of them for the growth in hosts. The peer: the same 100 machines as 100 single-host projects, one
+# `rig plan` each (what a lab copies per machine without fleets).
+python3 "$bench/gen.py" fleet "$tmp/fleet" "$fleet_hosts" 30
+python3 "$bench/gen.py" fleet "$tmp/fleet-half" "$((fleet_hosts / 2))" 30
+"$rig" check "$tmp/fleet" >/dev/null
+measure 1 --budget 300 -- bash -c 'for d in "$1"/single/*; do "$2" plan "$d" >/dev/null; done' _ "$tmp/fleet" "$rig"
+singles=$t
+measure "$runs" --budget 300 -- "$rig" plan "$tmp/fleet"
+fleet_plan=$t
+ratio=$(awk -v a="$t" -v b="$singles" 'BEGIN { printf "%.2f", a / b }')
+row fleet "rig plan, $fleet_hosts hosts × 30" "$(secs "$t")" "$fleet_hosts plans $(secs "$singles")" "ratio ${ratio}×" \
+  "goal <2 s, <300 MiB" "$(verdict "$t" "<" 2)" "$(mib "$peak")$(runs_note)"
+row fleet "peak RSS, rig plan" "$(mib "$peak")" "" "" "goal <300 MiB" "$(verdict "$peak" "<" 307200)"
+measure "$runs" --budget 300 --fresh "$tmp/fleet-out" -- "$rig" render "$tmp/fleet" --out "$tmp/fleet-out"
+row fleet "rig render, $fleet_hosts hosts × 30" "$(secs "$t")" "" "" "goal <2 s" "$(verdict "$t" "<" 2)" \
+  "$(mib "$peak")$(runs_note)"
+row fleet "peak RSS, rig render" "$(mib "$peak")" "" "" "goal <300 MiB" "$(verdict "$peak" "<" 307200)"
+measure "$runs" --budget 300 -- "$rig" plan "$tmp/fleet-half"
+growth=$(awk -v a="$t" -v b="$fleet_plan" 'BEGIN { printf "%.2f", b / a }')
+row fleet "rig plan: time($fleet_hosts)/time($((fleet_hosts / 2)))" "${growth}×" "" "" "goal ≤2.2×" \
+  "$(verdict "$growth" "<=" 2.2)" "linear ≈2×"
+rm -rf "$tmp/fleet" "$tmp/fleet-half" "$tmp/fleet-out"
+echo
 
 measure "$check_runs" -- "$rig" check examples/workstation
 ms=$(awk -v s="$t" 'BEGIN { printf "%.1f", s * 1000 }')
