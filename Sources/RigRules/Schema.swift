@@ -286,7 +286,8 @@ public enum RigSchema {
   static let fleetProperties: [SchemaProperty] = [
     .init(
       "hosts", .map(key: "dnsLabel", value: .object(host)),
-      "the machines of a fleet, by name (inventory host and Kubernetes node)"),
+      "the machines of a fleet, by name (inventory host and Kubernetes node); a member a group declares may be described here too"
+    ),
     .init("groups", .map(key: "groupName", value: .object(group)), "groups of a fleet's machines (inventory groups)"),
     .init("cluster", .object(cluster), "the Kubernetes cluster a fleet's machines form"),
   ]

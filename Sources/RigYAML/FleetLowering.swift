@@ -116,20 +116,22 @@ extension Loader {
         help: ["give each machine its own name"])
     }
 
-    for group in groups {
-      for member in group.members where isNew(member, lowering: &lowering) {
-        if let made = host(
-          member, address: nil, groups: [group.name], own: nil, at: member.range, lowering: &lowering)
-        {
-          hosts.append(made)
-        }
-      }
+    // The hosts as written under `hosts:`: a name a group declares gets what its entry adds (its address, more
+    // groups, its own sections).
+    struct Entry {
+      var name: Located<String>
+      var address: Located<String>?
+      var groups: [Located<String>]
+      var own: MachineSections
+      var range: SourceRange?
     }
+    var entries: [Entry] = []
     for (key, value) in hostsValue.flatMap({ lowering.map($0) }) ?? [] {
       guard let hostName = lowering.patterned(key: key, "dnsLabel", example: "ws-1"),
         let fields = lowering.object(value, RigSchema.host)
       else { continue }
       let address = fields["address"].flatMap { lowering.patterned($0, "hostAddress", example: "10.0.0.11") }
+      let declaring = groups.first { $0.members.contains { $0.value == hostName.value } }
       var memberOf: [Located<String>] = []
       var listed: [String: SourceRange?] = [:]
       for item in fields["groups"].flatMap({ lowering.list($0) }) ?? [] {
@@ -145,6 +147,7 @@ extension Loader {
             help: [suggestion.map { "did you mean '\($0)'?" } ?? "declare it under 'groups:'"])
           continue
         }
+        if group.value == declaring?.name.value { continue }
         if !groups[at].members.isEmpty {
           lowering.diagnostics.emit(
             RuleMessage.invalidValue(
@@ -154,9 +157,30 @@ extension Loader {
         }
         memberOf.append(group)
       }
-      guard isNew(hostName, lowering: &lowering) else { continue }
+      entries.append(
+        Entry(name: hostName, address: address, groups: memberOf, own: machineSections(fields), range: key.range))
+    }
+    var described: [String: Int] = [:]
+    for (index, entry) in entries.enumerated() where described[entry.name.value] == nil {
+      described[entry.name.value] = index
+    }
+    var taken: Set<Int> = []
+    for group in groups {
+      for member in group.members where isNew(member, lowering: &lowering) {
+        let entry = described[member.value].map { entries[$0] }
+        if let at = described[member.value] { taken.insert(at) }
+        if let made = host(
+          member, address: entry?.address, groups: [group.name] + (entry?.groups ?? []), own: entry?.own,
+          at: entry?.range ?? member.range, lowering: &lowering)
+        {
+          hosts.append(made)
+        }
+      }
+    }
+    for (index, entry) in entries.enumerated() where !taken.contains(index) {
+      guard isNew(entry.name, lowering: &lowering) else { continue }
       if let made = host(
-        hostName, address: address, groups: memberOf, own: machineSections(fields), at: key.range,
+        entry.name, address: entry.address, groups: entry.groups, own: entry.own, at: entry.range,
         lowering: &lowering)
       {
         hosts.append(made)

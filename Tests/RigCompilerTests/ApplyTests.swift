@@ -23,6 +23,36 @@ import Testing
   /// The prometheus target's servers, Debian's packages running rig's configuration.
   static let monitoring = ["prometheus.service", "prometheus-alertmanager.service"]
 
+  /// A fleet: three machines booted at once, each with its own name and, in a network namespace the harness makes,
+  /// its inventory address; the one playbook runs over all of them at once, twice (the second changes nothing on
+  /// any), and each machine has its own packages and units.
+  @Test func theDebianFleetConvergesOnThreeMachinesAtOnce() throws {
+    let folder = NSTemporaryDirectory() + "rig-apply-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let rendered = try run(try rigBinary(), ["render", "examples/debian-fleet", "--out", folder])
+    try #require(rendered.status == 0, "\(rendered.stderr)")
+    let applied = try run("/bin/bash", [packageRoot + "/scripts/validate/apply.sh", "bookworm", folder])
+    #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+    #expect(
+      applied.stdout.contains(
+        "apply: OK: bookworm fleet of 3 machines (web-1 web-2 gateway) converged in one run, changed nothing in the "
+          + "second"), "\(applied.stdout)")
+    for (host, address) in [("web-1", "10.10.0.11"), ("web-2", "10.10.0.12"), ("gateway", "10.10.0.10")] {
+      #expect(applied.stdout.contains("booted \(host) (systemd PID "), "\(applied.stdout)")
+      #expect(applied.stdout.contains(", address \(address))"), "\(applied.stdout)")
+      #expect(applied.stdout.contains("apply: run 2: \(host) "), "\(applied.stdout)")
+    }
+    // Each machine has what its own tasks install and start, and only that.
+    let sections = applied.stdout.components(separatedBy: "apply: machine ")
+    let web = try #require(sections.first { $0.hasPrefix("web-2\n") })
+    #expect(web.contains("apply: ok: static-web.service active") && web.contains("apply: ok: busybox "))
+    #expect(!web.contains("prometheus-node-exporter"))
+    let gateway = try #require(sections.first { $0.hasPrefix("gateway\n") })
+    #expect(gateway.contains("apply: ok: prometheus-node-exporter.service active"))
+    #expect(gateway.contains("apply: ok: prometheus-node-exporter.service in rig-prometheus_node_exporter.slice"))
+    #expect(!gateway.contains("static-web"))
+  }
+
   @Test func everyReleaseHasAMachine() {
     #expect(Set(Self.machines.map(\.release)) == ["bookworm", "trixie"])
   }

@@ -24,21 +24,24 @@ import Testing
 
   @Test func everyTargetOfTheExamplesIsChecked() {
     let fleetHosts = ["fleet/hosts/server", "fleet/hosts/ws-4070", "fleet/hosts/ws-4090"]
+    let debianFleetHosts = ["debian-fleet/hosts/gateway", "debian-fleet/hosts/web-1", "debian-fleet/hosts/web-2"]
     #expect(
-      Self.examplesWith("kernel") == ["debian-services", "llm-server", "workstation", "gpu-lab-dsl"] + fleetHosts)
+      Self.examplesWith("kernel") == ["debian-services", "llm-server", "workstation", "gpu-lab-dsl"] + debianFleetHosts
+        + fleetHosts)
     // A host with nothing isolated has an empty command line and no GRUB drop-in: nothing for GRUB to read.
     #expect(
       Self.examplesWith("kernel/grub.d") == [
-        "debian-services", "llm-server", "workstation", "gpu-lab-dsl", "fleet/hosts/ws-4090",
+        "debian-services", "llm-server", "workstation", "gpu-lab-dsl", "debian-fleet/hosts/gateway",
+        "fleet/hosts/ws-4090",
       ])
     #expect(
       Self.examplesWith("systemd") == [
-        "ai-lab", "debian-services", "llm-server", "workstation", "gpu-lab-dsl", "fleet/hosts/ws-4090",
-      ])
+        "ai-lab", "debian-services", "llm-server", "workstation", "gpu-lab-dsl",
+      ] + debianFleetHosts + ["fleet/hosts/ws-4090"])
     #expect(
       Self.examplesWith("ansible") == [
-        "ai-lab", "debian-host", "debian-host-trixie", "debian-services", "fleet", "llm-server", "workstation",
-        "gpu-lab-dsl",
+        "ai-lab", "debian-fleet", "debian-host", "debian-host-trixie", "debian-services", "fleet", "llm-server",
+        "workstation", "gpu-lab-dsl",
       ])
     #expect(
       Self.examplesWith("prometheus") == [

@@ -24,6 +24,11 @@
 # it unpacks, a stand-in archive of the same name and layout whose programs are shell scripts that stay up like a
 # server (`sleep infinity`), so the download, unpack and link tasks, and the services that run them, run for real.
 # Tasks tagged `hardware` (they need a physical NVIDIA GPU) and `kubernetes` (they need a cluster) are skipped.
+# A fleet's output (ansible/tasks/HOST.yml for each host) boots one machine per inventory host, each named after it
+# and in a network namespace of its own at its inventory address (ansible_host), on a bridge this script makes; the
+# playbook runs once over all of them (its hosts go on at once), twice, and each machine is checked as above with
+# its own files (hosts/HOST/). Their apt reaches the Debian archive through a proxy this script serves on the
+# bridge, the release archives' stand-ins through a mirror there too; rig verify is for single machines.
 # Needs root, debootstrap and systemd-container (scripts/bootstrap.sh installs them), zstd and xz for the stand-in
 # archives, and the Debian archive.
 set -euo pipefail
@@ -62,66 +67,164 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$packages $mirror" ]; then
 fi
 
 work=$(mktemp -d /var/tmp/rig-apply.XXXXXX)
-nspawn=""
-server=""
+nspawns=()
+servers=()
+netns=()
+bridge=""
 cleanup() {
   # SIGKILL: a test runner may start this script with SIGTERM blocked, which its children inherit.
-  [ -z "$server" ] || kill -KILL "$server" 2>/dev/null || true
-  if [ -n "$nspawn" ] && kill -0 "$nspawn" 2>/dev/null; then
-    kill -TERM "$nspawn" 2>/dev/null || true
-    for _ in $(seq 20); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$nspawn" 2>/dev/null || true
-  fi
+  local pid ns
+  for pid in ${servers[@]+"${servers[@]}"}; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in ${nspawns[@]+"${nspawns[@]}"}; do
+    kill -0 "$pid" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  for ns in ${netns[@]+"${netns[@]}"}; do ip netns delete "$ns" 2>/dev/null || true; done
+  [ -z "$bridge" ] || ip link delete "$bridge" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-cp -a --reflink=auto "$base" "$work/root"
-# The sources a Debian installation starts with (debian-installer writes the release, its updates and its security
-# suite, main); debootstrap alone writes the release's main only.
-security=${RIG_DEBIAN_SECURITY:-http://security.debian.org/debian-security}
-printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
-  "$mirror" "$release" "$mirror" "$release" "$security" "$release" >"$work/root/etc/apt/sources.list"
-# The inventory's host name is the machine's name, as on a real host.
-host=$(awk '/^    [A-Za-z0-9]/ { sub(":.*", "", $1); print $1; exit }' "$output/ansible/inventory.yml")
-echo "${host:-rig-apply}" >"$work/root/etc/hostname"
 
-# The operator's part: each secret a unit loads, at its path, readable by root alone (a stand-in value here).
-shopt -s nullglob
-units_written=("$output"/systemd/*.service "$output"/systemd/*.service.d/*.conf)
-slices_written=("$output"/systemd/*.slice)
-shopt -u nullglob
-if [ ${#units_written[@]} -gt 0 ]; then
-  sed -n 's/^LoadCredential=//p' "${units_written[@]}" | sort -u | while IFS=: read -r id path; do
-    install -d -m 0700 "$work/root${path%/*}"
-    printf 'rig-apply-%s' "$id" >"$work/root$path"
-    chmod 0600 "$work/root$path"
+# The machines: one, named after the inventory's host; or a fleet's hosts, each with its own files and address.
+declare -A files tasks address leaders
+if [ -d "$output/ansible/tasks" ]; then
+  fleet=1
+  mapfile -t hosts < <("$venv/bin/python" -c 'import sys, yaml; print("\n".join(yaml.safe_load(open(sys.argv[1]))["all"]["hosts"]))' "$output/ansible/inventory.yml")
+  for h in "${hosts[@]}"; do
+    files[$h]=$output/hosts/$h
+    tasks[$h]=$output/ansible/tasks/$h.yml
+    address[$h]=$("$venv/bin/python" -c 'import sys, yaml; print((yaml.safe_load(open(sys.argv[1])) or {}).get("ansible_host", ""))' "$output/ansible/host_vars/$h.yml")
+    [[ ${address[$h]} =~ ^10\.10\.0\.([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" -ge 2 ] && [ "${BASH_REMATCH[1]}" -le 254 ] ||
+      fail "host $h: the harness gives fleet machines addresses in 10.10.0.2-254 (its bridge is 10.10.0.1); its ansible_host is '${address[$h]}'"
   done
+  # The bridge the machines' network namespaces hang on, this host's end at 10.10.0.1.
+  bridge=rigbr$$
+  ip link add "$bridge" type bridge
+  ip addr add 10.10.0.1/24 dev "$bridge"
+  ip link set "$bridge" up
+  gateway=10.10.0.1
+else
+  fleet=0
+  # The inventory's host name is the machine's name, as on a real host.
+  hosts=("$(awk '/^    [A-Za-z0-9]/ { sub(":.*", "", $1); print $1; exit }' "$output/ansible/inventory.yml")")
+  [ -n "${hosts[0]}" ] || hosts=(rig-apply)
+  files[${hosts[0]}]=$output
+  tasks[${hosts[0]}]=$output/ansible/site.yml
+  gateway=127.0.0.1
 fi
 
-# Downloaded packages are kept between runs (apt's own cache, bound into the machine), so a second run of the
-# harness fetches only what the archive changed.
-mkdir -p "$cache/$release-debs/partial"
-systemd-nspawn -q -D "$work/root" --bind="$cache/$release-debs:/var/cache/apt/archives" --register=no --keep-unit -b >"$work/console.log" 2>&1 </dev/null &
-nspawn=$!
-leader=""
-for _ in $(seq 60); do
-  leader=$(pgrep -P "$nspawn" | head -n 1 || true)
-  if [ -n "$leader" ] && nsenter -t "$leader" -a -- systemctl is-system-running --wait >/dev/null 2>&1; then break; fi
-  leader=""
-  sleep 1
+# The Debian archive through a proxy on the bridge, for machines in network namespaces of their own.
+if [ "$fleet" = 1 ]; then
+  proxy_port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("10.10.0.1", 0)); print(s.getsockname()[1])')
+  "$venv/bin/python" - "$proxy_port" >"$work/proxy.log" 2>&1 <<'PY' &
+import shutil, sys, urllib.error, urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Proxy(BaseHTTPRequestHandler):
+    """apt's GET and HEAD requests (absolute http:// URLs), fetched from the archive and passed back."""
+    def relay(self, body):
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("range", "if-modified-since", "user-agent")}
+        request = urllib.request.Request(self.path, headers=headers, method=self.command)
+        try:
+            response = urllib.request.urlopen(request, timeout=120)
+        except urllib.error.HTTPError as error:
+            response = error
+        except Exception:
+            self.send_error(502)
+            return
+        self.send_response(response.status if hasattr(response, "status") else response.code)
+        for key in ("Content-Type", "Content-Length", "Last-Modified", "Content-Range", "Accept-Ranges"):
+            if response.headers.get(key):
+                self.send_header(key, response.headers[key])
+        self.end_headers()
+        if body:
+            shutil.copyfileobj(response, self.wfile)
+    def do_GET(self): self.relay(True)
+    def do_HEAD(self): self.relay(False)
+
+ThreadingHTTPServer(("10.10.0.1", int(sys.argv[1])), Proxy).serve_forever()
+PY
+  servers+=($!)
+fi
+
+index=0
+for h in "${hosts[@]}"; do
+  index=$((index + 1))
+  root=$work/machines/$h
+  mkdir -p "$work/machines"
+  cp -a --reflink=auto "$base" "$root"
+  # The sources a Debian installation starts with (debian-installer writes the release, its updates and its
+  # security suite, main); debootstrap alone writes the release's main only.
+  security=${RIG_DEBIAN_SECURITY:-http://security.debian.org/debian-security}
+  printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+    "$mirror" "$release" "$mirror" "$release" "$security" "$release" >"$root/etc/apt/sources.list"
+  echo "$h" >"$root/etc/hostname"
+  # The operator's part: each secret a unit loads, at its path, readable by root alone (a stand-in value here).
+  shopt -s nullglob
+  written=("${files[$h]}"/systemd/*.service "${files[$h]}"/systemd/*.service.d/*.conf)
+  shopt -u nullglob
+  if [ ${#written[@]} -gt 0 ]; then
+    sed -n 's/^LoadCredential=//p' "${written[@]}" | sort -u | while IFS=: read -r id path; do
+      install -d -m 0700 "$root${path%/*}"
+      printf 'rig-apply-%s' "$id" >"$root$path"
+      chmod 0600 "$root$path"
+    done
+  fi
+  # Downloaded packages are kept between runs (apt's own cache, bound into the machine; one a machine, as each
+  # runs apt at the same time), so a second run of the harness fetches only what the archive changed.
+  debs=$cache/$release-debs
+  [ "$fleet" = 0 ] || debs=$cache/$release-debs-fleet-$index
+  mkdir -p "$debs/partial"
+  network=()
+  if [ "$fleet" = 1 ]; then
+    ns=rig-apply-$$-$index
+    ip netns add "$ns"
+    netns+=("$ns")
+    ip link add "rigv$$-$index" type veth peer name host0 netns "$ns"
+    ip link set "rigv$$-$index" master "$bridge" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "${address[$h]}/24" dev host0
+    ip -n "$ns" link set host0 up
+    ip -n "$ns" route add default via 10.10.0.1
+    network=(--network-namespace-path="/run/netns/$ns")
+    printf 'Acquire::http::Proxy "http://10.10.0.1:%s/";\n' "$proxy_port" >"$root/etc/apt/apt.conf.d/00rig-apply-proxy"
+  fi
+  systemd-nspawn -q -D "$root" --bind="$debs:/var/cache/apt/archives" ${network[@]+"${network[@]}"} --register=no --keep-unit -b \
+    >"$work/console-$h.log" 2>&1 </dev/null &
+  nspawns+=($!)
 done
-[ -n "$leader" ] || { tail -n 30 "$work/console.log" >&2; fail "the $release machine did not boot"; }
+# Each machine's systemd, once it is up.
+index=0
+for h in "${hosts[@]}"; do
+  leader=""
+  for _ in $(seq 60); do
+    leader=$(pgrep -P "${nspawns[$index]}" | head -n 1 || true)
+    if [ -n "$leader" ] && nsenter -t "$leader" -a -- systemctl is-system-running --wait >/dev/null 2>&1; then break; fi
+    leader=""
+    sleep 1
+  done
+  [ -n "$leader" ] || { tail -n 30 "$work/console-$h.log" >&2; fail "the $release machine $h did not boot"; }
+  leaders[$h]=$leader
+  echo "apply: $release booted $h (systemd PID $leader on the host${address[$h]:+, address ${address[$h]}})"
+  index=$((index + 1))
+done
+leader=${leaders[${hosts[0]}]}
 inside() { nsenter -t "$leader" -a -- "$@"; }
-echo "apply: $release booted (systemd PID $leader on the host)"
 
 # The mirror: a stand-in for every release archive the playbook unpacks, at its path under its variable.
 mkdir -p "$work/mirror"
-"$venv/bin/python" - "$output/ansible/site.yml" "$work/mirror" <<'PY'
+"$venv/bin/python" - "$work/mirror" "${tasks[@]}" <<'PY'
 import os, re, subprocess, sys, tarfile, tempfile, yaml
-plays = yaml.safe_load(open(sys.argv[1]))
-mirror = sys.argv[2]
-for play in plays:
-    tasks = play.get("tasks", [])
+mirror = sys.argv[1]
+def task_lists(path):
+    """A playbook's plays' tasks, or a fleet host's tasks file."""
+    data = yaml.safe_load(open(path)) or []
+    if data and isinstance(data[0], dict) and "hosts" in data[0]:
+        return [play.get("tasks", []) for play in data]
+    return [data]
+for tasks in [t for path in sys.argv[2:] for t in task_lists(path)]:
     links = [t["ansible.builtin.file"]["src"] for t in tasks
              if t.get("ansible.builtin.file", {}).get("state") == "link" and "src" in t["ansible.builtin.file"]]
     for task in tasks:
@@ -163,39 +266,56 @@ for play in plays:
             os.remove(plain)
             print(f"apply: mirror: stand-in {variable}{path}")
 PY
-port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$venv/bin/python" -m http.server "$port" --bind 127.0.0.1 --directory "$work/mirror" >"$work/mirror.log" 2>&1 &
-server=$!
+port=$("$venv/bin/python" -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$gateway")
+"$venv/bin/python" -m http.server "$port" --bind "$gateway" --directory "$work/mirror" >"$work/mirror.log" 2>&1 &
+servers+=($!)
 mirrors=()
-for variable in $(ls "$work/mirror"); do mirrors+=(-e "$variable=http://127.0.0.1:$port/$variable"); done
+for variable in $(ls "$work/mirror"); do mirrors+=(-e "$variable=http://$gateway:$port/$variable"); done
 
+# How Ansible reaches each machine: through its namespaces (its systemd's PID on this host).
+{
+  echo "all:"
+  echo "  hosts:"
+  for h in "${hosts[@]}"; do echo "    $h: { ansible_nsenter_pid: ${leaders[$h]} }"; done
+} >"$work/machines.yml"
 play() {
   ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
-    "$venv/bin/ansible-playbook" -i "$output/ansible/inventory.yml" "$output/ansible/site.yml" \
-    -e ansible_connection=community.docker.nsenter -e "ansible_nsenter_pid=$leader" \
+    "$venv/bin/ansible-playbook" -i "$output/ansible/inventory.yml" -i "$work/machines.yml" "$output/ansible/site.yml" \
+    -e ansible_connection=community.docker.nsenter \
     -e ansible_python_interpreter=/usr/bin/python3 ${mirrors[@]+"${mirrors[@]}"} --skip-tags kubernetes,hardware "$@"
 }
-recap() { grep -E '^[^ ]+ +: ok=' "$1" | tail -n 1; }
-count() { recap "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
+recaps() { grep -E '^[^ ]+ +: ok=' "$1"; }
+# The sum of a count over every machine's recap line.
+count() { recaps "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'; }
 
 play >"$work/run1.log" 2>&1 || true
-echo "apply: run 1: $(recap "$work/run1.log")"
-if [ "$(count "$work/run1.log" failed)" != 0 ] || [ "$(count "$work/run1.log" unreachable)" != 0 ]; then
+recaps "$work/run1.log" | sed 's/^/apply: run 1: /'
+if [ "$(recaps "$work/run1.log" | wc -l)" != "${#hosts[@]}" ] || [ "$(count "$work/run1.log" failed)" != 0 ] ||
+  [ "$(count "$work/run1.log" unreachable)" != 0 ]; then
   grep -E 'fatal:|FAILED!|ERROR' "$work/run1.log" | head -n 20 >&2
   fail "run 1 did not converge"
 fi
 play >"$work/run2.log" 2>&1 || true
-echo "apply: run 2: $(recap "$work/run2.log")"
+recaps "$work/run2.log" | sed 's/^/apply: run 2: /'
 [ "$(count "$work/run2.log" failed)" = 0 ] || { tail -n 30 "$work/run2.log" >&2; fail "run 2 failed"; }
 if [ "$(count "$work/run2.log" changed)" != 0 ]; then
   grep -E '^changed:' -B 2 "$work/run2.log" | head -n 20 >&2
   fail "run 2 changed something: the playbook is not idempotent"
 fi
 
+problems=0
+for h in "${hosts[@]}"; do
+leader=${leaders[$h]}
+[ "$fleet" = 0 ] || echo "apply: machine $h"
+shopt -s nullglob
+units_written=("${files[$h]}"/systemd/*.service "${files[$h]}"/systemd/*.service.d/*.conf)
+slices_written=("${files[$h]}"/systemd/*.slice)
+shopt -u nullglob
 # The packages and units the playbook names.
-"$venv/bin/python" - "$output/ansible/site.yml" >"$work/expected" <<'PY'
+"$venv/bin/python" - "${tasks[$h]}" >"$work/expected" <<'PY'
 import sys, yaml
-plays = yaml.safe_load(open(sys.argv[1]))
+data = yaml.safe_load(open(sys.argv[1])) or []
+plays = data if data and isinstance(data[0], dict) and "hosts" in data[0] else [{"tasks": data}]
 for play in plays:
     for task in play.get("tasks", []):
         apt = task.get("ansible.builtin.apt")
@@ -207,9 +327,8 @@ for play in plays:
         if service and service.get("state") == "started" and not skipped:
             print("unit", service["name"])
 PY
-for unit in "${units[@]}"; do echo "unit $unit" >>"$work/expected"; done
+for unit in ${units[@]+"${units[@]}"}; do echo "unit $unit" >>"$work/expected"; done
 
-problems=0
 while read -r kind item; do
   case "$kind" in
     package)
@@ -302,15 +421,15 @@ within() {  # within SECONDS COMMAND...: true once COMMAND succeeds
   local deadline=$((SECONDS + $1)); shift
   until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 2; done
 }
-if [ -f "$output/prometheus/prometheus.yml" ]; then
-  want=$(grep -c '^ *- alert: ' "$output/prometheus/rules.yml" || true)
+if [ -f "${files[$h]}/prometheus/prometheus.yml" ]; then
+  want=$(grep -c '^ *- alert: ' "${files[$h]}/prometheus/rules.yml" || true)
   loaded() { [ "$(http GET http://127.0.0.1:9090/api/v1/rules 2>/dev/null | grep -o '"type":"alerting"' | wc -l)" = "$want" ]; }
   if within 60 loaded; then echo "apply: ok: Prometheus evaluates rig's $want alert rule(s)"; else
     echo "apply: Prometheus does not list rig's $want alert rule(s)" >&2
     problems=$((problems + 1))
   fi
 fi
-guard="$output/prometheus/rig-thermal-guard.service"
+guard="${files[$h]}/prometheus/rig-thermal-guard.service"
 if [ -f "$guard" ]; then
   frozen=$(sed -n 's/^ExecStart=//p' "$guard" | grep -o -- '--freeze [^ ]*' | cut -d' ' -f2 || true)
   alert() {  # alert STARTS ENDS: the critical temperature alert of GPU 0, as Prometheus would send it
@@ -348,20 +467,21 @@ fi
 # not judged: the units rig starts or names are checked above.
 failed=$(inside systemctl list-units --state=failed --plain --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ')
 [ -z "${failed// /}" ] || echo "apply: note: units of the distribution that failed in the container: $failed"
+done
 # rig verify, with RIG_APPLY_PROJECT naming the project rendered into OUTPUT_DIR: run on this host, reading the
 # machine's root folder (every file rig installs, dpkg's database; systemd's view and /proc are inside the
 # container, so verify lists them as not read). The converged machine is as planned; then a hand change (the first
 # slice rig wrote gets other CPUs) must be named, alone, with exit 2.
-if [ -n "${RIG_APPLY_PROJECT:-}" ]; then
+if [ -n "${RIG_APPLY_PROJECT:-}" ] && [ "$fleet" = 0 ]; then
   rig=${RIG_BINARY:-$root_dir/.build/debug/rig}
-  verify() { "$rig" verify "$RIG_APPLY_PROJECT" --root "$work/root" --detailed-exitcode >"$work/verify.txt" 2>&1; }
+  verify() { "$rig" verify "$RIG_APPLY_PROJECT" --root "$work/machines/${hosts[0]}" --detailed-exitcode >"$work/verify.txt" 2>&1; }
   if verify; then echo "apply: ok: rig verify: $(tail -n 1 "$work/verify.txt")"; else
     cat "$work/verify.txt" >&2
     problems=$((problems + 1))
   fi
-  slice=$(cd "$work/root" && ls etc/systemd/system/rig-*.slice 2>/dev/null | head -n 1 || true)
+  slice=$(cd "$work/machines/${hosts[0]}" && ls etc/systemd/system/rig-*.slice 2>/dev/null | head -n 1 || true)
   if [ -n "$slice" ]; then
-    sed -i 's/^AllowedCPUs=.*/AllowedCPUs=0/' "$work/root/$slice"
+    sed -i 's/^AllowedCPUs=.*/AllowedCPUs=0/' "$work/machines/${hosts[0]}/$slice"
     status=0
     verify || status=$?
     if [ "$status" = 2 ] && grep -q "^  ~ file /$slice: " "$work/verify.txt" &&
@@ -375,5 +495,10 @@ if [ -n "${RIG_APPLY_PROJECT:-}" ]; then
   fi
 fi
 
-[ "$problems" = 0 ] || fail "$problems problem(s) on the $release machine"
-echo "apply: OK: $release converged in one run, changed nothing in the second, and every package and unit checked"
+if [ "$fleet" = 1 ]; then
+  [ "$problems" = 0 ] || fail "$problems problem(s) on the $release fleet"
+  echo "apply: OK: $release fleet of ${#hosts[@]} machines (${hosts[*]}) converged in one run, changed nothing in the second, and every package and unit checked"
+else
+  [ "$problems" = 0 ] || fail "$problems problem(s) on the $release machine"
+  echo "apply: OK: $release converged in one run, changed nothing in the second, and every package and unit checked"
+fi
