@@ -147,6 +147,7 @@ class Proxy(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("10.10.0.1", int(sys.argv[1])), Proxy).serve_forever()
 PY
   servers+=($!)
+  disown "$!"
 fi
 
 index=0
@@ -161,6 +162,9 @@ for h in "${hosts[@]}"; do
   printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
     "$mirror" "$release" "$mirror" "$release" "$security" "$release" >"$root/etc/apt/sources.list"
   echo "$h" >"$root/etc/hostname"
+  # As Debian's installer writes it: the machine's own name resolves without a name server (sudo looks it up at
+  # every `become`, and a machine in a network namespace of its own has no name server to ask).
+  printf '127.0.1.1\t%s\n' "$h" >>"$root/etc/hosts"
   # The operator's part: each secret a unit loads, at its path, readable by root alone (a stand-in value here).
   shopt -s nullglob
   written=("${files[$h]}"/systemd/*.service "${files[$h]}"/systemd/*.service.d/*.conf)
@@ -269,6 +273,7 @@ PY
 port=$("$venv/bin/python" -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$gateway")
 "$venv/bin/python" -m http.server "$port" --bind "$gateway" --directory "$work/mirror" >"$work/mirror.log" 2>&1 &
 servers+=($!)
+disown "$!"
 mirrors=()
 for variable in $(ls "$work/mirror"); do mirrors+=(-e "$variable=http://$gateway:$port/$variable"); done
 
