@@ -100,6 +100,15 @@ public struct KubernetesEmitter: Emitter {
     return YAMLValue.documents(documents)
   }
 
+  /// A node affinity that schedules only on nodes matching every one of `expressions`.
+  static func requiredNodes(_ expressions: [YAMLValue]) -> YAMLValue {
+    [
+      "requiredDuringSchedulingIgnoredDuringExecution": [
+        "nodeSelectorTerms": [["matchExpressions": .list(expressions)]]
+      ]
+    ]
+  }
+
   /// The names of the Kubernetes components (workloads and node agents) of `plan`, sorted.
   public static func workloadNames(_ plan: Plan) -> [String] { workloads(plan).map(\.name.value) }
 
@@ -365,26 +374,7 @@ public struct KubernetesEmitter: Emitter {
       spec.append(("tolerations", [["operator": "Exists"]]))
       if plan.cluster != nil {
         // In a fleet's cluster, on the nodes whose stacks hold it.
-        spec.append(
-          (
-            "affinity",
-            [
-              "nodeAffinity": [
-                "requiredDuringSchedulingIgnoredDuringExecution": [
-                  "nodeSelectorTerms": [
-                    [
-                      "matchExpressions": [
-                        [
-                          "key": "kubernetes.io/hostname", "operator": "In",
-                          "values": .list(nodes(of: component).map { .string($0) }),
-                        ]
-                      ]
-                    ]
-                  ]
-                ]
-              ]
-            ]
-          ))
+        spec.append(("affinity", ["nodeAffinity": KubernetesEmitter.requiredNodes([onNodes(nodes(of: component))])]))
       }
       spec.append(("containers", [.map(container)]))
       spec.append(("volumes", .list(volumes)))
@@ -592,12 +582,7 @@ public struct KubernetesEmitter: Emitter {
     /// a node (a second on one node would need a second share of its cores and GPU memory).
     func affinity(_ component: Component) -> YAMLValue? {
       guard plan.cluster != nil else { return nil }
-      var expressions: [YAMLValue] = [
-        [
-          "key": "kubernetes.io/hostname", "operator": "In",
-          "values": .list(nodes(of: component).map { .string($0) }),
-        ]
-      ]
+      var expressions = [onNodes(nodes(of: component))]
       if let gpu = component.resources.gpu {
         expressions.append(
           [
@@ -605,16 +590,7 @@ public struct KubernetesEmitter: Emitter {
             "values": [.string(String((gpu.memory.value.bytes >> 20) - 1))],
           ])
       }
-      var affinity: [(String, YAMLValue)] = [
-        (
-          "nodeAffinity",
-          [
-            "requiredDuringSchedulingIgnoredDuringExecution": [
-              "nodeSelectorTerms": [["matchExpressions": .list(expressions)]]
-            ]
-          ]
-        )
-      ]
+      var affinity: [(String, YAMLValue)] = [("nodeAffinity", KubernetesEmitter.requiredNodes(expressions))]
       if nodes(of: component).count > 1 {
         affinity.append(
           (
@@ -627,6 +603,11 @@ public struct KubernetesEmitter: Emitter {
           ))
       }
       return .map(affinity)
+    }
+
+    /// A node selector requirement: one of the nodes called `names`.
+    func onNodes(_ names: [String]) -> YAMLValue {
+      ["key": "kubernetes.io/hostname", "operator": "In", "values": .list(names.map { .string($0) })]
     }
 
     /// A node's labels from its host's hardware, applied to the Node object the kubelet registered.
@@ -936,22 +917,7 @@ public struct KubernetesEmitter: Emitter {
           ("serviceAccountName", .string(name)), ("shareProcessNamespace", true),
           (
             "affinity",
-            [
-              "nodeAffinity": [
-                "requiredDuringSchedulingIgnoredDuringExecution": [
-                  "nodeSelectorTerms": [
-                    [
-                      "matchExpressions": [
-                        [
-                          "key": "kubernetes.io/hostname", "operator": "In",
-                          "values": .list(cluster.nodes.filter(\.hasGPU).map { .string($0.name) }),
-                        ]
-                      ]
-                    ]
-                  ]
-                ]
-              ]
-            ]
+            ["nodeAffinity": KubernetesEmitter.requiredNodes([onNodes(cluster.nodes.filter(\.hasGPU).map(\.name))])]
           ),
           ("initContainers", [configManager(name + "-init", oneshot: true)]),
           ("containers", [.map(container), configManager(name + "-sidecar", oneshot: false)]),
