@@ -303,10 +303,13 @@ public struct Graph<Project: ProjectArguments>: ParsableCommand {
   @Option(help: "Color diagnostics: auto, always or never (auto honours NO_COLOR).")
   var color: ColorMode = .auto
 
+  @Option(help: "The fleet's host whose graph to draw (required for a fleet).")
+  var host: String?
+
   public init() {}
 
   public func run() throws {
-    let result = project.check()
+    let result = RigCompiler.machine(project.check(), host: host)
     let renderer = DiagnosticRenderer(sources: result.sources, colors: color.enabled(on: STDERR_FILENO))
     FileHandle.standardError.write(Data(renderer.render(result.diagnostics).utf8))
     if let graph = RigCompiler.graph(result, format: format) {

@@ -131,6 +131,9 @@ public struct Verify<Project: ProjectArguments>: ParsableCommand {
   @Option(name: .customLong("nvidia-smi-xml"), help: "Read GPUs from this 'nvidia-smi -q -x' document.")
   var nvidiaSMIXML: String?
 
+  @Option(help: "The fleet's host this machine is (required for a fleet).")
+  var host: String?
+
   @Flag(help: "Exit 0 when everything read is as planned, 1 on errors, 2 when something drifted.")
   var detailedExitcode = false
 
@@ -139,12 +142,13 @@ public struct Verify<Project: ProjectArguments>: ParsableCommand {
   public init() {}
 
   public func run() throws {
-    let result = project.check()
+    let project = self.project.check()
+    let result = RigCompiler.machine(project, host: host)
     guard let plan = result.plan, !result.hasErrors else {
       try options.report(result, json: { result.diagnostics.json(extra: [("command", .string("verify"))]) }) { "" }
       return
     }
-    let artifacts = RigCompiler.artifacts(result)
+    let artifacts = RigCompiler.machineArtifacts(project, host: host)
     let verification: Verification
     let live: CommandRunner = { @Sendable arguments in try NvidiaSMI.command(arguments) }
     let runner: CommandRunner? = root == nil ? live : nil

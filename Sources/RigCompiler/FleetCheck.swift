@@ -136,3 +136,52 @@ enum FleetMessage: DiagnosticMessage {
     }
   }
 }
+
+extension RigCompiler {
+  /// The one machine a command about a single machine (`graph`, `verify`) reads: the project itself, or the fleet's
+  /// host `host`. A fleet without `host`, and a `host` the project does not have, are errors added to `result`.
+  public static func machine(_ result: CheckResult, host: String?) -> CheckResult {
+    var checked = result
+    guard let fleet = result.fleet else {
+      if let host {
+        checked.diagnostics.emit(
+          OutputMessage.unknownHost(host), at: nil,
+          help: ["'\(result.file)' describes one machine: leave out '--host'"])
+      }
+      return checked
+    }
+    let names = fleet.fleet.hosts.map(\.name.value)
+    guard let host else {
+      checked.diagnostics.emit(
+        OutputMessage.hostNeeded, at: nil,
+        help: [
+          "name one of its hosts with '--host': " + names.prefix(5).joined(separator: ", ")
+            + (names.count > 5 ? ", …" : "")
+        ])
+      return checked
+    }
+    guard let index = names.firstIndex(of: host) else {
+      let suggestion = Suggestion.closest(to: host, among: names)
+      checked.diagnostics.emit(
+        OutputMessage.unknownHost(host), at: nil,
+        help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
+      return checked
+    }
+    guard !result.hasErrors else { return checked }
+    var machine = fleet.hosts[index]
+    machine.sources = result.sources
+    return machine
+  }
+
+  /// The files a fleet's host `host` installs (its own, and the cluster's objects on the control plane), from the
+  /// fleet's artifacts; the project's artifacts for a single machine.
+  public static func machineArtifacts(_ result: CheckResult, host: String?) -> [Artifact] {
+    let all = artifacts(result)
+    guard let fleet = result.fleet, let host else { return all }
+    let controlPlane = fleet.cluster?.cluster?.controlPlane == host
+    return all.filter { artifact in
+      artifact.path.hasPrefix(FleetLayout.hostFolder(host))
+        || (controlPlane && artifact.target == "kubernetes" && !artifact.path.hasPrefix("hosts/"))
+    }
+  }
+}

@@ -94,6 +94,7 @@ enum OutputMessage: DiagnosticMessage {
   case notRigs(folder: String, manifest: String)
   case targetNotEnabled(String)
   case unknownHost(String)
+  case hostNeeded
   case writeFailed(path: String, reason: String)
   case unreadable(String)
   case specialFile(String)
@@ -105,7 +106,7 @@ enum OutputMessage: DiagnosticMessage {
     case .badManifest: "bad-manifest"
     case .notAFolder, .holdsProject, .fileSystemRoot, .notRigs: "bad-output-folder"
     case .targetNotEnabled: "target-not-enabled"
-    case .unknownHost: "unknown-host"
+    case .unknownHost, .hostNeeded: "unknown-host"
     case .writeFailed: "write-failed"
     case .unreadable: "unreadable-output"
     case .specialFile: "file-not-owned"
@@ -126,6 +127,7 @@ enum OutputMessage: DiagnosticMessage {
       "the output folder '\(folder)' is not empty and has no rig manifest ('\(manifest)'): rig did not make it"
     case .targetNotEnabled(let name): "target '\(name)' is not enabled in 'targets:'"
     case .unknownHost(let name): "the project has no host '\(name)'"
+    case .hostNeeded: "the project describes a fleet, and this command reads one machine"
     case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"
     case .unreadable(let path): "cannot read '\(path)'"
     case .specialFile(let path): "'\(path)' is a special file or a mount point that rig does not own"

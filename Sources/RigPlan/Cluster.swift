@@ -19,9 +19,11 @@ public struct ClusterNode: Sendable, Hashable {
 
   /// The device plugin configuration the node selects (its `nvidia.com/device-plugin.config` label): one per
   /// sharing, so nodes that share alike share one configuration.
-  public var devicePluginConfig: String? {
-    guard hasGPU else { return nil }
-    return timeSlicing.map { "time-sliced-\($0.replicas)" } ?? "exclusive"
+  public var devicePluginConfig: String? { hasGPU ? Self.devicePluginConfig(timeSlicing) : nil }
+
+  /// The name of the device plugin configuration of GPUs shared as `timeSlicing` says (nil: not shared).
+  static func devicePluginConfig(_ timeSlicing: GPUTimeSlicing?) -> String {
+    timeSlicing.map { "time-sliced-\($0.replicas)" } ?? "exclusive"
   }
 }
 
@@ -94,7 +96,7 @@ public struct ClusterView: Sendable, Hashable {
       add(gpuMemoryLabel, String((hardware.gpus.map(\.memory.value.bytes).min() ?? 0) >> 20))
       add(gpuCountLabel, String(hardware.gpus.count))
       add(gpuArchitectureLabel, gpu.architecture?.value.rawValue)
-      add(devicePluginConfigLabel, timeSlicing.map { "time-sliced-\($0.replicas)" } ?? "exclusive")
+      add(devicePluginConfigLabel, ClusterNode.devicePluginConfig(timeSlicing))
     }
     add(cpuModelLabel, hardware.cpu.model.flatMap(labelValue))
     add(cpuHybridLabel, String(Set(hardware.cpu.cores.map(\.kind)).count > 1))

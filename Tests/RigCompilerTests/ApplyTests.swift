@@ -31,7 +31,9 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let rendered = try run(try rigBinary(), ["render", "examples/debian-fleet", "--out", folder])
     try #require(rendered.status == 0, "\(rendered.stderr)")
-    let applied = try run("/bin/bash", [packageRoot + "/scripts/validate/apply.sh", "bookworm", folder])
+    let applied = try run(
+      "/bin/bash", [packageRoot + "/scripts/validate/apply.sh", "bookworm", folder],
+      environment: ["RIG_APPLY_PROJECT": "examples/debian-fleet"])
     #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
     #expect(
       applied.stdout.contains(
@@ -41,6 +43,9 @@ import Testing
       #expect(applied.stdout.contains("booted \(host) (systemd PID "), "\(applied.stdout)")
       #expect(applied.stdout.contains(", address \(address))"), "\(applied.stdout)")
       #expect(applied.stdout.contains("apply: run 2: \(host) "), "\(applied.stdout)")
+      // Each machine is as its host's plan says, read from its root by rig verify.
+      #expect(
+        applied.stdout.contains("apply: ok: rig verify --host \(host): Verify: 0 drifted, "), "\(applied.stdout)")
     }
     // Each machine has what its own tasks install and start, and only that.
     let sections = applied.stdout.components(separatedBy: "apply: machine ")

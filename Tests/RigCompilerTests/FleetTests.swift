@@ -132,6 +132,31 @@ func fleetExample(_ edit: (String) -> String = { $0 }) throws -> CheckResult {
     #expect(single.check.diagnostics.diagnostics.map(\.id.rawValue) == ["unknown-host"])
   }
 
+  /// `graph` and `verify` read one machine: a fleet's needs `--host`, and its files are the host's own (and the
+  /// cluster's objects on the control plane).
+  @Test func oneMachineOfAFleet() throws {
+    let result = try fleetExample()
+    let unnamed = RigCompiler.machine(result, host: nil)
+    #expect(
+      unnamed.diagnostics.diagnostics.map(\.message) == [
+        "the project describes a fleet, and this command reads one machine"
+      ])
+    #expect(
+      unnamed.diagnostics.diagnostics.first?.help == ["name one of its hosts with '--host': server, ws-4070, ws-4090"])
+    let worker = RigCompiler.machine(result, host: "ws-4090")
+    #expect(!worker.hasErrors)
+    #expect(worker.plan?.spec.hardware.gpus.first?.model == "NVIDIA GeForce RTX 4090")
+    let workerFiles = RigCompiler.machineArtifacts(result, host: "ws-4090").map(\.path)
+    #expect(workerFiles.contains("hosts/ws-4090/kubernetes/kubelet-config.yaml"))
+    #expect(workerFiles.allSatisfy { $0.hasPrefix("hosts/ws-4090/") })
+    let serverFiles = RigCompiler.machineArtifacts(result, host: "server").map(\.path)
+    #expect(serverFiles.contains("kubernetes/nodes.yaml") && serverFiles.contains("hosts/server/kernel/cmdline.txt"))
+    #expect(!serverFiles.contains { $0.hasPrefix("hosts/ws-") || $0.hasPrefix("ansible/") })
+    let single = RigCompiler.check(path: packageRoot + "/examples/workstation")
+    #expect(!RigCompiler.machine(single, host: nil).hasErrors)
+    #expect(RigCompiler.machine(single, host: "ws").diagnostics.diagnostics.map(\.id.rawValue) == ["unknown-host"])
+  }
+
   @Test func renderingOneHostLeavesTheOthersFilesAsTheyAre() throws {
     let out = NSTemporaryDirectory() + "rig-fleet-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: out) }

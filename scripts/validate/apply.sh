@@ -27,8 +27,8 @@
 # A fleet's output (ansible/tasks/HOST.yml for each host) boots one machine per inventory host, each named after it
 # and in a network namespace of its own at its inventory address (ansible_host), on a bridge this script makes; the
 # playbook runs once over all of them (its hosts go on at once), twice, and each machine is checked as above with
-# its own files (hosts/HOST/). Their apt reaches the Debian archive through a proxy this script serves on the
-# bridge, the release archives' stand-ins through a mirror there too; rig verify is for single machines.
+# its own files (hosts/HOST/), and by `rig verify --host HOST`. Their apt reaches the Debian archive through a proxy
+# this script serves on the bridge, the release archives' stand-ins through a mirror there too.
 # Needs root, debootstrap and systemd-container (scripts/bootstrap.sh installs them), zstd and xz for the stand-in
 # archives, and the Debian archive.
 set -euo pipefail
@@ -477,18 +477,30 @@ done
 # machine's root folder (every file rig installs, dpkg's database; systemd's view and /proc are inside the
 # container, so verify lists them as not read). The converged machine is as planned; then a hand change (the first
 # slice rig wrote gets other CPUs) must be named, alone, with exit 2.
-if [ -n "${RIG_APPLY_PROJECT:-}" ] && [ "$fleet" = 0 ]; then
+# A fleet's machines are each verified as their host (`--host`).
+if [ -n "${RIG_APPLY_PROJECT:-}" ]; then
   rig=${RIG_BINARY:-$root_dir/.build/debug/rig}
-  verify() { "$rig" verify "$RIG_APPLY_PROJECT" --root "$work/machines/${hosts[0]}" --detailed-exitcode >"$work/verify.txt" 2>&1; }
-  if verify; then echo "apply: ok: rig verify: $(tail -n 1 "$work/verify.txt")"; else
-    cat "$work/verify.txt" >&2
-    problems=$((problems + 1))
-  fi
+  verify() {  # verify HOST
+    local named=()
+    [ "$fleet" = 0 ] || named=(--host "$1")
+    "$rig" verify "$RIG_APPLY_PROJECT" ${named[@]+"${named[@]}"} --root "$work/machines/$1" --detailed-exitcode \
+      >"$work/verify.txt" 2>&1
+  }
+  for h in "${hosts[@]}"; do
+    label="rig verify"
+    [ "$fleet" = 0 ] || label+=" --host $h"
+    if verify "$h"; then echo "apply: ok: $label: $(tail -n 1 "$work/verify.txt")"; else
+      cat "$work/verify.txt" >&2
+      problems=$((problems + 1))
+    fi
+  done
+fi
+if [ -n "${RIG_APPLY_PROJECT:-}" ] && [ "$fleet" = 0 ]; then
   slice=$(cd "$work/machines/${hosts[0]}" && ls etc/systemd/system/rig-*.slice 2>/dev/null | head -n 1 || true)
   if [ -n "$slice" ]; then
     sed -i 's/^AllowedCPUs=.*/AllowedCPUs=0/' "$work/machines/${hosts[0]}/$slice"
     status=0
-    verify || status=$?
+    verify "${hosts[0]}" || status=$?
     if [ "$status" = 2 ] && grep -q "^  ~ file /$slice: " "$work/verify.txt" &&
       [ "$(grep -c '^  [~!] ' "$work/verify.txt")" = 1 ]; then
       echo "apply: ok: rig verify names the edited /$slice and exits 2"
