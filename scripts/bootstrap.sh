@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # configuration, prometheus-alertmanager (amtool) for Alertmanager's; python3-apt and
 # python3-debian for Debian's /usr/bin/python3, which runs the ansible apt/deb822_repository modules in the
 # check-mode run (the target is this machine there); graphviz (dot) for `rig graph --format dot`; debootstrap and
-# systemd-container (systemd-nspawn) for the apply harness, which runs the playbooks on booted Debian roots.
+# systemd-container (systemd-nspawn) for the apply harness, which runs the playbooks on booted Debian roots, and
+# iproute2 (ip) for the network namespaces and the bridge it gives a fleet's machines.
 missing=()
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3 python3-venv)
 [ -x /usr/sbin/grub-mkconfig ] && [ -x /usr/bin/grub-script-check ] || missing+=(grub2-common)
@@ -24,6 +25,7 @@ command -v dot >/dev/null || missing+=(graphviz)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
 command -v pgrep >/dev/null || missing+=(procps)
+command -v ip >/dev/null || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     # Only promtool and amtool are wanted from the prometheus packages: keep their postinst from starting servers
