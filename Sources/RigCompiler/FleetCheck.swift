@@ -142,35 +142,42 @@ extension RigCompiler {
   /// host `host`. A fleet without `host`, and a `host` the project does not have, are errors added to `result`.
   public static func machine(_ result: CheckResult, host: String?) -> CheckResult {
     var checked = result
-    guard let fleet = result.fleet else {
-      if let host {
-        checked.diagnostics.emit(
-          OutputMessage.unknownHost(host), at: nil,
-          help: ["'\(result.file)' describes one machine: leave out '--host'"])
-      }
+    if let refusal = hostRefusal(result, host: host, required: true) {
+      checked.diagnostics.emit(refusal)
       return checked
+    }
+    guard let fleet = result.fleet, let host, !result.hasErrors,
+      let index = fleet.fleet.hosts.firstIndex(where: { $0.name.value == host })
+    else { return checked }
+    var machine = fleet.hosts[index]
+    machine.sources = result.sources
+    return machine
+  }
+
+  /// Why `--host host` does not fit the project: a single machine named a host, a host the fleet does not have,
+  /// or (when `required`) a fleet without one; nil when it fits.
+  static func hostRefusal(_ result: CheckResult, host: String?, required: Bool) -> Diagnostic? {
+    guard let fleet = result.fleet else {
+      return host.map {
+        Diagnostic(
+          OutputMessage.unknownHost($0), at: nil, help: ["'\(result.file)' describes one machine: leave out '--host'"])
+      }
     }
     let names = fleet.fleet.hosts.map(\.name.value)
     guard let host else {
-      checked.diagnostics.emit(
+      guard required else { return nil }
+      return Diagnostic(
         OutputMessage.hostNeeded, at: nil,
         help: [
           "name one of its hosts with '--host': " + names.prefix(5).joined(separator: ", ")
             + (names.count > 5 ? ", …" : "")
         ])
-      return checked
     }
-    guard let index = names.firstIndex(of: host) else {
-      let suggestion = Suggestion.closest(to: host, among: names)
-      checked.diagnostics.emit(
-        OutputMessage.unknownHost(host), at: nil,
-        help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
-      return checked
-    }
-    guard !result.hasErrors else { return checked }
-    var machine = fleet.hosts[index]
-    machine.sources = result.sources
-    return machine
+    guard !names.contains(host) else { return nil }
+    let suggestion = Suggestion.closest(to: host, among: names)
+    return Diagnostic(
+      OutputMessage.unknownHost(host), at: nil,
+      help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
   }
 
   /// The files a fleet's host `host` installs (its own, and the cluster's objects on the control plane), from the

@@ -58,20 +58,7 @@ extension RigCompiler {
           result.origin.language.enableTarget(target.rawValue, in: result.file) + ", or leave out '--target \(target)'"
         ])
     }
-    if let host {
-      if let fleet = result.fleet?.fleet {
-        if fleet.host(named: host) == nil {
-          let suggestion = Suggestion.closest(to: host, among: fleet.hosts.map(\.name.value))
-          check.diagnostics.emit(
-            OutputMessage.unknownHost(host), at: nil,
-            help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
-        }
-      } else {
-        check.diagnostics.emit(
-          OutputMessage.unknownHost(host), at: nil,
-          help: ["'\(result.file)' describes one machine: leave out '--host'"])
-      }
-    }
+    if let refusal = hostRefusal(result, host: host, required: false) { check.diagnostics.emit(refusal) }
     guard !check.hasErrors else { return .failed(RenderResult(check: check, output: nil)) }
     let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.

@@ -1,3 +1,4 @@
+import RigModel
 import RigPlan
 
 /// One file an emitter produces: a path relative to the output folder, its exact bytes (UTF-8 text), the target
@@ -109,6 +110,17 @@ public protocol Emitter: Sendable {
   func isEnabled(_ plan: Plan) -> Bool
   /// The target's files; empty when it has nothing to write.
   func artifacts(for plan: Plan) -> [Artifact]
+  /// In a fleet, a host's own files of this target (under `hosts/HOST/` in the output): all of them, unless the
+  /// target has cluster-wide files (`clusterArtifacts`).
+  func hostArtifacts(for plan: Plan) -> [Artifact]
+  /// In a fleet, the target's files for the whole cluster, from the cluster's plan (`Plan.init(cluster:merging:)`),
+  /// which the control plane installs; none unless the target has cluster-wide files.
+  func clusterArtifacts(for cluster: Plan) -> [Artifact]
+}
+
+extension Emitter {
+  public func hostArtifacts(for plan: Plan) -> [Artifact] { artifacts(for: plan) }
+  public func clusterArtifacts(for cluster: Plan) -> [Artifact] { [] }
 }
 
 /// A target that installs the others' files on the host (the Ansible playbook): it runs after every other
@@ -116,6 +128,8 @@ public protocol Emitter: Sendable {
 public protocol InstallingEmitter: Emitter {
   /// The target's files, installing `others`, the artifacts of every other enabled target in registry order.
   func artifacts(for plan: Plan, installing others: [Artifact]) -> [Artifact]
+  /// A fleet's files of the target: host `i` (of `fleet.hosts`, whose plan is `plans[i]`) installs `installing[i]`.
+  func fleetArtifacts(for fleet: Fleet, plans: [Plan], installing: [[Artifact]], cluster: ClusterView?) -> [Artifact]
 }
 
 extension InstallingEmitter {

@@ -33,14 +33,8 @@ extension EmitterRegistry {
     let installs = wanted.contains { $0 is any InstallingEmitter }
     let making = enabled.filter { !($0 is any InstallingEmitter) && (installs || targets?.contains($0.target) ?? true) }
     // Each host's own files, the hosts spread over the cores.
-    let hostFiles: [[Artifact]] = plans.concurrentMap { plan in
-      making.flatMap { emitter -> [Artifact] in
-        if let kubernetes = emitter as? KubernetesEmitter { return kubernetes.nodeArtifacts(for: plan) }
-        return emitter.artifacts(for: plan)
-      }
-    }
-    let shared: [Artifact] =
-      cluster.map { plan in making.compactMap { $0 as? KubernetesEmitter }.flatMap { $0.artifacts(for: plan) } } ?? []
+    let hostFiles: [[Artifact]] = plans.concurrentMap { plan in making.flatMap { $0.hostArtifacts(for: plan) } }
+    let shared: [Artifact] = cluster.map { plan in making.flatMap { $0.clusterArtifacts(for: plan) } } ?? []
     var artifacts: [Artifact] = []
     for (host, files) in zip(fleet.hosts, hostFiles) {
       let folder = FleetLayout.hostFolder(host.name.value)
@@ -55,7 +49,7 @@ extension EmitterRegistry {
       let installing = zip(fleet.hosts, hostFiles).map { host, files in
         host.name.value == cluster?.cluster?.controlPlane ? files + shared : files
       }
-      for case let installer as AnsibleEmitter in wanted {
+      for case let installer as any InstallingEmitter in wanted {
         artifacts += installer.fleetArtifacts(
           for: fleet, plans: plans, installing: installing, cluster: cluster?.cluster)
       }

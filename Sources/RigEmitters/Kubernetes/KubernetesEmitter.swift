@@ -52,11 +52,13 @@ public struct KubernetesEmitter: Emitter {
     }
   }
 
-  /// A node's own files in a fleet (the kubelet's configuration and its unit's drop-in), which its host installs;
-  /// the cluster's objects come from the cluster's plan (`Plan.init(cluster:merging:)`).
-  public func nodeArtifacts(for plan: Plan) -> [Artifact] {
+  /// A node's own files in a fleet (the kubelet's configuration and its unit's drop-in), which its host installs.
+  public func hostArtifacts(for plan: Plan) -> [Artifact] {
     artifacts(for: plan).filter { $0.path == Self.kubeletConfigPath || $0.path == Self.kubeletUnitPath }
   }
+
+  /// The cluster's objects: the manifests of the cluster's plan, which carries where each workload runs.
+  public func clusterArtifacts(for cluster: Plan) -> [Artifact] { artifacts(for: cluster) }
 
   /// The folder of the kubelet's configuration drop-ins, which it reads only when started with `--config-dir`
   /// (alpha in 1.28 behind an environment variable, usable with the flag alone from 1.30; files must end in
