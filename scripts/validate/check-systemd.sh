@@ -53,12 +53,13 @@ done
 # verify --root requires Exec*= binaries to exist inside R. Add an empty executable placeholder for each
 # binary present on this machine, and for ones only the target machine has (MISSING_OK: nvidia-smi ships
 # with the NVIDIA driver; ollama comes from its release archive, which this machine cannot download; thermal-guard
-# is rig's own program, installed by the playbook and checked by check-prometheus.sh). Any other
+# is rig's own program, installed by the playbook and checked by check-prometheus.sh; busybox is a Debian package
+# that the playbook installs where a component requires it, and the checking machine need not have). Any other
 # missing binary fails here: verify itself only checks the FIRST
 # command of each Exec*= list (a typo in the 2nd ExecStart= passes verify on systemd 252).
 # A packaged unit that rig's drop-ins extend (prometheus-node-exporter.service when this machine has that
 # package) names its package's binaries: they get placeholders too, as a package brings them.
-MISSING_OK=" nvidia-smi ollama thermal-guard "
+MISSING_OK=" nvidia-smi ollama thermal-guard busybox "
 execs() { cat /dev/null "$@" 2>/dev/null | sed -nE 's/^[[:space:]]*Exec[A-Za-z]+=[-@:+!|]*([^[:space:]]+).*/\1/p' | sort -u; }
 placeholder() { mkdir -p "$R${1%/*}"; install -m 755 /dev/null "$R$1"; }
 PACKAGED=(); for b in "${BASES[@]}"; do [ -e "$U/$b" ] || [ ! -f "$V/$b" ] || PACKAGED+=("$V/$b"); done
