@@ -31,16 +31,16 @@ extension RigCompiler {
       resolve(host.spec, diagnostics: DiagnosticEngine(limit: .max), sources: sources, file: file, origin: .yaml)
     }
     var order: [Diagnostic] = []
-    var where_: [Diagnostic: [String]] = [:]
+    var hostsOf: [Diagnostic: [String]] = [:]
     for (host, checked) in zip(fleet.hosts, hosts) {
       for diagnostic in checked.diagnostics.diagnostics {
-        if where_[diagnostic] == nil { order.append(diagnostic) }
-        where_[diagnostic, default: []].append(host.name.value)
+        if hostsOf[diagnostic] == nil { order.append(diagnostic) }
+        hostsOf[diagnostic, default: []].append(host.name.value)
       }
     }
     for diagnostic in order {
       var named = diagnostic
-      named.notes.insert(DiagnosticNote(Self.hostsNote(where_[diagnostic] ?? [], of: fleet.hosts.count)), at: 0)
+      named.notes.insert(DiagnosticNote(Self.hostsNote(hostsOf[diagnostic] ?? [], of: fleet.hosts.count)), at: 0)
       result.diagnostics.emit(named)
     }
     var checked = FleetCheck(fleet: fleet, hosts: hosts)

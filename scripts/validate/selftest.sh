@@ -108,6 +108,11 @@ mk g-datasource;    sed -i 's/^    access: proxy$/    acess: proxy/' $R/grafana/
 mk g-uid;           sed -i 's/^    uid: rig-prometheus$/    uid: prometheus/' $R/grafana/datasource.yaml
 mk g-provider;      sed -i 's/^      path: /      paths: /' $R/grafana/dashboards.yaml
 mk g-missing;       rm -rf $R/grafana
+# A fleet (golden/debian-fleet): its play includes tasks/HOST.yml for every inventory host, each host's tasks copy
+# from files/HOST/.
+FLEET=$(cd "$HERE/../.." && pwd)/golden/debian-fleet
+cp -a "$FLEET" "$W/f-missing-tasks"; rm "$W/f-missing-tasks/ansible/tasks/web-2.yml"
+cp -a "$FLEET" "$W/f-orphan";        echo unused > "$W/f-orphan/ansible/files/web-1/etc/rig-unused.conf"
 cd /
 pass=0 fail=0
 expect() { # expect RC SCRIPT CASE [PATTERN [ARG...]]: exit status RC, and PATTERN (ERE) in the output
@@ -153,6 +158,8 @@ expect 1 check-ansible.sh a-k8s-untagged "tag it 'kubernetes'"
 expect 1 check-ansible.sh a-k8s-src "'/etc/rig/kubernetes/olama.yaml' is an absolute path on the target, but no copy task installs it"
 expect 1 check-ansible.sh a-apt-version 'dpkg-deb rejects it'
 expect 0 check-ansible.sh a-none 'nothing to check'
+expect 1 check-ansible.sh f-missing-tasks "includes 'tasks/web-2.yml', which does not exist"
+expect 1 check-ansible.sh f-orphan 'files/web-1/etc/rig-unused.conf: shipped but no task uses it'
 expect 0 check-kubernetes.sh k8s-good 'OK: 7 file\(s\), 9 API document\(s\) valid for Kubernetes 1.30.0' 1.30.0
 expect 0 check-kubernetes.sh k8s-good 'Kubernetes 1.37.0' 1.37.0
 expect 1 check-kubernetes.sh k8s-good 'does not support kubernetes version 1.99.0' 1.99.0
