@@ -14,6 +14,12 @@ public enum Suggestion {
     return best?.0
   }
 
+  /// `did you mean 'CANDIDATE'?` for the candidate `closest` finds, else nil: the help line every refusal of a
+  /// misspelt name gives.
+  public static func didYouMean(_ word: String, among candidates: [String]) -> String? {
+    closest(to: word, among: candidates).map { "did you mean '\($0)'?" }
+  }
+
   /// Levenshtein distance counting an adjacent transposition as one edit.
   public static func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.unicodeScalars)

@@ -174,10 +174,9 @@ extension RigCompiler {
         ])
     }
     guard !names.contains(host) else { return nil }
-    let suggestion = Suggestion.closest(to: host, among: names)
     return Diagnostic(
       OutputMessage.unknownHost(host), at: nil,
-      help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
+      help: [Suggestion.didYouMean(host, among: names) ?? "name one of the hosts under 'hosts:'"])
   }
 
   /// The files a fleet's host `host` installs (its own, and the cluster's objects on the control plane), from the

@@ -208,7 +208,7 @@ public enum ModelRules {
   ) -> Bool {
     guard !allowed.contains(text.value) else { return true }
     let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
-    let help = Suggestion.closest(to: text.value, among: allowed).map { ["did you mean '\($0)'?"] } ?? []
+    let help = Suggestion.didYouMean(text.value, among: allowed).map { [$0] } ?? []
     diagnostics.emit(
       RuleMessage.invalidValue("\(name) must be one of \(list); not '\(text.value.excerpt)'"), at: text.range,
       help: help)

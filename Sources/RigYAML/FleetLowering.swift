@@ -139,12 +139,11 @@ extension Loader {
           lowering.isFirst(group, in: &listed, named: "group '\(group.value)'")
         else { continue }
         guard let at = groupIndex[group.value] else {
-          let suggestion = Suggestion.closest(to: group.value, among: groups.map(\.name.value))
           lowering.diagnostics.emit(
             RuleMessage.invalidValue(
               "host '\(hostName.value)' is in group '\(group.value)', which 'groups' does not declare"),
             at: group.range,
-            help: [suggestion.map { "did you mean '\($0)'?" } ?? "declare it under 'groups:'"])
+            help: [Suggestion.didYouMean(group.value, among: groups.map(\.name.value)) ?? "declare it under 'groups:'"])
           continue
         }
         if group.value == declaring?.name.value { continue }
@@ -203,10 +202,12 @@ extension Loader {
       let chosen = fields["control_plane"].flatMap({ lowering.patterned($0, "dnsLabel", example: "server") })
     {
       if seen[chosen.value] == nil {
-        let suggestion = Suggestion.closest(to: chosen.value, among: hosts.map(\.name.value))
         lowering.diagnostics.emit(
           RuleMessage.invalidValue("the control plane '\(chosen.value)' is not a host of the fleet"), at: chosen.range,
-          help: [suggestion.map { "did you mean '\($0)'?" } ?? "name one of the hosts under 'hosts:'"])
+          help: [
+            Suggestion.didYouMean(chosen.value, among: hosts.map(\.name.value))
+              ?? "name one of the hosts under 'hosts:'"
+          ])
       } else {
         controlPlane = chosen
       }

@@ -207,8 +207,8 @@ struct Lowering {
       guard schema.has(key.value) else {
         var help: [String] = []
         var notes: [DiagnosticNote] = []
-        if let suggestion = Suggestion.closest(to: key.value, among: schema.keys) {
-          help.append("did you mean '\(suggestion)'?")
+        if let suggestion = Suggestion.didYouMean(key.value, among: schema.keys) {
+          help.append(suggestion)
         } else {
           notes.append(
             DiagnosticNote("\(value.displayName) takes \(schema.keys.map { "'\($0)'" }.joined(separator: ", "))"))

@@ -112,7 +112,7 @@ public enum Resolver {
       }
       let help =
         elsewhere.isEmpty
-        ? Suggestion.closest(to: name, among: known).map { "did you mean '\($0)'?" } ?? language.declareComponent(name)
+        ? Suggestion.didYouMean(name, among: known) ?? language.declareComponent(name)
         : language.declareComponent(name)
       diagnostics.append(
         Diagnostic(
