@@ -63,13 +63,8 @@ extension RigCompiler {
     let names = targets.isEmpty ? enabled.sorted() : Set(targets.map(\.rawValue)).sorted()
     // Without --target, every file rig wrote is in scope: a target since disabled leaves stale files to remove.
     let scope = targets.isEmpty ? nil : Set(names)
-    let artifacts: [Artifact]
-    if let fleet = result.fleet, let plans = fleet.plans {
-      let all = emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster, targets: scope)
-      artifacts = host.map { host in all.filter { FleetLayout.belongs($0.path, to: host) } } ?? all
-    } else {
-      artifacts = emitters.artifacts(for: plan, targets: scope)
-    }
+    let all = artifacts(check, emitters: emitters, targets: scope)
+    let artifacts = host.map { host in all.filter { FleetLayout.belongs($0.path, to: host) } } ?? all
     return .made(
       Made(
         check: check, artifacts: artifacts, hashes: artifacts.concurrentMap { Manifest.sha256($0.contents) },

@@ -211,14 +211,17 @@ public enum RigCompiler {
     return result
   }
 
-  /// The files of every enabled target of `emitters`, sorted by path; empty when any phase found an error.
-  public static func artifacts(_ result: CheckResult, emitters: EmitterRegistry = .builtIn) -> [Artifact] {
+  /// The files of every enabled target of `emitters` (or of those named in `targets`), a fleet's or one
+  /// machine's, sorted by path; empty when any phase found an error.
+  public static func artifacts(
+    _ result: CheckResult, emitters: EmitterRegistry = .builtIn, targets: Set<String>? = nil
+  ) -> [Artifact] {
     if let fleet = result.fleet {
       guard !result.hasErrors, let plans = fleet.plans else { return [] }
-      return emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster)
+      return emitters.artifacts(for: fleet.fleet, plans: plans, cluster: fleet.cluster, targets: targets)
     }
     guard let plan = result.plan else { return [] }
-    return emitters.artifacts(for: plan)
+    return emitters.artifacts(for: plan, targets: targets)
   }
 
   /// The JSON Schema of rig.yaml, serialized as `schemas/rig.schema.json` holds it.
