@@ -62,18 +62,21 @@ extension RigCompiler {
   /// template), and a workload with a local volume on more than one host (its volume is one node's folder).
   static func clusterDiagnostics(_ fleet: Fleet, plans: [Plan], cluster: ClusterView) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
-    for name in cluster.placement.keys.sorted() {
+    // Workloads on more than one host are compared as the objects each host's plan makes of them (declaration,
+    // version, CPUs, a standby member of an exclusive group): equal declarations written in two places are the
+    // same workload. Each host's are made once, its plan's context shared by all of them.
+    let shared = Set(cluster.placement.filter { $0.value.count > 1 }.keys)
+    let texts = shared.isEmpty ? [] : plans.concurrentMap { KubernetesEmitter.workloadTexts(in: $0, named: shared) }
+    let position = Dictionary(fleet.hosts.enumerated().map { ($1.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+    for name in shared.sorted() {
       let nodes = cluster.placement[name] ?? []
-      guard nodes.count > 1 else { continue }
-      let placed = Set(nodes)
-      let hosting = zip(fleet.hosts, plans).filter { placed.contains($0.0.name.value) }
-      guard let (firstHost, firstPlan) = hosting.first, let first = firstPlan.declaration(of: name) else { continue }
-      // Compared as the objects each host's plan makes of it (declaration, version, CPUs, a standby member of an
-      // exclusive group): equal declarations written in two places are the same workload.
-      let text = KubernetesEmitter.workloadText(of: name, in: firstPlan)
-      for (host, plan) in hosting.dropFirst() {
-        guard let other = plan.declaration(of: name) else { continue }
-        if KubernetesEmitter.workloadText(of: name, in: plan) != text {
+      let hosting = nodes.compactMap { position[$0] }
+      guard let firstIndex = hosting.first, let first = plans[firstIndex].declaration(of: name) else { continue }
+      let firstHost = fleet.hosts[firstIndex]
+      for index in hosting.dropFirst() {
+        let host = fleet.hosts[index]
+        guard let other = plans[index].declaration(of: name) else { continue }
+        if texts[index][name] != texts[firstIndex][name] {
           diagnostics.append(
             Diagnostic(
               FleetMessage.clusterConflict(

@@ -89,17 +89,22 @@ public struct KubernetesEmitter: Emitter {
       .sorted { $0.name.value < $1.name.value }
   }
 
-  /// What the cluster runs of component `name` as `plan` has it: its workload's (or node agent's) objects and their
-  /// Service, as text; nil when `plan` does not run it. Two hosts whose texts differ cannot share one workload.
-  public static func workloadText(of name: String, in plan: Plan) -> String? {
-    guard let target = plan.spec.targets.kubernetes,
-      let component = workloads(plan).first(where: { $0.name.value == name })
-    else { return nil }
+  /// What the cluster runs of each component of `names` that `plan` runs, as `plan` has it: its workload's (or node
+  /// agent's) objects and their Service, as text, by name. Two hosts whose texts differ cannot share one workload.
+  public static func workloadTexts(in plan: Plan, named names: Set<String>) -> [String: String] {
+    guard let target = plan.spec.targets.kubernetes else { return [:] }
     let context = Context(plan: plan, namespace: target.namespace.value)
-    if KubernetesFacts.nodeAgents[name] != nil { return YAMLValue.documents([context.nodeAgent(component)]) }
-    var documents = [context.workload(component)]
-    if !component.ports.isEmpty { documents.append(context.service(component)) }
-    return YAMLValue.documents(documents)
+    var texts: [String: String] = [:]
+    for component in workloads(plan) where names.contains(component.name.value) {
+      if KubernetesFacts.nodeAgents[component.name.value] != nil {
+        texts[component.name.value] = YAMLValue.documents([context.nodeAgent(component)])
+        continue
+      }
+      var documents = [context.workload(component)]
+      if !component.ports.isEmpty { documents.append(context.service(component)) }
+      texts[component.name.value] = YAMLValue.documents(documents)
+    }
+    return texts
   }
 
   /// A node affinity that schedules only on nodes matching every one of `expressions`.
