@@ -69,20 +69,14 @@ public struct ClusterView: Sendable, Hashable {
   /// A label value of `text`'s words: characters outside `[A-Za-z0-9-_.]` dropped, words joined with '-',
   /// trimmed to 63 characters and to an alphanumeric end; nil when nothing is left.
   package static func labelValue(_ text: String) -> String? {
-    let kept = text.unicodeScalars.filter {
-      $0.isASCII
-        && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_. ".unicodeScalars.contains($0))
+    func alphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+      scalar.isASCII && (scalar.properties.isAlphabetic || scalar.properties.numericType != nil)
     }
+    let kept = text.unicodeScalars.filter { alphanumeric($0) || "-_. ".unicodeScalars.contains($0) }
     let words = String(String.UnicodeScalarView(kept)).split(separator: " ").joined(separator: "-")
-    var value = Substring(words.prefix(63))
-    while let last = value.unicodeScalars.last, !(last.properties.isAlphabetic || last.properties.numericType != nil) {
-      value = value.dropLast()
-    }
-    while let first = value.unicodeScalars.first,
-      !(first.properties.isAlphabetic || first.properties.numericType != nil)
-    {
-      value = value.dropFirst()
-    }
+    var value = Substring(words.prefix(63)).unicodeScalars
+    while let last = value.last, !alphanumeric(last) { value.removeLast() }
+    while let first = value.first, !alphanumeric(first) { value.removeFirst() }
     return value.isEmpty ? nil : String(value)
   }
 

@@ -69,6 +69,11 @@ extension Loader {
       groups.append(GroupEntry(name: groupName, sections: sections, members: members))
     }
     let groupIndex = Dictionary(groups.enumerated().map { ($1.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+    // The group that declares each member (the first, where two declare one name: the second is refused below).
+    var declaredBy: [String: String] = [:]
+    for group in groups {
+      for member in group.members where declaredBy[member.value] == nil { declaredBy[member.value] = group.name.value }
+    }
 
     var hosts: [FleetHost] = []
     var seen: [String: SourceRange?] = [:]
@@ -131,7 +136,6 @@ extension Loader {
         let fields = lowering.object(value, RigSchema.host)
       else { continue }
       let address = fields["address"].flatMap { lowering.patterned($0, "hostAddress", example: "10.0.0.11") }
-      let declaring = groups.first { $0.members.contains { $0.value == hostName.value } }
       var memberOf: [Located<String>] = []
       var listed: [String: SourceRange?] = [:]
       for item in fields["groups"].flatMap({ lowering.list($0) }) ?? [] {
@@ -146,7 +150,7 @@ extension Loader {
             help: [Suggestion.didYouMean(group.value, among: groups.map(\.name.value)) ?? "declare it under 'groups:'"])
           continue
         }
-        if group.value == declaring?.name.value { continue }
+        if group.value == declaredBy[hostName.value] { continue }
         if !groups[at].members.isEmpty {
           lowering.diagnostics.emit(
             RuleMessage.invalidValue(
