@@ -16,6 +16,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     // SHA-256 of the files in an output folder's manifest and in `rig plan --format json`.
     .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+    // `rig mcp`: the Model Context Protocol server (JSON-RPC over stdio, tools, elicitation).
+    .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
   ],
   targets: [
     // Source locations, diagnostics and their rendering, quantities, CPU lists: no domain logic.
@@ -71,12 +73,14 @@ let package = Package(
       ],
       swiftSettings: swift6),
     // The commands (argument-parser) and what they print (text tables, JSON, colour): thin over RigCompiler, for
-    // `rig` and for an executable that describes its project in the Swift DSL (`Rig.main`).
+    // `rig` and for an executable that describes its project in the Swift DSL (`Rig.main`); `rig mcp`, the same
+    // commands as Model Context Protocol tools (the MCP Swift SDK), and its audit log.
     .target(
       name: "RigCLI",
       dependencies: [
         "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigPlan", "RigEmitters", "RigCompiler", "RigProbe",
         "RigVerify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "MCP", package: "swift-sdk"),
       ],
       swiftSettings: swift6),
     // The `rig` executable: RigCLI's root command.

@@ -46,9 +46,18 @@ public indirect enum JSONValue: Sendable, Hashable {
     return out
   }
 
-  private func write(to out: inout String, indent: Int) {
-    let pad = String(repeating: "  ", count: indent + 1)
-    let closePad = String(repeating: "  ", count: indent)
+  /// On one line, without spaces or a final newline (a line of a JSON Lines file).
+  public func line() -> String {
+    var out = ""
+    write(to: &out, indent: nil)
+    return out
+  }
+
+  /// Writes the value, pretty-printed at `indent` levels, or on one line when `indent` is nil.
+  private func write(to out: inout String, indent: Int?) {
+    let pad = indent.map { "\n" + String(repeating: "  ", count: $0 + 1) } ?? ""
+    let closePad = indent.map { "\n" + String(repeating: "  ", count: $0) } ?? ""
+    let inner = indent.map { $0 + 1 }
     switch self {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
@@ -60,11 +69,10 @@ public indirect enum JSONValue: Sendable, Hashable {
         out += "[]"
         return
       }
-      out += "[\n"
+      out += "["
       for (index, item) in items.enumerated() {
-        out += pad
-        item.write(to: &out, indent: indent + 1)
-        out += index == items.count - 1 ? "\n" : ",\n"
+        out += index == 0 ? pad : "," + pad
+        item.write(to: &out, indent: inner)
       }
       out += closePad + "]"
     case .object(let members):
@@ -72,11 +80,10 @@ public indirect enum JSONValue: Sendable, Hashable {
         out += "{}"
         return
       }
-      out += "{\n"
+      out += "{"
       for (index, (key, value)) in members.enumerated() {
-        out += pad + JSONValue.quote(key) + ": "
-        value.write(to: &out, indent: indent + 1)
-        out += index == members.count - 1 ? "\n" : ",\n"
+        out += (index == 0 ? pad : "," + pad) + JSONValue.quote(key) + (indent == nil ? ":" : ": ")
+        value.write(to: &out, indent: inner)
       }
       out += closePad + "}"
     }

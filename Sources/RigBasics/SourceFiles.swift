@@ -9,6 +9,9 @@ public struct SourceFiles: Sendable {
     texts[file] = SourceText(text)
   }
 
+  /// The files read, as displayed, sorted.
+  public var files: [String] { texts.keys.sorted() }
+
   /// Remembers `source` as the contents of `file`.
   public mutating func add(file: String, source: SourceText) {
     texts[file] = source

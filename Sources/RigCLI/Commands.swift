@@ -12,21 +12,30 @@ public protocol ProjectArguments: ParsableArguments {
   /// Whether the command line names the projects, so that `check` says which of them are valid (an executable's
   /// own description has no name to say).
   var namesProjects: Bool { get }
+  /// The project of a saved plan, checked: the one the command line holds (an executable's own description), or
+  /// the plan's own when the command line names none.
+  func check(saved plan: SavedPlan) -> CheckResult
+  /// Whether the command line names a project itself (`render --plan` takes the plan's).
+  var namesAProject: Bool { get }
 }
 
 extension ProjectArguments {
   /// The project, checked.
   func check() -> CheckResult { checks()[0] }
+  public func check(saved plan: SavedPlan) -> CheckResult { check() }
+  public var namesAProject: Bool { false }
 }
 
 /// One path: a rig.yaml, or a folder holding one.
 public struct ProjectPath: ProjectArguments {
-  @Argument(help: "A rig.yaml, or a folder holding one.")
-  var path: String = "."
+  @Argument(help: "A rig.yaml, or a folder holding one (default: the current folder).")
+  var path: String?
 
   public init() {}
-  public func checks() -> [CheckResult] { [RigCompiler.check(path: path)] }
+  public func checks() -> [CheckResult] { [RigCompiler.check(path: path ?? ".")] }
   public var namesProjects: Bool { true }
+  public func check(saved plan: SavedPlan) -> CheckResult { RigCompiler.check(path: path ?? plan.project) }
+  public var namesAProject: Bool { path != nil }
 }
 
 /// Several paths (the pre-commit hook passes many).
@@ -102,11 +111,7 @@ public struct Check<Project: ProjectArguments>: ParsableCommand {
 
   public func run() throws {
     let results = project.checks()
-    let documents = results.map { result in
-      result.diagnostics.json(extra: [
-        ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
-      ])
-    }
+    let documents = results.map(Reports.checkJSON)
     switch options.format {
     case .json:
       let json = documents.count == 1 ? documents[0] : .array(documents)
@@ -171,6 +176,12 @@ public struct Plan<Project: ProjectArguments>: ParsableCommand {
   @Flag(help: "Exit 0 when there is nothing to change, 1 on errors, 2 when there are changes.")
   var detailedExitcode = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Save the plan to this file, for 'rig render --plan FILE' to write exactly these files (needs --out).",
+      valueName: "file"))
+  var save: String?
+
   @OptionGroup var options: DiagnosticOptions
 
   public init() {}
@@ -180,17 +191,32 @@ public struct Plan<Project: ProjectArguments>: ParsableCommand {
     if detailedExitcode, out == nil {
       throw ValidationError("--detailed-exitcode needs --out: without it the plan compares with an empty folder")
     }
+    if save != nil, out == nil { throw ValidationError("--save needs --out: a plan is made for one output folder") }
+    if save?.isEmpty == true { throw ValidationError("--save needs a file") }
   }
 
   public func run() throws {
-    let planned = RigCompiler.changes(
+    var planned = RigCompiler.changes(
       project.check(), out: out, targets: output.targets, host: output.host, adopt: adopt)
+    var saved: SavedPlan?
+    if let save {
+      saved = RigCompiler.savedPlan(planned, targets: output.targets, host: output.host, adopt: adopt)
+      if let plan = saved, let failure = RigCompiler.save(plan, to: save) {
+        planned.check.diagnostics.emit(failure)
+        saved = nil
+      }
+    }
     let result = planned.check
     try options.report(
       result,
-      json: { Reports.planJSON(planned, diff: diff) },
+      json: {
+        let document = Reports.planJSON(planned, diff: diff)
+        guard let saved, let save else { return document }
+        return Reports.withSavedPlan(document, saved, file: save)
+      },
       text: {
         Reports.planText(planned, diff: diff, host: output.host, colors: options.color.enabled(on: STDOUT_FILENO))
+          + (save.map { Reports.savedPlanText(file: $0) } ?? "")
       })
     if detailedExitcode, let output = planned.output, !output.isUpToDate { throw ExitCode(2) }
   }
@@ -209,37 +235,94 @@ public struct Render<Project: ProjectArguments>: ParsableCommand {
         has no manifest is refused unless --adopt. Nothing is written when the project or the folder has an error, \
         or when the folder is up to date. A render killed at any moment leaves the old folder or the new one, \
         whole; the next render clears what was left beside it.
-        Exit status: 0 written (or up to date), 1 errors, 2 usage error.
+        With --plan FILE (saved by 'rig plan --save'), render takes the project, the folder, the targets and the \
+        host from the plan and writes exactly its files, or refuses the plan as stale (nothing written) when \
+        rig.yaml, an include, rig's catalog, rig itself or the output folder changed since it was saved.
+        On a terminal, a render that removes files or changes kernel parameters shows them and asks for 'yes' \
+        first, unless --yes or --plan is given (a saved plan was reviewed when it was made).
+        Exit status: 0 written (or up to date), 1 errors (or not confirmed), 2 usage error.
         """)
   }
 
   @OptionGroup var project: Project
 
-  @Option(help: "The folder to write the artifacts into.")
-  var out: String
+  @Option(help: "The folder to write the artifacts into (required unless --plan).")
+  var out: String?
 
   @Flag(help: adoptHelp)
   var adopt = false
 
   @OptionGroup var output: OutputOptions
 
+  @Option(help: ArgumentHelp("Write exactly the files of this saved plan ('rig plan --save').", valueName: "file"))
+  var plan: String?
+
+  @Flag(help: "Do not ask for confirmation on a terminal.")
+  var yes = false
+
   @OptionGroup var options: DiagnosticOptions
 
   public init() {}
 
   public func validate() throws {
-    if out.isEmpty { throw ValidationError("--out needs a folder") }
+    if let plan {
+      if plan.isEmpty { throw ValidationError("--plan needs a file") }
+      if out != nil || adopt || !output.targets.isEmpty || output.host != nil || project.namesAProject {
+        throw ValidationError(
+          "--plan takes the project, --out, --target, --host and --adopt from the saved plan; leave them out")
+      }
+    } else if out?.isEmpty ?? true {
+      throw ValidationError("--out needs a folder")
+    }
   }
 
   public func run() throws {
     var kill = KillAfterSteps(ProcessInfo.processInfo.environment)
-    let planned = RigCompiler.render(
-      project.check(), out: out, targets: output.targets, host: output.host, adopt: adopt, checkpoint: pauseForTests,
-      step: { kill.record($0) })
+    let planned: RenderResult
+    if let file = plan {
+      switch RigCompiler.readPlan(file) {
+      case .failure(let refusal): planned = RigCompiler.refused(refusal.diagnostic, file: file)
+      case .success(let saved):
+        planned = RigCompiler.render(
+          saved: saved, named: file, check: { project.check(saved: saved) }, checkpoint: pauseForTests,
+          step: { kill.record($0) })
+      }
+    } else {
+      let out = out ?? ""
+      let check = project.check()
+      let expecting = try confirmation(check, out: out)
+      planned = RigCompiler.render(
+        check, out: out, targets: output.targets, host: output.host, adopt: adopt,
+        expecting: expecting.map { ($0, "shown above") }, checkpoint: pauseForTests, step: { kill.record($0) })
+    }
     try options.report(
       planned.check,
       json: { Reports.renderJSON(planned) },
       text: { Reports.renderReport(planned, colors: options.color.enabled(on: STDOUT_FILENO)) })
+  }
+
+  /// On a terminal, without --yes: when render would remove files or change kernel parameters, shows them and asks
+  /// for 'yes'; the changes confirmed, which render must then find (nil when nothing was asked). Throws exit
+  /// status 1 when the answer is not 'yes'.
+  func confirmation(_ check: CheckResult, out: String) throws -> FolderExpectation? {
+    guard !yes, options.format == .text, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return nil }
+    let planned = RigCompiler.changes(check, out: out, targets: output.targets, host: output.host, adopt: adopt)
+    guard !planned.hasErrors, let changes = planned.output else { return nil }
+    let expectation = FolderExpectation(changes)
+    guard !expectation.attention.isEmpty else { return nil }
+    let colors = options.color.enabled(on: STDOUT_FILENO)
+    FileHandle.standardOutput.write(
+      Data(
+        (Reports.outputReport(changes, colors: colors)
+          + "\nThis render removes files or changes kernel parameters:\n"
+          + expectation.attention.joined(separator: "\n") + "\n\n"
+          + "Do you want to perform these actions? Only 'yes' will be accepted to approve.\n\nEnter a value: ").utf8))
+    let answer = readLine(strippingNewline: true)
+    guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
+      FileHandle.standardError.write(Data("\nRender cancelled: nothing was written.\n".utf8))
+      throw ExitCode(1)
+    }
+    return expectation
   }
 }
 
@@ -337,9 +420,10 @@ public struct RigCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "rig",
     abstract: "A declarative compiler for AI workstations.",
+    version: RigCompiler.version,
     subcommands: [
       Check<ProjectPaths>.self, Plan<ProjectPath>.self, Render<ProjectPath>.self, Graph<ProjectPath>.self,
-      Schema.self, Probe.self, Verify<ProjectPath>.self,
+      Schema.self, Probe.self, Verify<ProjectPath>.self, MCPCommand.self, Audit.self,
     ])
 
   public init() {}

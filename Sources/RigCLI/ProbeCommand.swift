@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RigBasics
 import RigCompiler
+import RigPlan
 import RigProbe
 import RigVerify
 
@@ -142,23 +143,18 @@ public struct Verify<Project: ProjectArguments>: ParsableCommand {
   public init() {}
 
   public func run() throws {
-    let project = self.project.check()
-    let result = RigCompiler.machine(project, host: host)
-    guard let plan = result.plan, !result.hasErrors else {
-      try options.report(result, json: { result.diagnostics.json(extra: [("command", .string("verify"))]) }) { "" }
-      return
-    }
-    let artifacts = RigCompiler.machineArtifacts(project, host: host)
-    let verification: Verification
-    let live: CommandRunner = { @Sendable arguments in try NvidiaSMI.command(arguments) }
-    let runner: CommandRunner? = root == nil ? live : nil
+    let verified: Verified
     do {
-      let gpus = try Probe(root: root, nvidiaSMIXML: nvidiaSMIXML).gpus()
-      verification = try Verification.verify(
-        plan: plan, artifacts: artifacts, tree: MachineTree(root: root ?? "/"), gpus: gpus, run: runner)
+      verified = try Verified.verify(project.check(), host: host, root: root, nvidiaSMIXML: nvidiaSMIXML)
     } catch let error as ProbeError {
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       throw ExitCode(1)
+    }
+    guard case .verified(let verification, let plan) = verified else {
+      if case .refused(let result) = verified {
+        try options.report(result, json: { result.diagnostics.json(extra: [("command", .string("verify"))]) }) { "" }
+      }
+      return
     }
     let name = plan.spec.name.value
     let machine = root.map { "the tree \($0)" } ?? "this machine"
@@ -170,5 +166,28 @@ public struct Verify<Project: ProjectArguments>: ParsableCommand {
     }
     FileHandle.standardOutput.write(Data(text.utf8))
     if detailedExitcode, !verification.drifted.isEmpty { throw ExitCode(2) }
+  }
+}
+
+/// What `verify` found: the project's errors, or the machine compared with the plan.
+enum Verified {
+  case refused(CheckResult)
+  case verified(Verification, RigPlan.Plan)
+
+  /// Compares the machine (or the tree at `root`) with the plan of `project` (of its host `host`); the GPUs from
+  /// `nvidiaSMIXML`, or nvidia-smi on the live machine.
+  static func verify(_ project: CheckResult, host: String?, root: String?, nvidiaSMIXML: String?) throws
+    -> Verified
+  {
+    let result = RigCompiler.machine(project, host: host)
+    guard let plan = result.plan, !result.hasErrors else { return .refused(result) }
+    let artifacts = RigCompiler.machineArtifacts(project, host: host)
+    let live: CommandRunner = { @Sendable arguments in try NvidiaSMI.command(arguments) }
+    let gpus = try Probe(root: root, nvidiaSMIXML: nvidiaSMIXML).gpus()
+    return .verified(
+      try Verification.verify(
+        plan: plan, artifacts: artifacts, tree: MachineTree(root: root ?? "/"), gpus: gpus,
+        run: root == nil ? live : nil),
+      plan)
   }
 }

@@ -259,6 +259,13 @@ public enum Reports {
     { code, text in colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
   }
 
+  /// `rig check --format json` of one project: its diagnostics and whether it is valid.
+  public static func checkJSON(_ result: CheckResult) -> JSONValue {
+    result.diagnostics.json(extra: [
+      ("command", .string("check")), ("file", .string(result.file)), ("valid", .bool(!result.hasErrors)),
+    ])
+  }
+
   /// `rig plan --format json`: the resolution and allocation (`resolutionJSON(_:)`), then the output folder.
   public static func planJSON(_ planned: RenderResult, diff: Bool) -> JSONValue {
     withOutput(fleetJSON(planned.check) ?? resolutionJSON(planned.check), planned, diff: diff)
@@ -271,6 +278,18 @@ public enum Reports {
       ("written", .bool(planned.written)),
     ])
     return withOutput(document, planned, diff: false)
+  }
+
+  /// `rig plan --save --format json`: the plan's document with the saved plan's file and digest as its last member.
+  public static func withSavedPlan(_ document: JSONValue, _ plan: SavedPlan, file: String) -> JSONValue {
+    guard case .object(let members) = document else { return document }
+    return .object(
+      members + [("saved_plan", .object([("file", .string(file)), ("digest", .string(plan.digest))]))])
+  }
+
+  /// What `rig plan --save` adds to its text: where the plan is and how to write it.
+  static func savedPlanText(file: String) -> String {
+    "\nSaved the plan to '\(file)'. To write exactly these files:\n  rig render --plan \(file)\n"
   }
 
   /// `document` with the output folder's plan as its last member, when there is one.

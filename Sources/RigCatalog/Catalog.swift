@@ -175,9 +175,12 @@ public struct Catalog: Sendable, Hashable {
     public var description: String { "\(file):\(line): \(message)" }
   }
 
+  /// The folder the catalog shipped with rig is read from; nil when the bundle lacks it.
+  public static var builtInFolder: URL? { Bundle.module.url(forResource: "data", withExtension: nil) }
+
   /// The catalog shipped with rig, read once.
   public static let builtIn: Result<Catalog, LoadError> = {
-    guard let folder = Bundle.module.url(forResource: "data", withExtension: nil) else {
+    guard let folder = builtInFolder else {
       return .failure(LoadError(file: "data", line: 0, message: "the catalog's data folder is missing from the bundle"))
     }
     return load(folder: folder)

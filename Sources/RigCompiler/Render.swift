@@ -106,10 +106,12 @@ extension RigCompiler {
   /// render leaves the previous folder whole. Either way, what an interrupted render left beside the folder is
   /// cleared first, and a failure to clear it is an error (`write-failed`), up to date or not. `checkpoint` runs at
   /// each phase of the swap, `step` after each change the writer makes to the file system (tests stop the process
-  /// there).
+  /// there). With `expecting` (what a saved or confirmed plan said, and the plan's name), render writes only when
+  /// it finds exactly those changes, else refuses the plan as stale.
   public static func render(
     _ result: CheckResult, out folder: String, targets: [Targets.Kind] = [], host: String? = nil, adopt: Bool = false,
-    emitters: EmitterRegistry = .builtIn, checkpoint: (RenderPhase) -> Void = { _ in },
+    emitters: EmitterRegistry = .builtIn, expecting: (FolderExpectation, String)? = nil,
+    checkpoint: (RenderPhase) -> Void = { _ in },
     step: (WriterStep) -> Void = { _ in }
   ) -> RenderResult {
     let made: Made
@@ -117,7 +119,7 @@ extension RigCompiler {
     case .failed(let failed): return failed
     case .made(let success): made = success
     }
-    let planned = made.compared(with: folder, adopt: adopt)
+    let planned = checked(made.compared(with: folder, adopt: adopt), against: expecting)
     let known = made.known
     guard !planned.hasErrors, let output = planned.output else { return planned }
     let outcome: Result<RenderResult, OutputWriter.Failure>
@@ -128,7 +130,7 @@ extension RigCompiler {
       // Compared again under the writer's lock: the folder may have changed since it was read.
       outcome = OutputWriter.write(
         folder: folder, known: known,
-        replanning: { made.compared(with: folder, adopt: adopt) },
+        replanning: { checked(made.compared(with: folder, adopt: adopt), against: expecting) },
         checkpoint: checkpoint, step: step)
     }
     switch outcome {
