@@ -108,6 +108,9 @@ actor RigServer {
     let started = Date()
     var outcome: ToolOutcome
     do {
+      if let tool = Self.catalog.first(where: { $0.name == parameters.name }) {
+        try arguments.only(tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.sorted() ?? [])
+      }
       switch parameters.name {
       case "check": outcome = try tools.check(arguments)
       case "plan": outcome = try tools.plan(arguments)
@@ -180,7 +183,7 @@ actor RigServer {
     }
     let approved = answer.action == .accept && answer.content?["approve"]?.boolValue == true
     let approval = ToolOutcome.Approval(
-      answer: approved ? "accepted" : (answer.action == .accept ? "declined" : answer.action.rawValue), at: Date())
+      answer: approved ? "accepted" : (answer.action == .cancel ? "cancelled" : "declined"), at: Date())
     guard approved else {
       return ToolOutcome(
         status: "declined",

@@ -84,7 +84,7 @@ struct RigTools: Sendable {
 
   /// `check`: `rig check --format json` of the project.
   func check(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let result = RigCompiler.check(path: try workspace.projectPath(arguments.string("path")))
+    let result = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
     let document = Reports.checkJSON(result)
     guard !result.hasErrors else { return Escalation.outcome(result, document: document) }
     return ToolOutcome(
@@ -94,9 +94,9 @@ struct RigTools: Sendable {
 
   /// `plan`: `rig plan --format json --out OUT` of the project, saved for `render`.
   func plan(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let path = try workspace.projectPath(arguments.string("path"))
+    let path = try workspace.projectPath(try arguments.string("path"))
     let targets = try arguments.targets()
-    let host = arguments.string("host")
+    let host = try arguments.string("host")
     var planned = RigCompiler.changes(
       RigCompiler.check(path: path), out: workspace.out, targets: targets, host: host)
     let document = Reports.planJSON(planned, diff: false)
@@ -119,14 +119,14 @@ struct RigTools: Sendable {
 
   /// `explain`: why these versions, this allocation, or this error, in the resolver's and allocator's own words.
   func explain(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let project = RigCompiler.check(path: try workspace.projectPath(arguments.string("path")))
-    let result = RigCompiler.machine(project, host: arguments.string("host"))
+    let project = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
+    let result = RigCompiler.machine(project, host: try arguments.string("host"))
     guard !result.hasErrors else {
       return Escalation.outcome(result, document: result.diagnostics.json(extra: [("command", .string("explain"))]))
     }
     var text = Reports.resolutionReport(result)
     var document = Reports.resolutionJSON(result)
-    if let name = arguments.string("component") {
+    if let name = try arguments.string("component") {
       guard case .object(let members) = document,
         case .array(let components)? = members.first(where: { $0.0 == "components" })?.1,
         let component = components.first(where: {
@@ -141,15 +141,15 @@ struct RigTools: Sendable {
       document = component
       text = component.serialized()
     }
-    return ToolOutcome(status: "ok", text: text, structured: document, detail: arguments.string("component") ?? "all")
+    return ToolOutcome(status: "ok", text: text, structured: document, detail: try arguments.string("component") ?? "all")
   }
 
   /// `graph`: the resolved dependency graph, as DOT or Mermaid.
   func graph(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let project = RigCompiler.check(path: try workspace.projectPath(arguments.string("path")))
-    let result = RigCompiler.machine(project, host: arguments.string("host"))
+    let project = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
+    let result = RigCompiler.machine(project, host: try arguments.string("host"))
     let format: GraphFormat
-    switch arguments.string("format") ?? "mermaid" {
+    switch try arguments.string("format") ?? "mermaid" {
     case "dot": format = .dot
     case "mermaid": format = .mermaid
     case let other: throw Refusal("'format' is '\(other)'", help: "give 'dot' or 'mermaid'")
@@ -180,13 +180,13 @@ struct RigTools: Sendable {
 
   /// `verify`: `rig verify --format json`: this machine, or a captured tree in the project folder, against the plan.
   func verify(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let project = RigCompiler.check(path: try workspace.projectPath(arguments.string("path")))
+    let project = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
     let root = try arguments.string("root").map { a throws(Refusal) in try workspace.projectPath(a, name: "root") }
     let xml = try arguments.string("nvidia_smi_xml").map { a throws(Refusal) in
       try workspace.projectPath(a, name: "nvidia_smi_xml")
     }
     do {
-      switch try Verified.verify(project, host: arguments.string("host"), root: root, nvidiaSMIXML: xml) {
+      switch try Verified.verify(project, host: try arguments.string("host"), root: root, nvidiaSMIXML: xml) {
       case .refused(let result):
         return Escalation.outcome(result, document: result.diagnostics.json(extra: [("command", .string("verify"))]))
       case .verified(let verification, let plan):
@@ -204,7 +204,7 @@ struct RigTools: Sendable {
   /// The saved plan `id` of this workspace, checked before a person is asked about it: it must be readable, of
   /// this output folder, and of a project in the project folder.
   func savedPlan(_ arguments: Arguments) throws(Refusal) -> (SavedPlan, String) {
-    guard let id = arguments.string("plan") else {
+    guard let id = try arguments.string("plan") else {
       throw Refusal("'plan' is missing", help: "give the plan's id, which the tool 'plan' returned")
     }
     guard id.count == 64, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
@@ -272,9 +272,23 @@ struct RigTools: Sendable {
 struct Arguments: Sendable {
   var values: [String: JSONValue]
 
-  func string(_ key: String) -> String? {
-    if case .string(let value)? = values[key] { return value }
-    return nil
+  /// The string `key` holds; nil when absent; refused when it holds anything else.
+  func string(_ key: String) throws(Refusal) -> String? {
+    switch values[key] {
+    case nil, .null?: return nil
+    case .string(let value)?: return value
+    default: throw Refusal("'\(key)' is not a string", help: "give '\(key)' as a JSON string")
+    }
+  }
+
+  /// Refuses any argument the tool's input schema does not name.
+  func only(_ names: [String]) throws(Refusal) {
+    for key in values.keys.sorted() where !names.contains(key) {
+      throw Refusal(
+        "this tool takes no argument '\(key)'",
+        help: Suggestion.didYouMean(key, among: names)
+          ?? (names.isEmpty ? "it takes no arguments" : "it takes " + names.map { "'\($0)'" }.joined(separator: ", ")))
+    }
   }
 
   /// `targets`: a list of target names.
