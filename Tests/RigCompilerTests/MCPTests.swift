@@ -59,6 +59,14 @@ import Testing
       renders.map { $0["outcome"] as? String ?? "" } == ["declined", "ok", "refused", "refused", "refused", "refused"])
     #expect(entries.contains { $0["outcome"] as? String == "needs-person" })
 
+    // The conflict's document is check's, with the escalation the plan schema describes.
+    let conflict = try JSONSerialization.data(withJSONObject: try #require(summary["conflict"]))
+    try conflict.write(to: URL(fileURLWithPath: scratch.path + "/conflict.json"))
+    let schema = try run(
+      try validator("check-jsonschema"),
+      ["--schemafile", packageRoot + "/schemas/plan.schema.json", scratch.path + "/conflict.json"])
+    #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
+
     // rig audit prints it as a table, a row per call.
     let audit = try run(try rigBinary(), ["audit", "--out", out])
     #expect(audit.status == 0, "\(audit.stderr)")

@@ -51,6 +51,9 @@ import Testing
     #expect(saved.status == 0, "\(saved.stderr)")
     #expect(saved.stdout.contains("rig render --plan \(file)"))
     #expect(!FileManager.default.fileExists(atPath: out), "plan wrote the output folder")
+    let schema = try run(
+      try validator("check-jsonschema"), ["--schemafile", packageRoot + "/schemas/saved-plan.schema.json", file])
+    #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
     let plan = try planJSON(file)
     let changes = try #require(plan["changes"] as? [[String: Any]])
     let expected = Dictionary(

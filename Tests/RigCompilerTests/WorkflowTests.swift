@@ -418,6 +418,10 @@ import Testing
     let edited = try rig(["plan", "examples/workstation", "--out", out, "--format", "json", "--diff"])
     documents["plan-edited"] = edited.stdout
     documents["check"] = try rig(["check", "examples/workstation", "--format", "json"]).stdout
+    documents["plan-saved"] = try rig([
+      "plan", "examples/workstation", "--out", out, "--format", "json", "--save", scratch.path + "/saved.json",
+    ]).stdout
+    #expect(documents["plan-saved"]?.contains("\"saved_plan\"") == true)
     let foreign = scratch.path + "/foreign"
     try FileManager.default.createDirectory(atPath: foreign + "/nix", withIntermediateDirectories: true)
     try "x\n".write(toFile: foreign + "/nix/rig.nix", atomically: false, encoding: .utf8)

@@ -152,6 +152,7 @@ async def with_a_person():
             expect(escalation.get("diagnostics") == ["not-enough-cores"], f"conflict: {escalation}")
             expect(escalation.get("help") == ["ask for fewer isolated cores"], f"conflict help: {escalation}")
             expect(text(conflict).startswith("NEEDS A PERSON"), "conflict text: " + text(conflict))
+            summary["conflict"] = conflict.structured_content
 
             # Paths outside the project folder, unknown tools and bad arguments: errors, and the server goes on.
             for arguments in [{"path": ".."}, {"path": "/etc"}, {"path": "machine/../../"}]:
