@@ -216,7 +216,12 @@ public struct FolderExpectation: Sendable, Hashable {
       guard let old = then[path], let new = now[path] else {
         return then[path] == nil ? "render would now also write '\(shown)'" : "render would no longer touch '\(shown)'"
       }
-      if old.oldSHA256 != new.oldSHA256 { return "'\(shown)' changed since the plan was made" }
+      switch (old.oldSHA256, new.oldSHA256) {
+      case (nil, .some): return "'\(shown)' was written since the plan was made"
+      case (.some, nil): return "'\(shown)' was removed since the plan was made"
+      case (let before, let now) where before != now: return "'\(shown)' changed since the plan was made"
+      default: break
+      }
       return "what render does to '\(shown)' changed since the plan was made"
     }
     return "the files rig does not own in '\(output.folder ?? "")' changed since the plan was made"

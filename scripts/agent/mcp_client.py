@@ -137,7 +137,7 @@ async def with_a_person():
 
             # Read-only tools.
             explained = await call(session, "explain", {"component": "tmux"})
-            expect(not explained.is_error and explained.structured_content["name"] == "tmux", "explain: " + text(explained))
+            expect(not explained.is_error and explained.structured_content["component"]["name"] == "tmux", "explain: " + text(explained))
             graph = await call(session, "graph", {})
             expect(not graph.is_error and "flowchart" in text(graph), "graph: " + text(graph))
             probed = await call(session, "probe", {"root": "machine"})

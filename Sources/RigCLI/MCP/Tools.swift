@@ -138,10 +138,25 @@ struct RigTools: Sendable {
       else {
         throw Refusal("the project has no component '\(name)'", help: "leave out 'component' to explain them all")
       }
-      document = component
-      text = component.serialized()
+      // Where it runs: its entry in each of the allocation's budgets (CPU, RAM, GPU memory).
+      var placed: [(String, JSONValue)] = [("component", component)]
+      if case .object(let budgets)? = members.first(where: { $0.0 == "allocation" })?.1 {
+        for (budget, value) in budgets {
+          guard case .object(let fields) = value,
+            case .array(let entries)? = fields.first(where: { $0.0 == "components" })?.1,
+            let entry = entries.first(where: {
+              if case .object(let items) = $0 { return items.contains { $0.0 == "name" && $0.1 == .string(name) } }
+              return false
+            })
+          else { continue }
+          placed.append((budget, entry))
+        }
+      }
+      document = .object(placed)
+      text = document.serialized()
     }
-    return ToolOutcome(status: "ok", text: text, structured: document, detail: try arguments.string("component") ?? "all")
+    return ToolOutcome(
+      status: "ok", text: text, structured: document, detail: try arguments.string("component") ?? "all")
   }
 
   /// `graph`: the resolved dependency graph, as DOT or Mermaid.
