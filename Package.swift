@@ -80,11 +80,23 @@ let package = Package(
       dependencies: [
         "RigBasics", "RigModel", "RigDSL", "RigAllocation", "RigPlan", "RigEmitters", "RigCompiler", "RigProbe",
         "RigVerify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swift6),
+    // `rig mcp`: rig's commands as Model Context Protocol tools (the MCP Swift SDK) over stdio, confined to one
+    // project folder and one output folder; render of a saved plan only, after a person approves it (elicitation);
+    // the audit log. Its own program, `rig-mcp`, so that rig does not load the SDK's networking.
+    .target(
+      name: "RigMCP",
+      dependencies: [
+        "RigBasics", "RigModel", "RigCompiler", "RigProbe", "RigVerify", "RigCLI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "MCP", package: "swift-sdk"),
       ],
       swiftSettings: swift6),
     // The `rig` executable: RigCLI's root command.
     .executableTarget(name: "rig", dependencies: ["RigCLI"], swiftSettings: swift6),
+    // The MCP server `rig mcp` runs.
+    .executableTarget(name: "rig-mcp", dependencies: ["RigMCP"], swiftSettings: swift6),
     // Prints how long resolution of a synthetic catalog takes (`swift run -c release rig-benchmark`).
     .executableTarget(
       name: "rig-benchmark", dependencies: ["RigBasics", "RigModel", "RigCatalog", "RigResolver"],
@@ -137,7 +149,7 @@ let package = Package(
       name: "RigCompilerTests",
       dependencies: [
         "RigCompiler", "RigCLI", "RigEmitters", "RigPlan", "RigAllocation", "RigResolver", "RigDSL", "RigModel",
-        "RigBasics", "rig", "workstation-dsl", "gpu-lab-dsl",
+        "RigBasics", "rig", "rig-mcp", "workstation-dsl", "gpu-lab-dsl",
       ],
       swiftSettings: swift6),
   ]

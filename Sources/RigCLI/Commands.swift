@@ -435,7 +435,7 @@ public struct RigCommand: ParsableCommand {
 
 /// Parses `arguments` as `Root`'s command line and runs the command: 0 done, 1 errors, 2 usage error (and the
 /// status a command asks for, such as `plan --detailed-exitcode`'s 2).
-func execute<Root: ParsableCommand>(_: Root.Type, _ arguments: [String]) -> Int32 {
+package func execute<Root: ParsableCommand>(_: Root.Type, _ arguments: [String]) -> Int32 {
   // Most commands read the catalog: it is read on an idle core while the command line is parsed (1.5 ms less
   // for `rig check` of the workstation example), and the commands that do not read it do not wait for it.
   RigCompiler.readCatalogAhead()

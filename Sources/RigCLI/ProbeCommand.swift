@@ -32,7 +32,7 @@ public struct Probe: ParsableCommand {
 
   public init() {}
 
-  init(root: String?, nvidiaSMIXML: String?) {
+  package init(root: String?, nvidiaSMIXML: String?) {
     self.root = root
     self.nvidiaSMIXML = nvidiaSMIXML
   }
@@ -51,7 +51,7 @@ public struct Probe: ParsableCommand {
 
   /// The GPUs: from --nvidia-smi-xml; else, on the live machine, from `nvidia-smi -q -x` when it is on PATH;
   /// else none.
-  func gpus() throws -> ProbedGPUs? {
+  package func gpus() throws -> ProbedGPUs? {
     if let nvidiaSMIXML {
       guard let data = FileManager.default.contents(atPath: nvidiaSMIXML) else {
         throw ProbeError(file: nvidiaSMIXML, "cannot be read")
@@ -170,13 +170,13 @@ public struct Verify<Project: ProjectArguments>: ParsableCommand {
 }
 
 /// What `verify` found: the project's errors, or the machine compared with the plan.
-enum Verified {
+package enum Verified {
   case refused(CheckResult)
   case verified(Verification, RigPlan.Plan)
 
   /// Compares the machine (or the tree at `root`) with the plan of `project` (of its host `host`); the GPUs from
   /// `nvidiaSMIXML`, or nvidia-smi on the live machine.
-  static func verify(_ project: CheckResult, host: String?, root: String?, nvidiaSMIXML: String?) throws
+  package static func verify(_ project: CheckResult, host: String?, root: String?, nvidiaSMIXML: String?) throws
     -> Verified
   {
     let result = RigCompiler.machine(project, host: host)

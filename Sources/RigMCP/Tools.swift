@@ -1,5 +1,6 @@
 import Foundation
 import RigBasics
+import RigCLI
 import RigCompiler
 import RigModel
 import RigProbe

@@ -2,38 +2,24 @@ import ArgumentParser
 import Foundation
 import MCP
 import RigBasics
+import RigCLI
 import RigCompiler
 import RigModel
 
-/// `rig mcp`: rig's commands as Model Context Protocol tools, over standard input and output.
-public struct MCPCommand: ParsableCommand {
+/// `rig-mcp`, which `rig mcp` runs: the server, over standard input and output.
+public struct MCPServerCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
-    commandName: "mcp",
-    abstract: "Serve rig's commands to an agent: a Model Context Protocol server over standard input and output.",
-    discussion: """
-      The tools check, plan, explain, graph, probe and verify only read; plan also saves the plan it shows. The \
-      one tool that writes, render, writes a saved plan's files into the output folder only after the person \
-      approves it through the client (MCP elicitation); a client that cannot ask a person cannot render. Paths \
-      are read inside the project folder only. Every call is appended to the audit log ('rig audit').
-      Exit status: 0 when the client closes the connection, 1 the folders are refused, 2 usage error.
-      """)
+    commandName: "rig-mcp", abstract: MCPOptions.abstract, discussion: MCPOptions.discussion,
+    version: RigCompiler.version)
 
-  @Option(help: ArgumentHelp("The project folder the tools read (and nothing outside it).", valueName: "dir"))
-  var project: String
-
-  @Option(help: ArgumentHelp("The output folder render writes.", valueName: "dir"))
-  var out: String
-
-  @Option(
-    help: ArgumentHelp("The audit log (default: .NAME.rig-audit.jsonl beside the output folder).", valueName: "file"))
-  var auditLog: String?
+  @OptionGroup var options: MCPOptions
 
   public init() {}
 
   public func run() throws {
     let workspace: Workspace
     do {
-      workspace = try Workspace(project: project, out: out, audit: auditLog)
+      workspace = try Workspace(project: options.project, out: options.out, audit: options.auditLog)
     } catch {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode(1)
@@ -54,6 +40,9 @@ public struct MCPCommand: ParsableCommand {
       throw ExitCode(1)
     }
   }
+
+  /// Runs the server with `arguments`; its exit status (2 for a usage error, as rig's commands).
+  public static func main(_ arguments: [String]) -> Int32 { execute(Self.self, arguments) }
 
   /// The server's failure, handed from its task to the command.
   private final class Box: @unchecked Sendable {

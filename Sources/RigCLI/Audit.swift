@@ -1,72 +1,49 @@
 import ArgumentParser
 import Foundation
 import RigBasics
+import RigCompiler
 
-/// The audit trail of `rig mcp`: one JSON line per tool call, appended, each line written whole in one `write(2)`
-/// to a file opened for appending (so two servers on one log never interleave lines), then flushed to disk.
-struct AuditLog: Sendable {
-  let path: String
+/// Where `rig mcp` keeps its files beside the output folder it serves, and how it resolves paths: one home for
+/// the server (RigMCP) and for `rig audit`.
+package enum AgentFiles {
+  /// The default audit log of the output folder `out`: `.NAME.rig-audit.jsonl` beside it.
+  package static func auditLog(out: String) throws(AgentFilesError) -> String {
+    guard !out.isEmpty else { throw AgentFilesError(message: "--out needs a folder") }
+    return auditLog(resolved: real(RigCompiler.absolute(out)))
+  }
 
-  /// One call: when, which tool with which arguments (secrets masked), the plan, the person's answer, the outcome.
-  struct Entry: Sendable {
-    var time: Date
-    var tool: String
-    var arguments: JSONValue
-    var outcome: ToolOutcome
+  /// The default audit log of the output folder `out` (absolute, resolved).
+  package static func auditLog(resolved out: String) -> String { beside(out, "rig-audit.jsonl") }
 
-    var json: JSONValue {
-      .object([
-        ("time", .string(AuditLog.timestamp(time))), ("tool", .string(tool)),
-        ("arguments", AuditLog.masked(arguments)),
-        ("plan", outcome.plan.map(JSONValue.string) ?? .null),
-        (
-          "approval",
-          outcome.approval.map {
-            .object([("answer", .string($0.answer)), ("at", .string(AuditLog.timestamp($0.at)))])
-          } ?? .null
-        ),
-        ("outcome", .string(outcome.status)), ("detail", .string(outcome.detail)),
-      ])
+  /// The saved plans' folder of the output folder `out` (absolute, resolved): `.NAME.rig-plans` beside it.
+  package static func plans(out: String) -> String { beside(out, "rig-plans") }
+
+  /// `.NAME.SUFFIX` beside the folder `folder` (absolute) named NAME.
+  static func beside(_ folder: String, _ suffix: String) -> String {
+    let parent = (folder as NSString).deletingLastPathComponent
+    return (parent == "/" ? "" : parent) + "/." + (folder as NSString).lastPathComponent + "." + suffix
+  }
+
+  /// `path` (absolute) with the links of its longest existing prefix resolved (`realpath`), the rest as written.
+  package static func real(_ path: String) -> String {
+    var head = path
+    var tail: [String] = []
+    while head != "/" {
+      if let resolved = realpath(head, nil) {
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return ([base == "/" ? "" : base] + tail.reversed()).joined(separator: "/")
+      }
+      tail.append((head as NSString).lastPathComponent)
+      head = (head as NSString).deletingLastPathComponent
     }
+    return "/" + tail.reversed().joined(separator: "/")
   }
+}
 
-  /// Appends `entry` as one line; an error message when it could not be written.
-  func append(_ entry: Entry) -> String? {
-    let line = entry.json.line() + "\n"
-    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { return "cannot open '\(path)': \(String(cString: strerror(errno)))" }
-    defer { close(descriptor) }
-    let bytes = Array(line.utf8)
-    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-    guard written == bytes.count else { return "cannot write '\(path)': \(String(cString: strerror(errno)))" }
-    fsync(descriptor)
-    return nil
-  }
-
-  /// Keys whose values are never written to the log.
-  static let secretWords = ["secret", "token", "password", "passphrase", "credential", "apikey", "api_key", "auth"]
-
-  /// `value` with the value of every key that names a secret replaced by `"***"`.
-  static func masked(_ value: JSONValue) -> JSONValue {
-    switch value {
-    case .object(let members):
-      return .object(
-        members.map { key, value in
-          let lowered = key.lowercased()
-          return (key, secretWords.contains(where: lowered.contains) ? .string("***") : masked(value))
-        })
-    case .array(let items): return .array(items.map(masked))
-    default: return value
-    }
-  }
-
-  /// RFC 3339 in UTC, to the millisecond.
-  static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
-  }
+/// A folder `rig audit` or `rig mcp` cannot use.
+package struct AgentFilesError: Error {
+  package var message: String
 }
 
 /// `rig audit`: the audit log of `rig mcp` as a table.
@@ -100,7 +77,7 @@ public struct Audit: ParsableCommand {
       path = log
     } else {
       do {
-        path = try Workspace.auditPath(out: out ?? "")
+        path = try AgentFiles.auditLog(out: out ?? "")
       } catch {
         FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
         throw ExitCode(1)

@@ -1,4 +1,5 @@
 import Foundation
+import RigCLI
 import RigCompiler
 
 /// What `rig mcp` serves: one project folder and one output folder, given when it starts. Every path a tool is
@@ -15,32 +16,20 @@ struct Workspace: Sendable {
   let audit: String
 
   init(project: String, out: String, audit: String?) throws(Refusal) {
-    let projectFolder = Self.real(RigCompiler.absolute(project))
+    let projectFolder = AgentFiles.real(RigCompiler.absolute(project))
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: projectFolder, isDirectory: &isFolder), isFolder.boolValue else {
       throw Refusal("the project folder '\(project)' is not a folder")
     }
-    let output = Self.real(RigCompiler.absolute(out))
+    let output = AgentFiles.real(RigCompiler.absolute(out))
     guard output != "/" else { throw Refusal("the output folder '\(out)' is the root of the file system") }
     if output == projectFolder || projectFolder.hasPrefix(output + "/") {
       throw Refusal("the output folder '\(out)' holds the project folder '\(project)'")
     }
     self.project = projectFolder
     self.out = output
-    plans = Self.beside(output, "rig-plans")
-    self.audit = audit.map { Self.real(RigCompiler.absolute($0)) } ?? Self.beside(output, "rig-audit.jsonl")
-  }
-
-  /// The default audit log of the output folder `out`.
-  static func auditPath(out: String) throws(Refusal) -> String {
-    guard !out.isEmpty else { throw Refusal("--out needs a folder") }
-    return beside(real(RigCompiler.absolute(out)), "rig-audit.jsonl")
-  }
-
-  /// `.NAME.SUFFIX` beside the folder `folder` (absolute) named NAME.
-  static func beside(_ folder: String, _ suffix: String) -> String {
-    let parent = (folder as NSString).deletingLastPathComponent
-    return (parent == "/" ? "" : parent) + "/." + (folder as NSString).lastPathComponent + "." + suffix
+    plans = AgentFiles.plans(out: output)
+    self.audit = audit.map { AgentFiles.real(RigCompiler.absolute($0)) } ?? AgentFiles.auditLog(resolved: output)
   }
 
   /// `argument` (relative to the project folder, or absolute) when it is inside the project folder once its links
@@ -49,29 +38,13 @@ struct Workspace: Sendable {
     guard let argument else { return project }
     guard !argument.isEmpty, !argument.contains("\0") else { throw Refusal("'\(name)' is empty or not a path") }
     let joined = argument.hasPrefix("/") ? argument : project + "/" + argument
-    let resolved = Self.real(URL(fileURLWithPath: joined).standardizedFileURL.path)
+    let resolved = AgentFiles.real(URL(fileURLWithPath: joined).standardizedFileURL.path)
     guard resolved == project || resolved.hasPrefix(project + "/") else {
       throw Refusal(
         "'\(argument)' is outside the project folder '\(project)'",
         help: "rig mcp reads only the project folder it was started with; give a path inside it")
     }
     return resolved
-  }
-
-  /// `path` with the links of its longest existing prefix resolved (`realpath`), the rest as written.
-  static func real(_ path: String) -> String {
-    var head = path
-    var tail: [String] = []
-    while head != "/" {
-      if let resolved = realpath(head, nil) {
-        defer { free(resolved) }
-        let base = String(cString: resolved)
-        return ([base == "/" ? "" : base] + tail.reversed()).joined(separator: "/")
-      }
-      tail.append((head as NSString).lastPathComponent)
-      head = (head as NSString).deletingLastPathComponent
-    }
-    return "/" + tail.reversed().joined(separator: "/")
   }
 }
 

@@ -1,0 +1,4 @@
+import Foundation
+import RigMCP
+
+exit(MCPServerCommand.main(Array(CommandLine.arguments.dropFirst())))
