@@ -24,7 +24,8 @@ public struct SavedPlan: Sendable, Hashable {
 
   /// `rig --version` of the rig that saved it.
   public var rig: String
-  /// The SHA-256 of the rig executable that saved it: another build of the same version may compile differently.
+  /// The build of rig that saved it (`RigCompiler.build`): another build of the same version may compile
+  /// differently.
   public var build: String
   /// The SHA-256 of the built-in catalog's files (`RigCompiler.catalogDigest`).
   public var catalog: String
@@ -254,8 +255,61 @@ extension RigCompiler {
   /// rig's version (`rig --version`), saved in plans.
   public static let version = "0.21.0"
 
-  /// The SHA-256 of the running executable; "unknown" when it cannot be read.
-  public static let build: String = fileDigest("/proc/self/exe") ?? fileDigest(CommandLine.arguments[0]) ?? "unknown"
+  /// Which build of rig this is: the GNU build ID the linker wrote into the `rig` executable (a hash of what it
+  /// linked), read from its ELF notes; the SHA-256 of the executable where it has none. The `rig` executable is
+  /// this program, or, for the MCP server `rig-mcp`, the `rig` beside it, so that a plan either saves, the other
+  /// renders. "unknown" when neither can be read.
+  public static let build: String = {
+    let running = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let rig =
+      running.lastPathComponent == "rig-mcp"
+      ? running.deletingLastPathComponent().appendingPathComponent("rig").path : running.path
+    return buildID(rig) ?? fileDigest(rig) ?? "unknown"
+  }()
+
+  /// The GNU build ID of the ELF executable at `path` (64-bit, little-endian), as hexadecimal; nil when it is not
+  /// such a file or has no build ID. Reads the ELF header, the program headers and the notes only.
+  static func buildID(_ path: String) -> String? {
+    guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? file.close() }
+    func read(_ offset: UInt64, _ count: Int) -> [UInt8]? {
+      guard (try? file.seek(toOffset: offset)) != nil, let data = try? file.read(upToCount: count), data.count == count
+      else { return nil }
+      return Array(data)
+    }
+    func number(_ bytes: [UInt8], _ at: Int, _ size: Int) -> UInt64 {
+      (0..<size).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) }
+    }
+    // e_ident: "\u{7f}ELF", 64-bit (2), little-endian (1).
+    guard let header = read(0, 64), header[0..<4] == [0x7F, 0x45, 0x4C, 0x46], header[4] == 2, header[5] == 1 else {
+      return nil
+    }
+    let tableOffset = number(header, 32, 8)
+    let entrySize = Int(number(header, 54, 2))
+    let entries = Int(number(header, 56, 2))
+    guard entrySize >= 56, entries <= 256, let table = read(tableOffset, entrySize * entries) else { return nil }
+    for index in 0..<entries {
+      let entry = index * entrySize
+      // PT_NOTE (4): notes of 4-byte-aligned name and description sizes, a type, the name, the description.
+      guard number(table, entry, 4) == 4 else { continue }
+      let size = Int(number(table, entry + 32, 8))
+      guard size <= 1 << 16, let notes = read(number(table, entry + 8, 8), size) else { continue }
+      var at = 0
+      while at + 12 <= notes.count {
+        let nameSize = Int(number(notes, at, 4))
+        let descriptionSize = Int(number(notes, at + 4, 4))
+        let name = at + 12
+        let description = name + (nameSize + 3) / 4 * 4
+        guard description + descriptionSize <= notes.count else { break }
+        // NT_GNU_BUILD_ID (3), named "GNU".
+        if number(notes, at + 8, 4) == 3, nameSize == 4, notes[name..<(name + 3)] == [0x47, 0x4E, 0x55] {
+          return notes[description..<(description + descriptionSize)].map { String(format: "%02x", $0) }.joined()
+        }
+        at = description + (descriptionSize + 3) / 4 * 4
+      }
+    }
+    return nil
+  }
 
   /// The SHA-256 of the built-in catalog: each data file's name and SHA-256, in name order.
   public static let catalogDigest: String = {
@@ -299,6 +353,15 @@ extension RigCompiler {
 
   /// Writes `plan` to `path` in one step (a file beside it, renamed over it); a `write-failed` error when it fails.
   public static func save(_ plan: SavedPlan, to path: String) -> Diagnostic? {
+    let folder = (path as NSString).deletingLastPathComponent
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder),
+      isFolder.boolValue
+    else {
+      return Diagnostic(
+        OutputMessage.writeFailed(path: path, reason: "the folder '\(folder)' does not exist"), at: nil,
+        help: ["the plan was not saved; make the folder first, or choose a file in one that exists"])
+    }
     do {
       try Data(plan.serialized().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
       return nil

@@ -67,6 +67,13 @@ import Testing
       ["--schemafile", packageRoot + "/schemas/plan.schema.json", scratch.path + "/conflict.json"])
     #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
 
+    // The plan a client without a person could not render, a person renders in a terminal: rig and rig-mcp are
+    // one build of rig.
+    let last = try #require(plans.last)
+    let rendered = try run(try rigBinary(), ["render", "--plan", scratch.path + "/.out.rig-plans/\(last).json"])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    #expect(rendered.stdout.contains("'\(out)' is up to date"), "\(rendered.stdout)")
+
     // rig audit prints it as a table, a row per call.
     let audit = try run(try rigBinary(), ["audit", "--out", out])
     #expect(audit.status == 0, "\(audit.stderr)")

@@ -111,12 +111,17 @@ import Testing
       binary = try copiedRig(into: scratch.path + "/rig-copy", editingCatalog: true)
       reason = "rig's built-in catalog changed since it was saved"
     default:
-      // Another build of rig: the same program with one byte more at its end.
+      // Another build of rig: the same program with another build ID (the one the plan names, one byte changed).
       binary = try copiedRig(into: scratch.path + "/rig-copy", editingCatalog: false)
-      let handle = try #require(FileHandle(forWritingAtPath: binary))
-      handle.seekToEndOfFile()
-      handle.write(Data([0]))
-      handle.closeFile()
+      let build = try #require(try planJSON(file)["build"] as? String)
+      let id = stride(from: 0, to: build.count, by: 2).compactMap { offset -> UInt8? in
+        let start = build.index(build.startIndex, offsetBy: offset)
+        return UInt8(build[start..<build.index(start, offsetBy: 2)], radix: 16)
+      }
+      var program = try #require(FileManager.default.contents(atPath: binary))
+      let found = try #require(program.firstRange(of: Data(id)), "no build ID \(build) in rig")
+      program[found.upperBound - 1] ^= 0xFF
+      try program.write(to: URL(fileURLWithPath: binary))
       reason = "it was saved by another build of rig"
     }
     let before = try folderState(out)
