@@ -38,6 +38,18 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
   }
 
+  /// An object with `value` as its last member `key`; any other value as it is.
+  public func appending(_ key: String, _ value: JSONValue) -> JSONValue {
+    guard case .object(let members) = self else { return self }
+    return .object(members + [(key, value)])
+  }
+
+  /// The value of an object's member `key`; nil for another key or another kind of value.
+  public subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.0 == key }?.1
+  }
+
   /// Pretty-printed with two-space indentation and a final newline.
   public func serialized() -> String {
     var out = ""

@@ -282,9 +282,7 @@ public enum Reports {
 
   /// `rig plan --save --format json`: the plan's document with the saved plan's file and digest as its last member.
   public static func withSavedPlan(_ document: JSONValue, _ plan: SavedPlan, file: String) -> JSONValue {
-    guard case .object(let members) = document else { return document }
-    return .object(
-      members + [("saved_plan", .object([("file", .string(file)), ("digest", .string(plan.digest))]))])
+    document.appending("saved_plan", .object([("file", .string(file)), ("digest", .string(plan.digest))]))
   }
 
   /// What `rig plan --save` adds to its text: where the plan is and how to write it.
@@ -294,8 +292,8 @@ public enum Reports {
 
   /// `document` with the output folder's plan as its last member, when there is one.
   static func withOutput(_ document: JSONValue, _ planned: RenderResult, diff: Bool) -> JSONValue {
-    guard case .object(let members) = document, let output = planned.output else { return document }
-    return .object(members + [("output", outputJSON(output, diff: diff))])
+    guard let output = planned.output else { return document }
+    return document.appending("output", outputJSON(output, diff: diff))
   }
 
   /// One line per file that changes, then what stays as it is.

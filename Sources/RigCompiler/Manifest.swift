@@ -73,7 +73,7 @@ public struct Manifest: Sendable, Hashable {
         return .failure(
           ManifestError(reason: "entry \(index + 1) names '\(path)' of target '\(target)', which rig never writes"))
       }
-      guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+      guard isSHA256(sha256) else {
         return .failure(ManifestError(reason: "entry \(index + 1) has no SHA-256 (64 lowercase hexadecimal digits)"))
       }
       entries.append(Entry(path: path, target: target, sha256: sha256))
@@ -82,6 +82,11 @@ public struct Manifest: Sendable, Hashable {
       return .failure(ManifestError(reason: "it lists a path twice"))
     }
     return .success(Manifest(project: project, entries: entries.sorted { $0.path < $1.path }))
+  }
+
+  /// Whether `text` is a SHA-256 as rig writes it: 64 lowercase hexadecimal digits.
+  public static func isSHA256(_ text: String) -> Bool {
+    text.count == 64 && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
   }
 
   /// The SHA-256 of `data` in lowercase hexadecimal, as `sha256sum` prints it.

@@ -46,6 +46,9 @@ public struct SavedPlan: Sendable, Hashable {
   /// What render does to the folder.
   public var expectation: FolderExpectation
 
+  /// The targets asked for, as kinds.
+  var targetKinds: [Targets.Kind] { targets.compactMap(Targets.Kind.init(rawValue:)) }
+
   /// The SHA-256 of the plan as rig writes it (its digest): the plan's name in the audit log and over MCP.
   public var digest: String { Manifest.sha256(body.serialized()) }
 
@@ -94,8 +97,7 @@ public struct SavedPlan: Sendable, Hashable {
 
   /// The file `rig plan --save` writes.
   public func serialized() -> String {
-    guard case .object(let members) = body else { return body.serialized() }
-    return JSONValue.object(members + [("digest", .string(digest))]).serialized()
+    body.appending("digest", .string(digest)).serialized()
   }
 
   /// Reads a saved plan; the error says what is wrong with it, for a `bad-plan` diagnostic.
@@ -404,26 +406,26 @@ extension RigCompiler {
     saved plan: SavedPlan, named file: String, check: () -> CheckResult, checkpoint: (RenderPhase) -> Void = { _ in },
     step: (WriterStep) -> Void = { _ in }
   ) -> RenderResult {
-    if let reason = plan.staleInputs() {
-      return refused(
-        Diagnostic(PlanMessage.stale(plan: file, reason: reason), at: nil, help: staleHelp(plan)), file: plan.project)
-    }
+    if let stale = staleInputs(plan, named: file) { return stale }
     return render(
-      check(), out: plan.folder, targets: plan.targets.compactMap(Targets.Kind.init(rawValue:)), host: plan.host,
-      adopt: plan.adopt, expecting: (plan.expectation, file), checkpoint: checkpoint, step: step)
+      check(), out: plan.folder, targets: plan.targetKinds, host: plan.host, adopt: plan.adopt,
+      expecting: (plan.expectation, file), checkpoint: checkpoint, step: step)
   }
 
   /// What rendering a saved plan would find, writing nothing: a `stale-plan` error when it no longer holds, so that
   /// nobody is asked to approve a plan render would refuse.
   public static func preflight(saved plan: SavedPlan, named file: String, check: () -> CheckResult) -> RenderResult {
-    if let reason = plan.staleInputs() {
-      return refused(
+    if let stale = staleInputs(plan, named: file) { return stale }
+    let planned = changes(check(), out: plan.folder, targets: plan.targetKinds, host: plan.host, adopt: plan.adopt)
+    return checked(planned, against: (plan.expectation, file))
+  }
+
+  /// The refusal of a plan whose inputs changed since it was saved (`SavedPlan.staleInputs`); nil when none did.
+  static func staleInputs(_ plan: SavedPlan, named file: String) -> RenderResult? {
+    plan.staleInputs().map { reason in
+      refused(
         Diagnostic(PlanMessage.stale(plan: file, reason: reason), at: nil, help: staleHelp(plan)), file: plan.project)
     }
-    let planned = changes(
-      check(), out: plan.folder, targets: plan.targets.compactMap(Targets.Kind.init(rawValue:)), host: plan.host,
-      adopt: plan.adopt)
-    return checked(planned, against: (plan.expectation, file))
   }
 
   /// The help of a stale plan: how to make it again.

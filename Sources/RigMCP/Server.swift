@@ -141,12 +141,11 @@ actor RigServer {
       return .refused(error)
     }
     guard canAsk else {
-      var outcome = ToolOutcome.refused(
+      return .refused(
         Refusal(
           "this client cannot ask its person to approve a render (it did not declare elicitation)",
-          help: "run 'rig render --plan \(file)' in a terminal, or use a client that supports elicitation"))
-      outcome.plan = plan.digest
-      return outcome
+          help: "run 'rig render --plan \(file)' in a terminal, or use a client that supports elicitation"),
+        plan: plan.digest)
     }
     let preflight = tools.preflight(plan)
     guard !preflight.isError else { return preflight }
@@ -166,9 +165,7 @@ actor RigServer {
             ])
           ], required: ["approve"]))
     } catch {
-      var outcome = ToolOutcome.refused(Refusal("the person could not be asked: \(error)"))
-      outcome.plan = plan.digest
-      return outcome
+      return .refused(Refusal("the person could not be asked: \(error)"), plan: plan.digest)
     }
     let approved = answer.action == .accept && answer.content?["approve"]?.boolValue == true
     let approval = ToolOutcome.Approval(

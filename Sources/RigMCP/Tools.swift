@@ -30,14 +30,15 @@ struct ToolOutcome: Sendable {
     var at: Date
   }
 
-  static func refused(_ refusal: Refusal) -> ToolOutcome {
+  /// A call refused before anything ran; `plan` the saved plan it was about.
+  static func refused(_ refusal: Refusal, plan: String? = nil) -> ToolOutcome {
     let text = "error: \(refusal.message)" + (refusal.help.map { "\nhelp: \($0)" } ?? "")
     return ToolOutcome(
       status: "refused", text: text,
       structured: .object([
         ("status", .string("refused")), ("message", .string(refusal.message)),
         ("help", .array(refusal.help.map { [.string($0)] } ?? [])),
-      ]), detail: refusal.message)
+      ]), plan: plan, detail: refusal.message)
   }
 }
 
@@ -49,6 +50,11 @@ enum Escalation {
     "unresolvable", "dependency-cycle", "include-cycle", "cluster-conflict", "gpu-sharing-conflict", "cpu-overlap",
     "gpu-memory-over-budget", "memory-over-budget", "not-enough-cores", "not-enough-gpus",
   ]
+
+  /// The outcome of a command whose document is only its diagnostics (`command` names it), when it found errors.
+  static func outcome(_ result: CheckResult, command: String) -> ToolOutcome {
+    outcome(result, document: result.diagnostics.json(extra: [("command", .string(command))]))
+  }
 
   /// The outcome of a project with errors: `needs-person` with the diagnostics' explanation and help when any of
   /// them is a conflict, a cycle or a budget; else `error`. `document` is the command's own JSON.
@@ -68,8 +74,7 @@ enum Escalation {
       ("explanation", .string(explanation)),
       ("help", .array(settling.flatMap(\.help).map(JSONValue.string))),
     ])
-    var structured = document
-    if case .object(let members) = document { structured = .object(members + [("escalation", escalation)]) }
+    let structured = document.appending("escalation", escalation)
     let text =
       "NEEDS A PERSON (manual_resolution_required): \(found.joined(separator: ", ")). rig found a conflict, a cycle "
       + "or a budget the machine cannot meet. Do not edit the project to make it pass: show the person this "
@@ -83,9 +88,20 @@ enum Escalation {
 struct RigTools: Sendable {
   let workspace: Workspace
 
+  /// The project `path` names (the project folder's rig.yaml without it), checked.
+  func project(_ arguments: Arguments) throws(Refusal) -> CheckResult {
+    RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
+  }
+
+  /// The file or folder in the project folder that the argument `key` names; nil without it.
+  func path(_ arguments: Arguments, _ key: String) throws(Refusal) -> String? {
+    guard let argument = try arguments.string(key) else { return nil }
+    return try workspace.projectPath(argument, name: key)
+  }
+
   /// `check`: `rig check --format json` of the project.
   func check(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let result = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
+    let result = try project(arguments)
     let document = Reports.checkJSON(result)
     guard !result.hasErrors else { return Escalation.outcome(result, document: document) }
     return ToolOutcome(
@@ -95,11 +111,9 @@ struct RigTools: Sendable {
 
   /// `plan`: `rig plan --format json --out OUT` of the project, saved for `render`.
   func plan(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let path = try workspace.projectPath(try arguments.string("path"))
     let targets = try arguments.targets()
     let host = try arguments.string("host")
-    var planned = RigCompiler.changes(
-      RigCompiler.check(path: path), out: workspace.out, targets: targets, host: host)
+    var planned = RigCompiler.changes(try project(arguments), out: workspace.out, targets: targets, host: host)
     let document = Reports.planJSON(planned, diff: false)
     guard !planned.hasErrors, let saved = RigCompiler.savedPlan(planned, targets: targets, host: host, adopt: false)
     else { return Escalation.outcome(planned.check, document: document) }
@@ -120,37 +134,24 @@ struct RigTools: Sendable {
 
   /// `explain`: why these versions, this allocation, or this error, in the resolver's and allocator's own words.
   func explain(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let project = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
-    let result = RigCompiler.machine(project, host: try arguments.string("host"))
-    guard !result.hasErrors else {
-      return Escalation.outcome(result, document: result.diagnostics.json(extra: [("command", .string("explain"))]))
-    }
+    let result = RigCompiler.machine(try project(arguments), host: try arguments.string("host"))
+    guard !result.hasErrors else { return Escalation.outcome(result, command: "explain") }
     var text = Reports.resolutionReport(result)
     var document = Reports.resolutionJSON(result)
     if let name = try arguments.string("component") {
-      guard case .object(let members) = document,
-        case .array(let components)? = members.first(where: { $0.0 == "components" })?.1,
-        let component = components.first(where: {
-          if case .object(let fields) = $0, fields.contains(where: { $0.0 == "name" && $0.1 == .string(name) }) {
-            return true
-          }
-          return false
-        })
-      else {
+      /// The entry named `name` of the list `list` holds.
+      func entry(in list: JSONValue?) -> JSONValue? {
+        guard case .array(let entries)? = list else { return nil }
+        return entries.first { $0["name"] == .string(name) }
+      }
+      guard let component = entry(in: document["components"]) else {
         throw Refusal("the project has no component '\(name)'", help: "leave out 'component' to explain them all")
       }
       // Where it runs: its entry in each of the allocation's budgets (CPU, RAM, GPU memory).
       var placed: [(String, JSONValue)] = [("component", component)]
-      if case .object(let budgets)? = members.first(where: { $0.0 == "allocation" })?.1 {
+      if case .object(let budgets)? = document["allocation"] {
         for (budget, value) in budgets {
-          guard case .object(let fields) = value,
-            case .array(let entries)? = fields.first(where: { $0.0 == "components" })?.1,
-            let entry = entries.first(where: {
-              if case .object(let items) = $0 { return items.contains { $0.0 == "name" && $0.1 == .string(name) } }
-              return false
-            })
-          else { continue }
-          placed.append((budget, entry))
+          if let placement = entry(in: value["components"]) { placed.append((budget, placement)) }
         }
       }
       document = .object(placed)
@@ -162,8 +163,7 @@ struct RigTools: Sendable {
 
   /// `graph`: the resolved dependency graph, as DOT or Mermaid.
   func graph(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let project = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
-    let result = RigCompiler.machine(project, host: try arguments.string("host"))
+    let result = RigCompiler.machine(try project(arguments), host: try arguments.string("host"))
     let format: GraphFormat
     switch try arguments.string("format") ?? "mermaid" {
     case "dot": format = .dot
@@ -171,24 +171,20 @@ struct RigTools: Sendable {
     case let other: throw Refusal("'format' is '\(other)'", help: "give 'dot' or 'mermaid'")
     }
     guard let graph = RigCompiler.graph(result, format: format), !result.hasErrors else {
-      return Escalation.outcome(result, document: result.diagnostics.json(extra: [("command", .string("graph"))]))
+      return Escalation.outcome(result, command: "graph")
     }
     return ToolOutcome(status: "ok", text: graph, structured: nil, detail: format == .dot ? "dot" : "mermaid")
   }
 
   /// `probe`: `rig probe --format json` of this machine, or of a captured tree in the project folder.
   func probe(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let root = try arguments.string("root").map { a throws(Refusal) in try workspace.projectPath(a, name: "root") }
-    let xml = try arguments.string("nvidia_smi_xml").map { a throws(Refusal) in
-      try workspace.projectPath(a, name: "nvidia_smi_xml")
-    }
+    let root = try path(arguments, "root")
+    let xml = try path(arguments, "nvidia_smi_xml")
     do {
       let gpus = try Probe(root: root, nvidiaSMIXML: xml).gpus()
       let facts = try MachineFacts.read(MachineTree(root: root ?? "/"), gpus: gpus)
       return ToolOutcome(
         status: "ok", text: facts.json.serialized(), structured: facts.json, detail: root ?? "this machine")
-    } catch let error as ProbeError {
-      return ToolOutcome(status: "error", text: "error: \(error)", structured: nil, detail: "\(error)")
     } catch {
       return ToolOutcome(status: "error", text: "error: \(error)", structured: nil, detail: "\(error)")
     }
@@ -196,15 +192,13 @@ struct RigTools: Sendable {
 
   /// `verify`: `rig verify --format json`: this machine, or a captured tree in the project folder, against the plan.
   func verify(_ arguments: Arguments) throws(Refusal) -> ToolOutcome {
-    let project = RigCompiler.check(path: try workspace.projectPath(try arguments.string("path")))
-    let root = try arguments.string("root").map { a throws(Refusal) in try workspace.projectPath(a, name: "root") }
-    let xml = try arguments.string("nvidia_smi_xml").map { a throws(Refusal) in
-      try workspace.projectPath(a, name: "nvidia_smi_xml")
-    }
+    let checked = try project(arguments)
+    let root = try path(arguments, "root")
+    let xml = try path(arguments, "nvidia_smi_xml")
     do {
-      switch try Verified.verify(project, host: try arguments.string("host"), root: root, nvidiaSMIXML: xml) {
+      switch try Verified.verify(checked, host: try arguments.string("host"), root: root, nvidiaSMIXML: xml) {
       case .refused(let result):
-        return Escalation.outcome(result, document: result.diagnostics.json(extra: [("command", .string("verify"))]))
+        return Escalation.outcome(result, command: "verify")
       case .verified(let verification, let plan):
         let document = verification.json(
           project: plan.spec.name.value, machine: root.map { "the tree \($0)" } ?? "this machine")
@@ -223,7 +217,7 @@ struct RigTools: Sendable {
     guard let id = try arguments.string("plan") else {
       throw Refusal("'plan' is missing", help: "give the plan's id, which the tool 'plan' returned")
     }
-    guard id.count == 64, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+    guard Manifest.isSHA256(id) else {
       throw Refusal("'\(id)' is not a plan id", help: "a plan id is the 64 hexadecimal digits 'plan' returned")
     }
     let file = workspace.plans + "/\(id).json"
